@@ -1,0 +1,116 @@
+import { Command, CommanderError, Option } from "commander";
+import { checkCommand } from "./check-command.js";
+import { fmtCommand } from "./fmt-command.js";
+import { exitCode } from "./io.js";
+import { runCommand, type RunOptions } from "./run-command.js";
+import { version } from "./version.js";
+
+const examples = `
+Examples:
+  tlbl run scenarios/*.tlb                      every interleaving, every expected kernel
+  tlbl run --kernel 4.8 scenarios/mremap.tlb    one release
+  tlbl run --schedule from_commit_message scenarios/mremap.tlb
+  tlbl run --json scenarios/*.tlb > results.json
+  tlbl check scenarios/*.tlb                    parse and check only
+  tlbl fmt --write scenarios/*.tlb              format in place
+
+Exit status: 0 every expectation holds, 1 one does not, 2 bad input or usage,
+3 a limit ended a search before it could answer, 4 internal error.`;
+
+export function buildProgram(): Command {
+  const program = new Command("tlbl")
+    .description("A litmus-style language and model checker for Linux kernel TLB/MMU races.")
+    .version(version, "-V, --version")
+    .addHelpText("after", examples)
+    .showHelpAfterError("(run `tlbl --help` for usage)")
+    .exitOverride();
+
+  program
+    .command("check")
+    .description("parse and check .tlb files; print OK or every error of each file")
+    .argument("<files...>", ".tlb files")
+    .action((files: string[]) => {
+      process.exitCode = checkCommand(files);
+    });
+
+  program
+    .command("fmt")
+    .description("format .tlb files (through prettier with the tlb plugin)")
+    .argument("<files...>", ".tlb files")
+    .option("--check", "list the files that are not formatted; exit 1 if any")
+    .option("--write", "rewrite the files in place")
+    .action(async (files: string[], opts: { check?: boolean; write?: boolean }) => {
+      process.exitCode = await fmtCommand(files, opts);
+    });
+
+  program
+    .command("run")
+    .description("explore every interleaving (or one schedule) and judge each scenario's condition")
+    .argument("<files...>", ".tlb files")
+    .option(
+      "-k, --kernel <version...>",
+      "kernel releases to run (default: the file's expect lines, else the newest)",
+    )
+    .option(
+      "-s, --schedule <name-or-steps>",
+      'run one execution: a schedule block\'s name, or a schedule such as "T1 step 2; T2 end"',
+    )
+    .addOption(
+      new Option(
+        "--fix <commit=on|off...>",
+        "apply or revert one modelled fix, whatever the release",
+      ),
+    )
+    .addOption(
+      new Option("--option <name...>", "turn on a hardware option (tlb_evict, speculative_fill)"),
+    )
+    .option("--json", "print one JSON array (schema in the README)")
+    .addOption(
+      new Option("--search <order>", "search order").choices(["bfs", "dfs"]).default("bfs"),
+    )
+    .option("--max-states <n>", "stop after this many distinct states (partial answer)", parseCount)
+    .option("--timeout <seconds>", "stop after this long (partial answer)", parseFloatArg)
+    .option("--quiet", "print only the summary line of each run")
+    .action((files: string[], opts: RunOptions) => {
+      process.exitCode = runCommand(files, opts);
+    });
+
+  return program;
+}
+
+function parseCount(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n <= 0)
+    throw new CommanderError(2, "tlbl.invalidArgument", `not a positive integer: ${v}`);
+  return n;
+}
+
+function parseFloatArg(v: string): number {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0)
+    throw new CommanderError(2, "tlbl.invalidArgument", `not a positive number: ${v}`);
+  return n;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+    return typeof process.exitCode === "number" ? process.exitCode : exitCode.ok;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      const ok =
+        e.code === "commander.helpDisplayed" ||
+        e.code === "commander.version" ||
+        e.code === "commander.help";
+      if (!ok && e.code === "tlbl.invalidArgument") process.stderr.write(`error: ${e.message}\n`);
+      return ok ? exitCode.ok : exitCode.badInput;
+    }
+    const err = e as Error;
+    process.stderr.write(
+      `tlbl: internal error: ${err.message}\n(this is a bug in tlbl, not in your input; set TLBL_DEBUG=1 for the stack)\n`,
+    );
+    if (process.env["TLBL_DEBUG"]) process.stderr.write(`${err.stack ?? ""}\n`);
+    return exitCode.internalError;
+  }
+}

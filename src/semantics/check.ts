@@ -1,0 +1,354 @@
+import { DiagnosticBag, type Diagnostic } from "../diagnostics/diagnostic.js";
+import { didYouMean } from "../diagnostics/suggest.js";
+import type { Span } from "../diagnostics/span.js";
+import type * as A from "../syntax/ast.js";
+import { builtins, constants } from "./builtins.js";
+import { isCommitId, isKnownRelease, knownReleases } from "./kernel-versions.js";
+import { knownOptions } from "./options.js";
+import type {
+  FileDef,
+  FixDef,
+  ProcDef,
+  RegionDef,
+  Resolved,
+  Scenario,
+  ThreadDef,
+} from "./scenario.js";
+import { TypeChecker, type Prelude } from "./typecheck.js";
+import type { Type } from "./types.js";
+
+export interface CheckResult {
+  readonly scenario: Scenario | undefined;
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+const cpuPattern = /^cpu(\d+)$/;
+export const maxCpus = 16;
+
+/**
+ * Checks a parsed scenario against the kernel prelude: names, CPU binding, arity and types,
+ * schedules, expectations and fixes. Reports every problem it finds; returns a Scenario only
+ * when there are none.
+ */
+export function check(ast: A.TestFile, text: string, file: string, prelude: Prelude): CheckResult {
+  const bag = new DiagnosticBag(file);
+  const decls = ast.decls;
+  const of = <K extends A.Decl["kind"]>(kind: K) =>
+    decls.filter((d): d is Extract<A.Decl, { kind: K }> => d.kind === kind);
+
+  if (ast.name === undefined)
+    bag.error("E304", { start: 0, end: 0 }, "a scenario starts with `tlb NAME`");
+
+  // ---- the global names ----------------------------------------------------------------
+  const globals = new Map<string, { what: string; span: Span }>();
+  const declare = (id: A.Ident, what: string): boolean => {
+    const prev = globals.get(id.name);
+    if (prev !== undefined) {
+      bag.error("E100", id.span, `${what} \`${id.name}\` is already declared as a ${prev.what}`);
+      return false;
+    }
+    if (id.name in builtins || id.name in constants || id.name === "store" || id.name === "load") {
+      bag.error(
+        "E100",
+        id.span,
+        `\`${id.name}\` is a built-in name; choose another name for this ${what}`,
+      );
+      return false;
+    }
+    globals.set(id.name, { what, span: id.span });
+    return true;
+  };
+
+  const files: FileDef[] = [];
+  const regions: RegionDef[] = [];
+  const tlbInits: A.TlbInit[] = [];
+  const memInits: A.MemInit[] = [];
+  const inits = of("InitDecl");
+  for (const extra of inits.slice(1))
+    bag.error("E100", extra.span, "a scenario has one `init` block");
+  for (const item of inits.flatMap((d) => d.items)) {
+    switch (item.kind) {
+      case "FileInit":
+        if (declare(item.name, "file"))
+          files.push({ name: item.name.name, pages: item.pages.map((p) => p.value), decl: item });
+        if (item.pages.length === 0)
+          bag.error("E202", item.span, `file \`${item.name.name}\` needs at least one page`);
+        break;
+      case "MapInit":
+      case "UnmappedInit":
+        if (declare(item.name, "region")) regions.push(regionOf(item, files, bag));
+        break;
+      case "TlbInit":
+        tlbInits.push(item);
+        break;
+      case "MemInit":
+        memInits.push(item);
+        break;
+      default:
+        unreachableItem(item);
+    }
+  }
+
+  // ---- threads and CPUs ------------------------------------------------------------------
+  const threads: ThreadDef[] = [];
+  const cpuOwner = new Map<number, string>();
+  for (const t of of("ThreadDecl")) {
+    const m = cpuPattern.exec(t.cpu.name);
+    const cpu = m ? Number(m[1]) : -1;
+    if (cpu < 0 || cpu >= maxCpus) {
+      bag.error(
+        "E301",
+        t.cpu.span,
+        `\`${t.cpu.name}\` is not a CPU; write cpu0 … cpu${maxCpus - 1}`,
+      );
+    } else if (cpuOwner.has(cpu)) {
+      bag.error(
+        "E300",
+        t.cpu.span,
+        `thread \`${t.name.name}\` is bound to ${t.cpu.name}, which already runs \`${cpuOwner.get(cpu)}\`; tlbl runs one thread per CPU`,
+      );
+    } else cpuOwner.set(cpu, t.name.name);
+    if (declare(t.name, "thread"))
+      threads.push({ name: t.name.name, cpu, isKernel: t.isKernel, decl: t });
+  }
+  if (threads.length === 0 && ast.name !== undefined)
+    bag.error("E304", ast.name.span, "a scenario needs at least one thread");
+  const afters = of("AfterDecl");
+  for (const extra of afters.slice(1))
+    bag.error("E100", extra.span, "a scenario has one `after` block");
+
+  // ---- procs: the scenario's own, then the prelude's --------------------------------------
+  const procs = new Map<string, ProcDef>(prelude.procs);
+  const own = new Set<string>();
+  for (const p of of("ProcDecl")) {
+    const name = p.name.name;
+    if (own.has(name)) bag.error("E100", p.name.span, `proc \`${name}\` is already declared`);
+    else if (name in builtins || name === "store" || name === "load") {
+      bag.error(
+        "E100",
+        p.name.span,
+        `\`${name}\` is a primitive of the model and cannot be redefined`,
+      );
+    } else if (globals.has(name)) {
+      bag.error(
+        "E100",
+        p.name.span,
+        `proc \`${name}\` is already declared as a ${globals.get(name)!.what}`,
+      );
+    } else {
+      const base = prelude.procs.get(name);
+      if (base !== undefined && !sameSignature(base.decl, p)) {
+        bag.error(
+          "E201",
+          p.name.span,
+          `\`${name}\` overrides the kernel prelude's proc and must keep its signature: ${signature(base.decl)}`,
+        );
+      }
+      own.add(name);
+      procs.set(name, { decl: p, file });
+    }
+  }
+
+  // ---- fixes, expectations, options -------------------------------------------------------
+  const fixes = new Map<string, FixDef>(prelude.fixes);
+  for (const d of of("FixDef")) {
+    checkCommitSyntax(d.commit, bag);
+    if (!isKnownRelease(d.release.text)) unknownRelease(d.release, bag);
+    fixes.set(d.commit.text, {
+      commit: d.commit.text,
+      release: d.release.text,
+      title: d.title.value,
+    });
+  }
+  const checkFixSetting = (s: A.FixSetting): void => {
+    if (!checkCommitSyntax(s.commit, bag)) return;
+    if (!fixes.has(s.commit.text)) {
+      bag.error(
+        "E108",
+        s.commit.span,
+        `no modelled fix has commit id \`${s.commit.text}\`${didYouMean(s.commit.text, fixes.keys())}`,
+      );
+    }
+  };
+  const fixToggles = of("FixToggle").map((t) => t.setting);
+  fixToggles.forEach(checkFixSetting);
+  const expects = of("ExpectDecl");
+  const seenExpect = new Map<string, A.ExpectDecl>();
+  for (const e of expects) {
+    if (!isKnownRelease(e.kernel.text)) unknownRelease(e.kernel, bag);
+    e.fixes.forEach(checkFixSetting);
+    const key = `${e.kernel.text} ${e.fixes.map((f) => `${f.commit.text}=${f.enabled}`).join(",")}`;
+    if (seenExpect.has(key))
+      bag.error("E100", e.span, `kernel ${e.kernel.text} already has an expectation in this file`);
+    seenExpect.set(key, e);
+  }
+  const options = new Map<string, boolean>();
+  for (const o of of("OptionDecl")) {
+    if (!(o.name.name in knownOptions)) {
+      bag.error(
+        "E109",
+        o.name.span,
+        `unknown option \`${o.name.name}\`${didYouMean(o.name.name, Object.keys(knownOptions))}`,
+      );
+    } else if (options.has(o.name.name)) {
+      bag.error("E100", o.name.span, `option \`${o.name.name}\` is already set`);
+    } else options.set(o.name.name, o.enabled);
+  }
+
+  const conditions = of("ConditionDecl");
+  for (const extra of conditions.slice(1))
+    bag.error("E100", extra.span, "a scenario has one condition");
+  if (expects.length > 0 && conditions.length === 0 && ast.name !== undefined) {
+    bag.error(
+      "E304",
+      expects[0]!.span,
+      "an expectation needs a condition (`exists`, `~exists` or `forall`) to judge",
+    );
+  }
+
+  // ---- bodies, conditions and schedules ---------------------------------------------------
+  const types = new Map<A.Expr, Type>(prelude.types);
+  const resolved = new Map<A.Expr, Resolved>(prelude.resolved);
+  const tc = new TypeChecker(bag, { files, regions, threads, procs, fixes, types, resolved });
+  for (const [name, def] of procs) if (own.has(name)) tc.checkProc(def.decl);
+  tc.checkRecursion(procs, own);
+  for (const t of threads) tc.checkThread(t);
+  const after = afters[0];
+  if (after !== undefined) tc.checkAfter(after.body);
+  for (const item of tlbInits) tc.checkTlbInit(item);
+  for (const item of memInits) tc.checkMemInit(item);
+  const condition = conditions[0];
+  if (condition !== undefined) tc.checkCondition(condition.expr);
+
+  const schedules = of("ScheduleDecl");
+  const scheduleNames = new Set<string>();
+  for (const s of schedules) {
+    if (scheduleNames.has(s.name.name))
+      bag.error("E100", s.name.span, `schedule \`${s.name.name}\` is already declared`);
+    scheduleNames.add(s.name.name);
+    for (const item of s.items) tc.checkScheduleItem(item);
+  }
+
+  if (bag.hasErrors || ast.name === undefined)
+    return { scenario: undefined, diagnostics: bag.items };
+  return {
+    scenario: {
+      file,
+      text,
+      ast,
+      name: ast.name.name,
+      files,
+      regions,
+      tlbInits,
+      memInits,
+      threads,
+      after: after,
+      procs,
+      fixes,
+      fixToggles,
+      condition,
+      expects,
+      schedules,
+      options,
+      types,
+      resolved,
+      wordsPerPage: tc.wordsPerPage,
+    },
+    diagnostics: [],
+  };
+}
+
+function regionOf(
+  item: A.MapInit | A.UnmappedInit,
+  files: FileDef[],
+  bag: DiagnosticBag,
+): RegionDef {
+  const maxPages = 8;
+  if (item.kind === "UnmappedInit") {
+    const pages = item.pages?.value ?? 1;
+    if (pages < 1 || pages > maxPages)
+      bag.error("E202", item.pages?.span ?? item.span, `a region has 1 to ${maxPages} pages`);
+    return { name: item.name.name, pages, mapping: undefined, decl: item };
+  }
+  const shared = item.sharing.name === "shared";
+  const prot = item.prot.name;
+  if (prot !== "none" && prot !== "r" && prot !== "rw") {
+    bag.error(
+      "E201",
+      item.prot.span,
+      `unknown protection \`${prot}\`; write none, r or rw${didYouMean(prot, ["none", "r", "rw"])}`,
+    );
+  }
+  let populate = false;
+  for (const o of item.options) {
+    if (o.name === "populate") populate = true;
+    else
+      bag.error(
+        "E109",
+        o.span,
+        `unknown mmap option \`${o.name}\`${didYouMean(o.name, ["populate"])}`,
+      );
+  }
+  const src = item.source;
+  let pages = 1;
+  let source: NonNullable<RegionDef["mapping"]>["source"] = { kind: "anon" };
+  if (src.kind === "AnonSource") {
+    pages = src.pages?.value ?? 1;
+  } else {
+    const f = files.find((x) => x.name === src.file.name);
+    if (f === undefined) {
+      bag.error(
+        "E102",
+        src.file.span,
+        `unknown file \`${src.file.name}\`${didYouMean(
+          src.file.name,
+          files.map((x) => x.name),
+        )}`,
+      );
+    } else {
+      const first = src.first?.value ?? 0;
+      const last = src.last?.value ?? (src.first === undefined ? f.pages.length - 1 : first);
+      pages = last - first + 1;
+      if (first >= f.pages.length || last >= f.pages.length || last < first) {
+        bag.error("E202", src.span, `file \`${f.name}\` has pages 0 to ${f.pages.length - 1}`);
+      }
+      source = { kind: "file", file: f.name, first };
+    }
+  }
+  if (pages < 1 || pages > maxPages)
+    bag.error("E202", src.span, `a region has 1 to ${maxPages} pages`);
+  return {
+    name: item.name.name,
+    pages,
+    mapping: { source, shared, prot: prot as "none" | "r" | "rw", populate },
+    decl: item,
+  };
+}
+
+function checkCommitSyntax(c: A.CommitLit, bag: DiagnosticBag): boolean {
+  if (isCommitId(c.text)) return true;
+  bag.error("E303", c.span, `\`${c.text}\` is not a commit id (7 to 40 lower-case hex digits)`);
+  return false;
+}
+
+function unknownRelease(v: A.VersionLit, bag: DiagnosticBag): void {
+  const parts = v.text.split(".");
+  const hint =
+    parts.length === 3
+      ? `; stable releases are not modelled, use the mainline release ${parts[0]}.${parts[1]}`
+      : didYouMean(v.text, knownReleases);
+  bag.error("E107", v.span, `unknown kernel version \`${v.text}\`${hint}`);
+}
+
+function sameSignature(a: A.ProcDecl, b: A.ProcDecl): boolean {
+  return signature(a) === signature(b);
+}
+
+export function signature(p: A.ProcDecl): string {
+  const params = p.params.map((x) => `${x.name.name}: ${x.type.name}`).join(", ");
+  return `(${params})${p.result ? `: ${p.result.name}` : ""}`;
+}
+
+function unreachableItem(x: never): never {
+  throw new Error(`unknown init item ${JSON.stringify(x)}`);
+}

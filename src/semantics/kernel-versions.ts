@@ -1,0 +1,30 @@
+/**
+ * Mainline releases tlbl knows by name. `kernel V` means: every modelled fix that landed in V or
+ * earlier is applied, every later one is not. Stable backports are not modelled.
+ */
+function series(major: number, last: number): string[] {
+  return Array.from({ length: last + 1 }, (_, minor) => `${major}.${minor}`);
+}
+
+export const knownReleases: readonly string[] = [
+  ...series(3, 19),
+  ...series(4, 20),
+  ...series(5, 19),
+  ...series(6, 18),
+];
+
+/** Orders releases: negative when a is older than b. */
+export function compareReleases(a: string, b: string): number {
+  const [am = 0, an = 0] = a.split(".").map(Number);
+  const [bm = 0, bn = 0] = b.split(".").map(Number);
+  return am - bm || an - bn;
+}
+
+export function isKnownRelease(v: string): boolean {
+  return knownReleases.includes(v);
+}
+
+/** A commit id as the language accepts it: 7 to 40 hex digits. */
+export function isCommitId(s: string): boolean {
+  return /^[0-9a-f]{7,40}$/.test(s);
+}

@@ -1,0 +1,87 @@
+import type * as A from "../syntax/ast.js";
+import type { Type } from "./types.js";
+
+/** What the checker knows about a scenario: its declarations, resolved and typed. */
+
+export interface FileDef {
+  readonly name: string;
+  /** Word 0 of each page, on disk at the start. */
+  readonly pages: readonly number[];
+  readonly decl: A.FileInit;
+}
+
+export interface MappingDef {
+  readonly source:
+    | { readonly kind: "anon" }
+    | { readonly kind: "file"; readonly file: string; readonly first: number };
+  readonly shared: boolean;
+  readonly prot: "none" | "r" | "rw";
+  readonly populate: boolean;
+}
+
+/** A named run of virtual pages: mapped at the start, or reserved for a later mmap/mremap. */
+export interface RegionDef {
+  readonly name: string;
+  readonly pages: number;
+  readonly mapping: MappingDef | undefined;
+  readonly decl: A.MapInit | A.UnmappedInit;
+}
+
+export interface ThreadDef {
+  readonly name: string;
+  readonly cpu: number;
+  readonly isKernel: boolean;
+  readonly decl: A.ThreadDecl;
+}
+
+export interface FixDef {
+  readonly commit: string;
+  readonly release: string;
+  readonly title: string;
+}
+
+/** A proc and the file it was written in (the scenario, or the kernel prelude). */
+export interface ProcDef {
+  readonly decl: A.ProcDecl;
+  readonly file: string;
+}
+
+/** How a name or call in the source was resolved. */
+export type Resolved =
+  | { readonly kind: "local"; readonly name: string }
+  | { readonly kind: "region"; readonly name: string }
+  | { readonly kind: "file"; readonly name: string }
+  | { readonly kind: "const"; readonly name: string }
+  | { readonly kind: "enum"; readonly value: string }
+  | { readonly kind: "cpu"; readonly index: number }
+  | { readonly kind: "builtin"; readonly name: string }
+  | { readonly kind: "instruction"; readonly name: "store" | "load" }
+  | { readonly kind: "proc"; readonly name: string }
+  | { readonly kind: "fixed"; readonly commit: string }
+  | { readonly kind: "register"; readonly thread: string; readonly name: string }
+  | { readonly kind: "label"; readonly thread: string; readonly label: string };
+
+export interface Scenario {
+  readonly file: string;
+  readonly text: string;
+  readonly ast: A.TestFile;
+  readonly name: string;
+  readonly files: readonly FileDef[];
+  readonly regions: readonly RegionDef[];
+  readonly tlbInits: readonly A.TlbInit[];
+  readonly memInits: readonly A.MemInit[];
+  readonly threads: readonly ThreadDef[];
+  readonly after: A.AfterDecl | undefined;
+  /** Scenario procs, and prelude procs they do not override. */
+  readonly procs: ReadonlyMap<string, ProcDef>;
+  readonly fixes: ReadonlyMap<string, FixDef>;
+  readonly fixToggles: readonly A.FixSetting[];
+  readonly condition: A.ConditionDecl | undefined;
+  readonly expects: readonly A.ExpectDecl[];
+  readonly schedules: readonly A.ScheduleDecl[];
+  readonly options: ReadonlyMap<string, boolean>;
+  readonly types: ReadonlyMap<A.Expr, Type>;
+  readonly resolved: ReadonlyMap<A.Expr, Resolved>;
+  /** Words per page: one more than the highest word index any address names. */
+  readonly wordsPerPage: number;
+}

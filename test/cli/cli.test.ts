@@ -1,0 +1,93 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, writeFileSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { root, scenarioFiles } from "../helpers.js";
+
+/** Runs the built CLI as a user would (npm test builds first). */
+function tlbl(...args: string[]): { status: number; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [join(root, "bin/tlbl.js"), ...args], {
+    cwd: root,
+    encoding: "utf8",
+    env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: undefined },
+  });
+  return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+function tempFile(name: string, text: string | Buffer): string {
+  const dir = mkdtempSync(join(tmpdir(), "tlbl-cli-"));
+  const f = join(dir, name);
+  writeFileSync(f, text);
+  return f;
+}
+
+describe("tlbl CLI", () => {
+  it("--help lists the commands and examples; --version prints the version", () => {
+    const help = tlbl("--help");
+    expect(help.status).toBe(0);
+    for (const word of ["check", "fmt", "run", "Examples:", "Exit status"])
+      expect(help.stdout).toContain(word);
+    const v = tlbl("--version");
+    expect(v.status).toBe(0);
+    expect(v.stdout.trim()).toBe(
+      JSON.parse(readFileSync(join(root, "package.json"), "utf8")).version,
+    );
+  });
+
+  it("check prints OK for every scenario", () => {
+    const r = tlbl("check", ...scenarioFiles());
+    expect(r.status).toBe(0);
+    for (const f of scenarioFiles()) expect(r.stdout).toContain(`${f}: OK`);
+  });
+
+  it("check prints three mistakes with line and column, and exits 2", () => {
+    const f = tempFile(
+      "three.tlb",
+      "tlb three\ninit {\n  file F = [0]\n  X = mmap F[0] shared rw\n}\nthread T1 on cpu1 {\n  mremp X\n  store Z 1\n}\nexpect kernel 4.88 : never\nexists (T1:w == ok)\n",
+    );
+    const r = tlbl("check", f);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain(
+      `${f}:7:3: error: unknown step \`mremp\`; did you mean \`mremap\`? [E101]`,
+    );
+    expect(r.stderr).toContain(`${f}:8:9: error: unknown name \`Z\`; did you mean \`X\`? [E102]`);
+    expect(r.stderr).toContain(
+      `${f}:10:15: error: unknown kernel version \`4.88\`; did you mean \`4.8\`? [E107]`,
+    );
+    expect(r.stderr).toContain("   ^");
+    expect(r.stderr).not.toMatch(/at .*\.js:\d+/);
+  });
+
+  it("never prints a stack trace on bad input", () => {
+    const cases = [
+      tempFile("empty.tlb", ""),
+      tempFile("junk.tlb", Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0x02, 0x01, 0xff, 0x00, 0x90])),
+      tempFile("nul.tlb", "tlb x\u0000"),
+      mkdtempSync(join(tmpdir(), "tlbl-dir-")),
+      join(tmpdir(), "does-not-exist.tlb"),
+    ];
+    for (const f of cases) {
+      const r = tlbl("check", f);
+      expect(r.status, f).toBe(2);
+      expect(r.stderr, f).toContain("error:");
+      expect(r.stderr, f).not.toMatch(/\n\s+at /);
+    }
+  });
+
+  it("fmt --check passes on the scenarios and fails on an unformatted file", () => {
+    expect(tlbl("fmt", "--check", ...scenarioFiles()).status).toBe(0);
+    const f = tempFile("ugly.tlb", "tlb ugly\nthread T on cpu0 {   store X 1 }\n");
+    const r = tlbl("fmt", "--check", f);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain(`${f}: not formatted`);
+    expect(tlbl("fmt", "--write", f).status).toBe(0);
+    expect(readFileSync(f, "utf8")).toBe("tlb ugly\n\nthread T on cpu0 {\n  store X 1\n}\n");
+  });
+
+  it("usage errors exit 2", () => {
+    expect(tlbl("frobnicate").status).toBe(2);
+    expect(tlbl("check").status).toBe(2);
+    expect(tlbl("run", "--max-states", "-3", scenarioFiles()[0]!).status).toBe(2);
+  });
+});

@@ -1,0 +1,76 @@
+import * as prettier from "prettier";
+import { describe, expect, it } from "vitest";
+import { formatTlb } from "../../src/format/format.js";
+import { parse } from "../../src/syntax/parse.js";
+import { preludeFiles, readRepoFile, root, scenarioFiles, withoutSpans } from "../helpers.js";
+
+const files = [...scenarioFiles(), ...preludeFiles()];
+
+/** The same program laid out badly: indentation lost, blank lines doubled, tabs; strings kept. */
+function scramble(text: string): string {
+  let inString = false;
+  return text
+    .split("\n")
+    .map((l, i) => {
+      const keep = inString;
+      inString = (l.replace(/\\./g, "").split('"').length - 1) % 2 === 1 ? !inString : inString;
+      if (keep || inString) return l;
+      return i % 2 ? `\t${l.trim()}   ` : l.trim();
+    })
+    .join("\n")
+    .replace(/\n\n/g, "\n\n\n");
+}
+
+describe("tlbl fmt (prettier with the tlb plugin)", () => {
+  for (const file of files) {
+    it(`${file}: formatted, idempotent, same AST`, async () => {
+      const text = readRepoFile(file);
+      const once = await formatTlb(text, file);
+      expect(once).toBe(text);
+      const messy = scramble(text);
+      const fixed = await formatTlb(messy, file);
+      expect(fixed).toBe(text);
+      expect(await formatTlb(fixed, file)).toBe(fixed);
+      expect(withoutSpans(parse(fixed, file).ast)).toEqual(withoutSpans(parse(messy, file).ast));
+    });
+  }
+
+  it("keeps every comment", async () => {
+    const text =
+      "tlb t // name\n/* before init */\ninit {\n  // nothing yet\n}\nthread T on cpu0 {\n  store X 1 // trailing\n  /* block */\n  skip\n}\n";
+    const out = await formatTlb(text, "c.tlb");
+    for (const c of [
+      "// name",
+      "/* before init */",
+      "// nothing yet",
+      "// trailing",
+      "/* block */",
+    ])
+      expect(out).toContain(c);
+    expect(await formatTlb(out, "c.tlb")).toBe(out);
+  });
+
+  it("prints the fewest parentheses that keep the tree", async () => {
+    const out = await formatTlb(
+      "tlb t\nexists ((a == 1) && ((b || c)) && !(d == e) && x - (y - z) == 0)\n",
+      "p.tlb",
+    );
+    expect(out).toBe("tlb t\n\nexists (a == 1 && (b || c) && !(d == e) && x - (y - z) == 0)\n");
+  });
+
+  it("works as a plugin named in a prettier config", async () => {
+    const text = readRepoFile(scenarioFiles()[0]!);
+    const out = await prettier.format(text, {
+      filepath: "x.tlb",
+      plugins: [`${root}/dist/src/format/prettier-plugin.js`],
+      printWidth: 100,
+    });
+    expect(out).toBe(text);
+  });
+
+  it("refuses a file that does not parse, with the diagnostic", async () => {
+    await expect(formatTlb("tlb t\nthread {\n", "bad.tlb")).rejects.toThrow(
+      /bad.tlb:2:8: error: expected a name/,
+    );
+  });
+});

@@ -1,0 +1,247 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { readSource } from "../../src/cli/io.js";
+import { checkText } from "../../src/cli/load.js";
+import { codes, type Code } from "../../src/diagnostics/codes.js";
+import { LineMap } from "../../src/diagnostics/span.js";
+import { renderDiagnostic } from "../../src/diagnostics/render.js";
+
+/** A scenario that checks cleanly; each case below breaks it in one place. */
+const base = `tlb t
+init {
+  file F = [0]
+  X = mmap F[0] shared rw
+  Y = unmapped
+}
+thread T1 on cpu1 {
+  w = store X 1
+  r = pread F[0]
+}
+thread T2 on cpu2 {
+  mremap X -> Y
+}
+exists (T1:w == ok && T1:r == 1)
+expect kernel 4.8 : sometimes
+schedule s {
+  T1 1; T2 until moved; T1 end
+}
+`;
+
+interface Case {
+  readonly code: Code;
+  readonly text: string;
+  readonly message: string;
+  /** line:col of the first diagnostic */
+  readonly at: string;
+}
+
+const edit = (from: string, to: string): string => {
+  if (!base.includes(from)) throw new Error(`no ${from}`);
+  return base.replace(from, to);
+};
+
+const cases: Case[] = [
+  {
+    code: "E002",
+    text: "tlb t\u0000",
+    message: "the input is not text (it holds a NUL byte or invalid UTF-8)",
+    at: "1:6",
+  },
+  {
+    code: "E003",
+    text: edit("store X 1", "store X 1 #"),
+    message: "unexpected character `#` (U+0023)",
+    at: "8:17",
+  },
+  { code: "E004", text: `${base}/* never closed`, message: "unterminated comment", at: "19:1" },
+  {
+    code: "E010",
+    text: edit("mremap X -> Y", "mremap X -> Y +"),
+    message: "expected `}`, found `+`",
+    at: "12:17",
+  },
+  {
+    code: "E100",
+    text: edit("Y = unmapped", "X = unmapped"),
+    message: "region `X` is already declared as a region",
+    at: "5:3",
+  },
+  {
+    code: "E101",
+    text: edit("mremap X", "mremp X"),
+    message: "unknown step `mremp`; did you mean `mremap`?",
+    at: "12:3",
+  },
+  {
+    code: "E102",
+    text: edit("w = store X 1", "w = store Z 1"),
+    message: "unknown name `Z`; did you mean `X`?",
+    at: "8:13",
+  },
+  {
+    code: "E103",
+    text: edit("T2 until", "T3 until"),
+    message: "unknown thread `T3`; did you mean `T1`?",
+    at: "17:9",
+  },
+  {
+    code: "E104",
+    text: edit("until moved", "until moev"),
+    message: "thread `T2` never passes a label `moev`; did you mean `moved`?",
+    at: "17:18",
+  },
+  {
+    code: "E105",
+    text: edit("T1:r == 1", "T1:q == 1"),
+    message: "thread `T1` has no register `q`; did you mean `w`?",
+    at: "14:26",
+  },
+  {
+    code: "E107",
+    text: edit("kernel 4.8", "kernel 4.88"),
+    message: "unknown kernel version `4.88`; did you mean `4.8`?",
+    at: "15:15",
+  },
+  {
+    code: "E108",
+    text: edit("kernel 4.8 :", "kernel 4.8 with fix 5d1904204c98 on :"),
+    message: "no modelled fix has commit id `5d1904204c98`; did you mean `5d1904204c99`?",
+    at: "15:28",
+  },
+  {
+    code: "E109",
+    text: `${base}option tlb_evic\n`,
+    message: "unknown option `tlb_evic`; did you mean `tlb_evict`?",
+    at: "19:8",
+  },
+  {
+    code: "E110",
+    text: edit("exists (T1:w == ok", "exists (pte(X).dirt"),
+    message: "a pte has no field `dirt`; did you mean `dirty`?",
+    at: "14:16",
+  },
+  {
+    code: "E200",
+    text: edit("mremap X -> Y", "mremap X"),
+    message: "`mremap` takes 2 arguments (old: range, new: range), not 1",
+    at: "12:3",
+  },
+  {
+    code: "E201",
+    text: edit("store X 1", "store F 1"),
+    message: "`store` expects a addr for addr, not a file",
+    at: "8:13",
+  },
+  {
+    code: "E202",
+    text: edit("mmap F[0]", "mmap F[3]"),
+    message: "file `F` has pages 0 to 0",
+    at: "4:12",
+  },
+  {
+    code: "E203",
+    text: edit("r = pread F[0]", "return"),
+    message: "`return` belongs in a proc",
+    at: "9:3",
+  },
+  {
+    code: "E300",
+    text: edit("T2 on cpu2", "T2 on cpu1"),
+    message: "thread `T2` is bound to cpu1, which already runs `T1`; tlbl runs one thread per CPU",
+    at: "11:14",
+  },
+  {
+    code: "E301",
+    text: edit("T2 on cpu2", "T2 on gpu2"),
+    message: "`gpu2` is not a CPU; write cpu0 … cpu15",
+    at: "11:14",
+  },
+  {
+    code: "E302",
+    text: `${base}proc a() {\n  b\n}\nproc b() {\n  a\n}\n`,
+    message: "proc `a` is recursive (a → b → a); procs are inlined",
+    at: "19:6",
+  },
+  {
+    code: "E303",
+    text: `${base}fix zz99 off\n`,
+    message: "`zz99` is not a commit id (7 to 40 lower-case hex digits)",
+    at: "19:5",
+  },
+  {
+    code: "E304",
+    text: edit("exists (T1:w == ok && T1:r == 1)\n", ""),
+    message: "an expectation needs a condition (`exists`, `~exists` or `forall`) to judge",
+    at: "14:1",
+  },
+];
+
+function firstAt(text: string, offset: number): string {
+  const p = new LineMap(text).position(offset);
+  return `${p.line}:${p.column}`;
+}
+
+describe("diagnostics", () => {
+  it("the base scenario checks", () => {
+    expect(checkText(base, "t.tlb").diagnostics).toEqual([]);
+  });
+
+  for (const c of cases) {
+    it(`${c.code}: ${codes[c.code]}`, () => {
+      const r = checkText(c.text, "t.tlb");
+      const d = r.diagnostics[0];
+      expect(d, "no diagnostic").toBeDefined();
+      expect({ code: d!.code, message: d!.message, at: firstAt(c.text, d!.span.start) }).toEqual({
+        code: c.code,
+        message: c.message,
+        at: c.at,
+      });
+    });
+  }
+
+  it("E001: a missing file and a directory", () => {
+    const dir = mkdtempSync(join(tmpdir(), "tlbl-"));
+    const missing = readSource(join(dir, "nope.tlb"));
+    expect(missing.ok ? undefined : missing.diagnostic).toMatchObject({
+      code: "E001",
+      message: "cannot read: no such file",
+    });
+    const asDir = readSource(dir);
+    expect(asDir.ok ? undefined : asDir.diagnostic).toMatchObject({
+      code: "E001",
+      message: "is a directory, not a .tlb file",
+    });
+  });
+
+  it("E002: bytes that are not UTF-8", () => {
+    const dir = mkdtempSync(join(tmpdir(), "tlbl-"));
+    const f = join(dir, "bin.tlb");
+    writeFileSync(f, Buffer.from([0x74, 0x6c, 0x62, 0xff, 0xfe, 0x00]));
+    const r = readSource(f);
+    expect(r.ok ? undefined : r.diagnostic).toMatchObject({ code: "E002" });
+  });
+
+  it("every code of the catalogue has a case here or in the run tests", () => {
+    const elsewhere: Code[] = ["E001", "E106"];
+    const covered = new Set<Code>([...cases.map((c) => c.code), ...elsewhere]);
+    expect(Object.keys(codes).filter((c) => !covered.has(c as Code))).toEqual([]);
+  });
+
+  it("reports every error of a file in one run", () => {
+    const text = edit("T2 on cpu2", "T2 on cpu1")
+      .replace("store X 1", "store Z 1")
+      .replace("kernel 4.8", "kernel 4.88");
+    const r = checkText(text, "t.tlb");
+    expect(r.diagnostics.map((d) => d.code)).toEqual(["E102", "E300", "E107"]);
+  });
+
+  it("renders file:line:col, the source line and a caret under the span", () => {
+    const text = edit("mremap X", "mremp X");
+    const d = checkText(text, "t.tlb").diagnostics[0]!;
+    expect(renderDiagnostic(d, text, { color: false })).toBe(
+      "t.tlb:12:3: error: unknown step `mremp`; did you mean `mremap`? [E101]\n12 |   mremp X -> Y\n       ^^^^^",
+    );
+  });
+});
