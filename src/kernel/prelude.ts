@@ -66,7 +66,7 @@ export function loadPreludeFrom(dir: string): LoadedPrelude {
             d.name.span,
             `proc \`${d.name.name}\` is already declared in the prelude`,
           );
-        procs.set(d.name.name, { decl: d, file });
+        procs.set(d.name.name, { decl: d, file, text });
       } else if (d.kind === "FixDef") {
         if (!isCommitId(d.commit.text)) bag.error("E303", d.commit.span, "not a commit id");
         if (!isKnownRelease(d.release.text)) bag.error("E107", d.release.span, "unknown release");

@@ -145,7 +145,7 @@ export function check(ast: A.TestFile, text: string, file: string, prelude: Prel
         );
       }
       own.add(name);
-      procs.set(name, { decl: p, file });
+      procs.set(name, { decl: p, file, text });
     }
   }
 

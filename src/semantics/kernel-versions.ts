@@ -28,3 +28,18 @@ export function isKnownRelease(v: string): boolean {
 export function isCommitId(s: string): boolean {
   return /^[0-9a-f]{7,40}$/.test(s);
 }
+
+/**
+ * The fixes applied in a release: every modelled fix that landed in it or earlier, then the
+ * scenario's and the command line's toggles, in that order.
+ */
+export function fixesFor(
+  release: string,
+  known: Iterable<{ readonly commit: string; readonly release: string }>,
+  toggles: Iterable<{ readonly commit: string; readonly enabled: boolean }> = [],
+): Map<string, boolean> {
+  const out = new Map<string, boolean>();
+  for (const f of known) out.set(f.commit, compareReleases(f.release, release) <= 0);
+  for (const t of toggles) out.set(t.commit, t.enabled);
+  return out;
+}

@@ -44,6 +44,8 @@ export interface FixDef {
 export interface ProcDef {
   readonly decl: A.ProcDecl;
   readonly file: string;
+  /** The text of that file. */
+  readonly text: string;
 }
 
 /** How a name or call in the source was resolved. */

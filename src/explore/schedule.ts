@@ -1,0 +1,163 @@
+import type * as A from "../syntax/ast.js";
+import { FINISHED, blockedAt, isBlocked } from "../model/codegen.js";
+import type { Machine } from "../model/machine.js";
+
+/** One item of a fixed schedule, resolved to a thread index. */
+export type ScheduleStep =
+  | { readonly thread: number; readonly kind: "statements"; readonly count: number }
+  | { readonly thread: number; readonly kind: "steps"; readonly count: number }
+  | { readonly thread: number; readonly kind: "until"; readonly label: string }
+  | { readonly thread: number; readonly kind: "end" };
+
+export type ScheduleOutcome =
+  | { readonly ok: true; readonly path: readonly number[]; readonly final: Uint32Array }
+  | { readonly ok: false; readonly path: readonly number[]; readonly message: string };
+
+export function resolveSchedule(m: Machine, items: readonly A.ScheduleItem[]): ScheduleStep[] {
+  return items.map((it) => {
+    const thread = m.program.threads.findIndex((t) => t.name === it.thread.name);
+    const a = it.amount;
+    switch (a.kind) {
+      case "Statements":
+        return { thread, kind: "statements", count: a.count.value };
+      case "Steps":
+        return { thread, kind: "steps", count: a.count.value };
+      case "UntilLabel":
+        return { thread, kind: "until", label: a.label.name };
+      case "ToEnd":
+        return { thread, kind: "end" };
+    }
+  });
+}
+
+/**
+ * Runs exactly one execution: each item moves its thread as far as it says, then every thread
+ * still unfinished runs to its end in declaration order. A thread that cannot move where the
+ * schedule asks it to is an error that names the step it waits at.
+ */
+export function runSchedule(m: Machine, steps: readonly ScheduleStep[]): ScheduleOutcome {
+  let s = m.initial.slice();
+  const t = new Uint32Array(s.length);
+  const path: number[] = [];
+  const name = (th: number): string => m.program.threads[th]!.name;
+  const fire = (th: number, labels: number[] | null): number => m.fire[th]!(s, t, labels);
+  const commit = (th: number): void => {
+    s = t.slice();
+    path.push(th);
+  };
+  const blocked = (th: number, why: string, r: number): ScheduleOutcome => ({
+    ok: false,
+    path,
+    message: `${why}: ${name(th)} cannot move after ${path.length} steps (it waits at \`${stepText(m, th, blockedAt(r))}\`)`,
+  });
+
+  for (const [index, st] of steps.entries()) {
+    const th = st.thread;
+    const item = `schedule item ${index + 1}`;
+    switch (st.kind) {
+      case "steps":
+        for (let k = 0; k < st.count; k++) {
+          const r = fire(th, null);
+          if (r === FINISHED)
+            return {
+              ok: false,
+              path,
+              message: `${item}: ${name(th)} finished after ${k} of ${st.count} steps`,
+            };
+          if (isBlocked(r)) return blocked(th, item, r);
+          commit(th);
+        }
+        break;
+      case "statements": {
+        let target = -1;
+        for (;;) {
+          const r = fire(th, null);
+          if (r === FINISHED) break;
+          const stmt = statementOf(m, th, isBlocked(r) ? blockedAt(r) : r);
+          if (target < 0) target = stmt + st.count;
+          if (stmt >= target) break;
+          if (isBlocked(r)) return blocked(th, item, r);
+          commit(th);
+        }
+        break;
+      }
+      case "until": {
+        for (;;) {
+          const labels: number[] = [];
+          const r = fire(th, labels);
+          const nodes = m.program.threads[th]!.nodes;
+          if (
+            labels.some((id) => {
+              const n = nodes[id]!;
+              return n.k === "label" && n.name === st.label;
+            })
+          )
+            break;
+          if (r === FINISHED)
+            return {
+              ok: false,
+              path,
+              message: `${item}: ${name(th)} finished without passing label \`${st.label}\``,
+            };
+          if (isBlocked(r)) return blocked(th, item, r);
+          commit(th);
+        }
+        break;
+      }
+      case "end":
+        for (;;) {
+          const r = fire(th, null);
+          if (r === FINISHED) break;
+          if (isBlocked(r)) return blocked(th, item, r);
+          commit(th);
+        }
+        break;
+    }
+  }
+  // The rest runs to the end, thread by thread; the after block last.
+  for (let progress = true; progress; ) {
+    progress = false;
+    for (let th = 0; th < m.fire.length; th++) {
+      if (th === m.afterThread && !allFinished(m, s, th)) continue;
+      const r = fire(th, null);
+      if (r >= 0) {
+        commit(th);
+        progress = true;
+        break;
+      }
+    }
+  }
+  for (let th = 0; th < m.fire.length; th++) {
+    const r = fire(th, null);
+    if (r !== FINISHED) return blocked(th, "after the schedule", r);
+  }
+  return { ok: true, path, final: s };
+}
+
+function statementOf(m: Machine, th: number, node: number): number {
+  const n = m.program.threads[th]!.nodes[node]!;
+  return n.k === "step" || n.k === "access" ? n.origin.statement : Number.MAX_SAFE_INTEGER;
+}
+
+function allFinished(m: Machine, s: Uint32Array, except: number): boolean {
+  const t = new Uint32Array(s.length);
+  return m.fire.every((f, th) => th === except || f(s, t, null) === FINISHED);
+}
+
+/** The source text of a thread's step. */
+export function stepText(m: Machine, th: number, node: number): string {
+  const n = m.program.threads[th]!.nodes[node];
+  return n !== undefined && (n.k === "step" || n.k === "access") ? n.origin.text : "?";
+}
+
+/** A path as a schedule string that `--schedule` accepts: runs of steps per thread. */
+export function scheduleString(m: Machine, path: readonly number[]): string {
+  const items: string[] = [];
+  for (let i = 0; i < path.length; ) {
+    let j = i;
+    while (j < path.length && path[j] === path[i]) j++;
+    items.push(`${m.program.threads[path[i]!]!.name} step ${j - i}`);
+    i = j;
+  }
+  return items.join("; ");
+}

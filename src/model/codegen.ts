@@ -1,0 +1,301 @@
+import type { Node, Op, Program, ThreadProgram, Value } from "../semantics/ir.js";
+import { PTE, TLBE } from "./encoding.js";
+import type { Layout } from "./layout.js";
+import { liveIn, written } from "./liveness.js";
+import { exprEmitters, fieldEmitters, stmtEmitters, type Arg, type EmitCtx } from "./primitives.js";
+import type { Runtime } from "./runtime.js";
+
+/**
+ * Compiles each thread's step program to one JavaScript function over packed states:
+ *
+ *   fire(s, t, labels) → the step fired (its node id, ≥ 0), FINISHED (-1), or blocked at
+ *                        step n (-2 - n; see blockedAt)
+ *
+ * It copies s into t, runs the silent nodes from the thread's pc (conditions, local
+ * bookkeeping) up to one visible step, and executes that step in t. Nothing is allocated and
+ * nothing is interpreted at run time: slot positions are constants in the generated code.
+ */
+export type FireFn = (s: Uint32Array, t: Uint32Array, labels: number[] | null) => number;
+export type ConditionFn = (s: Uint32Array) => boolean;
+
+export const FINISHED = -1;
+
+/** Is a fire result "blocked", and at which step? */
+export const isBlocked = (r: number): boolean => r <= -2;
+export const blockedAt = (r: number): number => -2 - r;
+
+const maxSilentDepth = 400;
+
+export function compileThread(L: Layout, R: Runtime, p: Program, tid: number): FireFn {
+  const src = new ThreadGen(L, p.threads[tid]!, tid).source();
+  return new Function("R", `"use strict"; return function fire_${tid}(s, t, labels) {\n${src}\n};`)(
+    R,
+  ) as FireFn;
+}
+
+export function compileCondition(L: Layout, R: Runtime, p: Program): ConditionFn | undefined {
+  if (p.condition === undefined) return undefined;
+  const g = new ValueGen(L, 0);
+  const body = g.value(p.condition);
+  return new Function(
+    "R",
+    `"use strict"; return function condition(t) { return (${body}) !== 0; };`,
+  )(R) as ConditionFn;
+}
+
+/** Slot access and expressions: the part shared by thread code and condition code. */
+class ValueGen implements EmitCtx {
+  private counter = 0;
+  /** The step being emitted, so a blocking primitive can say where the thread waits. */
+  protected stepId = 0;
+
+  get block(): string {
+    return `return ${-2 - this.stepId};`;
+  }
+
+  constructor(
+    readonly L: Layout,
+    readonly tid: number,
+  ) {}
+
+  fresh(): string {
+    return `v${this.counter++}`;
+  }
+
+  slot(i: number): string {
+    const s = this.L.slots[i]!;
+    const raw = `((t[${s.word}] >>> ${s.shift}) & ${mask(s.width)})`;
+    return s.bias ? `(${raw} - ${s.bias})` : raw;
+  }
+
+  put(i: number, v: string): string {
+    const s = this.L.slots[i]!;
+    const m = mask(s.width);
+    const biased = s.bias ? `(${v}) + ${s.bias}` : v;
+    return `t[${s.word}] = (t[${s.word}] & ${~(m << s.shift)}) | (((${biased}) & ${m}) << ${s.shift});`;
+  }
+
+  putRaw(i: number, v: number): string {
+    const s = this.L.slots[i]!;
+    const m = mask(s.width);
+    return `t[${s.word}] = (t[${s.word}] & ${~(m << s.shift)}) | ${(v & m) << s.shift};`;
+  }
+
+  rd(base: number, index: string): string {
+    return `R.rd(t, ${base - 1} + ${this.checked(base, index)})`;
+  }
+
+  wr(base: number, index: string, v: string): string {
+    return `R.wr(t, ${base - 1} + ${this.checked(base, index)}, ${v});`;
+  }
+
+  private checked(base: number, index: string): string {
+    return base === this.L.cache || base === this.L.disk ? `R.pi(${index})` : `R.fi(${index})`;
+  }
+
+  value(v: Value): string {
+    switch (v.k) {
+      case "const":
+        return String(v.v);
+      case "var":
+        return this.slot(this.L.vars[this.tid]![v.v]!);
+      case "pages":
+        return String(v.ids[0] ?? 0);
+      case "call": {
+        const emit = exprEmitters[v.name];
+        if (emit === undefined) throw new Error(`no expression emitter for ${v.name}`);
+        return emit(this, this.args(v.args));
+      }
+      case "not":
+        return `(+((${this.value(v.a)}) === 0))`;
+      case "neg":
+        return `(-(${this.value(v.a)}))`;
+      case "field": {
+        const emit = fieldEmitters[v.field];
+        if (emit === undefined) throw new Error(`no field ${v.field}`);
+        return emit(this.value(v.a));
+      }
+      case "bin": {
+        const a = this.value(v.a);
+        const b = this.value(v.b);
+        switch (v.op) {
+          case "&&":
+            return `(+((${a}) !== 0 && (${b}) !== 0))`;
+          case "||":
+            return `(+((${a}) !== 0 || (${b}) !== 0))`;
+          case "==":
+            return `(+((${a}) === (${b})))`;
+          case "!=":
+            return `(+((${a}) !== (${b})))`;
+          case "+":
+          case "-":
+            return `((${a}) ${v.op} (${b}))`;
+          default:
+            return `(+((${a}) ${v.op} (${b})))`;
+        }
+      }
+      case "reg":
+        return this.slot(this.L.vars[v.thread]![v.v]!);
+      case "rank":
+        return this.slot(this.L.ranks[v.id]!);
+    }
+  }
+
+  args(values: readonly Value[]): Arg[] {
+    return values.map((value) => ({ code: this.value(value), value }));
+  }
+}
+
+/** The fire function of one thread: a switch on the pc, one case per resting point. */
+class ThreadGen extends ValueGen {
+  private readonly live: Set<number>[];
+
+  constructor(
+    L: Layout,
+    private readonly p: ThreadProgram,
+    tid: number,
+  ) {
+    super(L, tid);
+    this.live = liveIn(p);
+  }
+
+  source(): string {
+    const cases = [...this.restingPoints()]
+      .sort((a, b) => a - b)
+      .map((pc) => {
+        const body = this.path(pc, pc, new Set(), 0);
+        return `case ${pc}: {\n${body}\n}`;
+      });
+    const pcSlot = this.L.pc[this.tid]!;
+    return `t.set(s);\nswitch (${this.slot(pcSlot)}) {\n${cases.join("\n")}\n}\nthrow new Error("bad pc");`;
+  }
+
+  /** Where a thread can be between transitions: its entry and the node after each step. */
+  private restingPoints(): Set<number> {
+    const out = new Set([this.p.entry]);
+    for (const n of this.p.nodes) if (n.k === "step" || n.k === "access") out.add(n.next);
+    return out;
+  }
+
+  /** Code for the path from node `id`: silent nodes, then one step (or the end). */
+  private path(id: number, rest: number, wrote: Set<number>, depth: number): string {
+    if (depth > maxSilentDepth) throw new Error(`thread ${this.p.name}: a loop with no step in it`);
+    const n: Node = this.p.nodes[id]!;
+    switch (n.k) {
+      case "end":
+        return "return -1;";
+      case "label": {
+        const rank = n.rank === undefined ? "" : this.rank(n.rank);
+        return `if (labels !== null) labels.push(${id});${rank}\n${this.path(n.next, rest, wrote, depth + 1)}`;
+      }
+      case "silent": {
+        const w = new Set(wrote);
+        return `${this.ops(n.ops, w)}\n${this.path(n.next, rest, w, depth + 1)}`;
+      }
+      case "branch":
+        return `if ((${this.value(n.cond)}) !== 0) {\n${this.path(n.then, rest, wrote, depth + 1)}\n} else {\n${this.path(n.else, rest, wrote, depth + 1)}\n}`;
+      case "step": {
+        this.stepId = id;
+        const w = new Set(wrote);
+        return `${this.ops(n.ops, w)}\n${this.finish(n.next, rest, w)}\nreturn ${id};`;
+      }
+      case "access":
+        return this.access(id, n, rest, wrote, depth);
+    }
+  }
+
+  private rank(id: number): string {
+    const slot = this.L.ranks[id]!;
+    const counter = this.L.rankCounter;
+    return ` if (${this.slot(slot)} === 0) { ${this.put(counter, `${this.slot(counter)} + 1`)} ${this.put(slot, this.slot(counter))} }`;
+  }
+
+  /** Set the pc, and clear the variables no later step reads (so equal futures are equal states). */
+  private finish(next: number, rest: number, wrote: Set<number>): string {
+    const liveNext = this.live[next]!;
+    const dead = new Set<number>([...this.live[rest]!, ...wrote]);
+    const clears = [...dead]
+      .filter((v) => !liveNext.has(v) && !this.p.vars[v]!.isRegister)
+      .sort((a, b) => a - b)
+      .map((v) => this.putRaw(this.L.vars[this.tid]![v]!, 0));
+    return `${this.put(this.L.pc[this.tid]!, String(next))} ${clears.join(" ")}`;
+  }
+
+  private ops(list: readonly Op[], wrote: Set<number>): string {
+    const out: string[] = [];
+    for (const o of list) {
+      switch (o.k) {
+        case "set":
+          out.push(this.put(this.L.vars[this.tid]![o.v]!, this.value(o.value)));
+          wrote.add(o.v);
+          break;
+        case "call": {
+          // Without a destination the call still runs, for its effect.
+          const dest = (v: string): string =>
+            o.dest === undefined ? `${v};` : this.put(this.L.vars[this.tid]![o.dest]!, v);
+          const stmt = stmtEmitters[o.name];
+          if (stmt !== undefined) out.push(stmt(this, this.args(o.args), dest));
+          else if (exprEmitters[o.name] !== undefined)
+            out.push(dest(exprEmitters[o.name]!(this, this.args(o.args))));
+          else throw new Error(`no emitter for ${o.name}`);
+          if (o.dest !== undefined) wrote.add(o.dest);
+          break;
+        }
+        case "if":
+          out.push(
+            `if ((${this.value(o.cond)}) !== 0) {\n${this.ops(o.then, wrote)}\n} else {\n${this.ops(o.else, wrote)}\n}`,
+          );
+          break;
+      }
+    }
+    return out.join("\n");
+  }
+
+  /**
+   * The x86 rules (docs/model.md): a hit on a writable dirty entry writes without the page
+   * table; a load hits any valid entry; otherwise one atomic walk of the current PTE sets A (and D
+   * for a store) and refills the entry, or faults: the entry is dropped and the fault handler runs.
+   */
+  private access(
+    id: number,
+    n: Extract<Node, { k: "access" }>,
+    rest: number,
+    wrote: Set<number>,
+    depth: number,
+  ): string {
+    const L = this.L;
+    const tlb = L.tlb[n.cpu]![n.page]!;
+    const pte = L.pte[n.page]!;
+    const A = L.trackAccessed ? PTE.A : 0;
+    const w = new Set(wrote);
+    if (n.dest !== undefined) w.add(n.dest);
+    const done = `${this.finish(n.next, rest, w)}\nreturn ${id};`;
+    const dest = (v: string): string =>
+      n.dest === undefined ? "" : this.put(L.vars[this.tid]![n.dest]!, v);
+    const e = this.fresh();
+    const x = this.fresh();
+    const lines = [`const ${e} = ${this.slot(tlb)};`];
+    if (n.write) {
+      const value = this.value(n.value!);
+      const full = TLBE.V | TLBE.W | TLBE.D;
+      lines.push(
+        `if ((${e} & ${full}) === ${full}) { R.setData(t, ${e} >>> ${TLBE.PFN_SHIFT}, ${n.word}, ${value}); ${dest("-1")} ${done} }`,
+        `const ${x} = ${this.slot(pte)};`,
+        `if ((${x} & ${PTE.P | PTE.W}) === ${PTE.P | PTE.W}) { ${this.put(pte, `${x} | ${PTE.D | A}`)} ${this.put(tlb, `${full} | ((${x} >>> ${PTE.PFN_SHIFT}) << ${TLBE.PFN_SHIFT})`)} R.setData(t, ${x} >>> ${PTE.PFN_SHIFT}, ${n.word}, ${value}); ${dest("-1")} ${done} }`,
+      );
+    } else {
+      lines.push(
+        `if ((${e} & ${TLBE.V}) !== 0) { ${dest(`R.data(t, ${e} >>> ${TLBE.PFN_SHIFT}, ${n.word})`)} ${done} }`,
+        `const ${x} = ${this.slot(pte)};`,
+        `if ((${x} & ${PTE.P}) !== 0) { ${A ? this.put(pte, `${x} | ${A}`) : ""} ${this.put(tlb, `${TLBE.V} | (${x} & ${PTE.W}) | (${x} & ${PTE.D}) | ((${x} >>> ${PTE.PFN_SHIFT}) << ${TLBE.PFN_SHIFT})`)} ${dest(`R.data(t, ${x} >>> ${PTE.PFN_SHIFT}, ${n.word})`)} ${done} }`,
+      );
+    }
+    // The fault: the entry for this address is dropped, and the handler starts.
+    lines.push(this.putRaw(tlb, 0), this.path(n.fault, rest, wrote, depth + 1));
+    return lines.join("\n");
+  }
+}
+
+function mask(width: number): number {
+  return width >= 32 ? -1 : (1 << width) - 1;
+}

@@ -1,0 +1,301 @@
+import type { Program, Value, Op, ThreadProgram } from "../semantics/ir.js";
+import type { Scenario } from "../semantics/scenario.js";
+import type { Type } from "../semantics/types.js";
+import type { Universe } from "../semantics/universe.js";
+import { bitsFor, PTE } from "./encoding.js";
+
+/**
+ * The state vector: every model variable is a slot of a few bits, packed into 32-bit words
+ * (a slot never straddles two words). Slots of one kind of object are numbered contiguously, so
+ * generated code can index them by a run-time frame or file page number.
+ */
+export interface Slot {
+  readonly name: string;
+  readonly width: number;
+  /** Stored value = model value + bias (registers and ints may be negative result codes). */
+  readonly bias: number;
+  readonly word: number;
+  readonly shift: number;
+}
+
+export interface Layout {
+  readonly slots: readonly Slot[];
+  readonly words: number;
+  readonly nThreads: number;
+  readonly nPages: number;
+  readonly nFpages: number;
+  readonly nFrames: number;
+  readonly wordsPerPage: number;
+  readonly maxData: number;
+  /** Is the accessed bit observed by anything? If not, the hardware need not set it. */
+  readonly trackAccessed: boolean;
+  readonly pc: readonly number[];
+  /** vars[thread][var] */
+  readonly vars: readonly (readonly number[])[];
+  readonly mmapLock: number;
+  /** The PTL of each page's page table: one table (and one PTL) for the whole mm. */
+  readonly ptlOf: readonly number[];
+  readonly pte: readonly number[];
+  readonly vma: readonly number[];
+  /** tlb[cpu][page], or -1 where that CPU never touches that page. */
+  readonly tlb: readonly (readonly number[])[];
+  readonly userCpus: readonly number[];
+  /** Frame f (1…nFrames) fields are at base + f - 1. */
+  readonly ref: number;
+  readonly mapcount: number;
+  readonly flags: number;
+  readonly locked: number;
+  readonly mapping: number;
+  /** Data word w of frame f is at data + (f - 1) * wordsPerPage + w. */
+  readonly data: number;
+  /** File page fp (1…nFpages) fields. */
+  readonly disk: number;
+  readonly cache: number;
+  readonly flushPending: number;
+  readonly flushBatched: number;
+  /** Per thread, or -1 when the thread never uses them. */
+  readonly ubc: readonly number[];
+  readonly gatherRange: readonly number[];
+  readonly gatherPages: readonly number[];
+  readonly ranks: readonly number[];
+  readonly rankCounter: number;
+  /** Bias of int-typed variables and registers. */
+  readonly intBias: number;
+}
+
+export const intBias = 4;
+
+class Packer {
+  readonly slots: Slot[] = [];
+  private word = 0;
+  private shift = 0;
+
+  add(name: string, width: number, bias = 0): number {
+    if (width > 32) throw new Error(`slot ${name} is ${width} bits wide`);
+    if (this.shift + width > 32) {
+      this.word++;
+      this.shift = 0;
+    }
+    this.slots.push({ name, width, bias, word: this.word, shift: this.shift });
+    this.shift += width;
+    return this.slots.length - 1;
+  }
+
+  get words(): number {
+    return this.shift === 0 ? this.word : this.word + 1;
+  }
+}
+
+export function buildLayout(s: Scenario, u: Universe, p: Program): Layout {
+  const nThreads = p.threads.length;
+  const nPages = u.pages.length;
+  const nFpages = u.fpages.length - 1;
+  const wordsPerPage = u.wordsPerPage;
+  const maxData = Math.max(3, maxConstant(s));
+  const nFrames = Math.min(31, nFpages + nPages + 2 * nThreads + 1);
+  const frameBits = bitsFor(nFrames);
+  const pteBits = 6 + frameBits;
+  const intMax = Math.max(maxData, 2 * nPages + 2, 15);
+  const trackAccessed =
+    p.threads.some((t) => usesAccessed(t)) ||
+    (p.condition !== undefined && valueUsesAccessed(p.condition));
+
+  const pk = new Packer();
+  const typeWidth = (t: Type): { width: number; bias: number } => {
+    switch (t) {
+      case "bool":
+        return { width: 1, bias: 0 };
+      case "frame":
+        return { width: frameBits, bias: 0 };
+      case "fpage":
+        return { width: bitsFor(nFpages), bias: 0 };
+      case "page":
+        return { width: bitsFor(nPages), bias: 0 };
+      case "pte":
+        return { width: pteBits, bias: 0 };
+      case "tlbe":
+        return { width: 3 + frameBits, bias: 0 };
+      case "prot":
+      case "share":
+      case "advice":
+        return { width: 2, bias: 0 };
+      default:
+        return { width: bitsFor(intMax + intBias), bias: intBias };
+    }
+  };
+
+  const pc = p.threads.map((t) => pk.add(`pc ${t.name}`, bitsFor(t.nodes.length)));
+  const vars = p.threads.map((t) =>
+    t.vars.map((v) => {
+      const { width, bias } = typeWidth(v.type);
+      return pk.add(`${t.name}.${v.name}#${v.id}`, width, bias);
+    }),
+  );
+  const mmapLock = pk.add("mmap_lock", bitsFor(nThreads + 1));
+  const ptl = pk.add("ptl", bitsFor(nThreads));
+  const ptlOf = u.pages.map(() => ptl);
+  const pte = u.pages.map((pg) => pk.add(`pte ${pg.name}`, pteBits));
+  const vma = u.pages.map((pg) => pk.add(`vma ${pg.name}`, 5 + bitsFor(nFpages)));
+  const userCpus = [...new Set(p.threads.filter((t) => t.cpu >= 0).map((t) => t.cpu))].sort(
+    (a, b) => a - b,
+  );
+  const maxCpu = Math.max(-1, ...userCpus);
+  const tlb: number[][] = [];
+  for (let c = 0; c <= maxCpu; c++) {
+    const t = p.threads.find((x) => x.cpu === c);
+    const touched = new Set<number>(
+      t ? t.nodes.flatMap((n) => (n.k === "access" ? [n.page] : [])) : [],
+    );
+    for (const init of s.tlbInits)
+      if (Number(init.cpu.name.slice(3)) === c) touched.add(tlbInitPage(init, u));
+    tlb.push(
+      u.pages.map((pg, i) =>
+        touched.has(i) ? pk.add(`tlb cpu${c} ${pg.name}`, 3 + frameBits) : -1,
+      ),
+    );
+  }
+  const frames = Array.from({ length: nFrames }, (_, i) => i + 1);
+  const ref = frames.map((f) => pk.add(`refcount #${f}`, 4))[0]!;
+  const mapcount = frames.map((f) => pk.add(`mapcount #${f}`, bitsFor(nPages)))[0]!;
+  const flags = frames.map((f) => pk.add(`flags #${f}`, 2))[0]!;
+  const locked = frames.map((f) => pk.add(`PG_locked #${f}`, bitsFor(nThreads)))[0]!;
+  const mapping = frames.map((f) => pk.add(`mapping #${f}`, bitsFor(nFpages)))[0]!;
+  let data = -1;
+  for (const f of frames) {
+    for (let w = 0; w < wordsPerPage; w++) {
+      const id = pk.add(`data #${f}.${w}`, bitsFor(maxData));
+      if (data < 0) data = id;
+    }
+  }
+  let disk = -1;
+  for (const fp of u.fpages.slice(1)) {
+    for (let w = 0; w < wordsPerPage; w++) {
+      const id = pk.add(`disk ${fp.name}.${w}`, bitsFor(maxData));
+      if (disk < 0) disk = id;
+    }
+  }
+  const cache = u.fpages.slice(1).map((fp) => pk.add(`cache ${fp.name}`, frameBits))[0] ?? -1;
+  const flushPending = pk.add("mm->tlb_flush_pending", bitsFor(nThreads + 1));
+  const flushBatched = pk.add("mm->tlb_flush_batched", 1);
+  const uses = (t: ThreadProgram, names: string[]): boolean =>
+    t.nodes.some((n) => (n.k === "step" || n.k === "silent") && opsUse(n.ops, names));
+  const ubc = p.threads.map((t) =>
+    uses(t, ["tlb_ubc_add", "tlb_ubc_flush"]) ? pk.add(`${t.name} tlb_ubc`, 2) : -1,
+  );
+  const gatherRange = p.threads.map((t) =>
+    uses(t, ["tlb_remove_tlb_entry"]) ? pk.add(`${t.name} mmu_gather range`, nPages) : -1,
+  );
+  const gatherPages = p.threads.map((t) =>
+    uses(t, ["tlb_remove_page"]) ? pk.add(`${t.name} mmu_gather pages`, nFrames) : -1,
+  );
+  const ranks = p.ranks.map((r) =>
+    pk.add(`rank ${p.threads[r.thread]!.name}.${r.label}`, bitsFor(p.ranks.length)),
+  );
+  const rankCounter = p.ranks.length > 0 ? pk.add("rank counter", bitsFor(p.ranks.length)) : -1;
+
+  return {
+    slots: pk.slots,
+    words: Math.max(1, pk.words),
+    nThreads,
+    nPages,
+    nFpages,
+    nFrames,
+    wordsPerPage,
+    maxData,
+    trackAccessed,
+    pc,
+    vars,
+    mmapLock,
+    ptlOf,
+    pte,
+    vma,
+    tlb,
+    userCpus,
+    ref,
+    mapcount,
+    flags,
+    locked,
+    mapping,
+    data,
+    disk,
+    cache,
+    flushPending,
+    flushBatched,
+    ubc,
+    gatherRange,
+    gatherPages,
+    ranks,
+    rankCounter,
+    intBias,
+  };
+}
+
+export function tlbInitPage(init: Scenario["tlbInits"][number], u: Universe): number {
+  const a = init.address;
+  const name =
+    a.kind === "NameExpr"
+      ? a.name.name
+      : a.kind === "IndexExpr" && a.target.kind === "NameExpr"
+        ? a.target.name.name
+        : "";
+  const index = a.kind === "IndexExpr" && a.index.kind === "IntLit" ? a.index.value : 0;
+  return u.regions.get(name)?.[index] ?? 0;
+}
+
+/** The largest number a scenario writes or starts with: the range of memory words. */
+function maxConstant(s: Scenario): number {
+  let max = 0;
+  for (const f of s.files) for (const v of f.pages) max = Math.max(max, v);
+  for (const m of s.memInits) max = Math.max(max, m.value.value);
+  const visit = (x: unknown): void => {
+    if (x === null || typeof x !== "object") return;
+    const node = x as { kind?: string; value?: unknown };
+    if (node.kind === "IntLit" && typeof node.value === "number") max = Math.max(max, node.value);
+    for (const v of Object.values(x)) if (typeof v === "object") visit(v);
+  };
+  for (const t of s.threads) visit(t.decl.body);
+  if (s.after) visit(s.after.body);
+  return max;
+}
+
+function opsUse(ops: readonly Op[], names: string[]): boolean {
+  return ops.some(
+    (o) =>
+      (o.k === "call" && names.includes(o.name)) ||
+      (o.k === "if" && (opsUse(o.then, names) || opsUse(o.else, names))),
+  );
+}
+
+function valueUsesAccessed(v: Value): boolean {
+  switch (v.k) {
+    case "call":
+      return v.name === "pte_young" || v.args.some(valueUsesAccessed);
+    case "field":
+      return v.field === "pte.accessed" || valueUsesAccessed(v.a);
+    case "not":
+    case "neg":
+      return valueUsesAccessed(v.a);
+    case "bin":
+      return valueUsesAccessed(v.a) || valueUsesAccessed(v.b);
+    default:
+      return false;
+  }
+}
+
+function usesAccessed(t: ThreadProgram): boolean {
+  const inOps = (ops: readonly Op[]): boolean =>
+    ops.some((o) =>
+      o.k === "set"
+        ? valueUsesAccessed(o.value)
+        : o.k === "call"
+          ? o.args.some(valueUsesAccessed)
+          : valueUsesAccessed(o.cond) || inOps(o.then) || inOps(o.else),
+    );
+  return t.nodes.some(
+    (n) =>
+      ((n.k === "step" || n.k === "silent") && inOps(n.ops)) ||
+      (n.k === "branch" && valueUsesAccessed(n.cond)),
+  );
+}
+
+export const pteWithoutAccessed = ~PTE.A;

@@ -1,0 +1,112 @@
+import type { Node, Op, ThreadProgram, Value } from "../semantics/ir.js";
+
+/**
+ * Which variables of a thread are live (may still be read) at each node. A step clears the
+ * variables that are dead after it, so equal futures give equal states (as Spin models do by
+ * hand with `old = 0`).
+ */
+export function liveIn(p: ThreadProgram): Set<number>[] {
+  const live = p.nodes.map(() => new Set<number>());
+  let changed = true;
+  while (changed) {
+    changed = false;
+    for (let id = p.nodes.length - 1; id >= 0; id--) {
+      const n = p.nodes[id]!;
+      const out = new Set<number>();
+      for (const succ of successors(n)) for (const v of live[succ]!) out.add(v);
+      const { uses, defs } = useDef(n);
+      for (const d of defs) out.delete(d);
+      for (const u of uses) out.add(u);
+      if (out.size !== live[id]!.size) {
+        live[id] = out;
+        changed = true;
+      }
+    }
+  }
+  return live;
+}
+
+export function successors(n: Node): number[] {
+  switch (n.k) {
+    case "step":
+    case "silent":
+    case "label":
+      return [n.next];
+    case "branch":
+      return [n.then, n.else];
+    case "access":
+      return [n.next, n.fault];
+    case "end":
+      return [];
+  }
+}
+
+function useDef(n: Node): { uses: Set<number>; defs: Set<number> } {
+  const uses = new Set<number>();
+  const defs = new Set<number>();
+  const value = (v: Value): void => {
+    switch (v.k) {
+      case "var":
+        if (!defs.has(v.v)) uses.add(v.v);
+        return;
+      case "call":
+        v.args.forEach(value);
+        return;
+      case "not":
+      case "neg":
+      case "field":
+        value(v.a);
+        return;
+      case "bin":
+        value(v.a);
+        value(v.b);
+        return;
+      default:
+        return;
+    }
+  };
+  // An op's reads come before its write; in an `if`, a write on one side only is not a kill.
+  const ops = (list: readonly Op[], kills: boolean): void => {
+    for (const o of list) {
+      if (o.k === "set") {
+        value(o.value);
+        if (kills) defs.add(o.v);
+      } else if (o.k === "call") {
+        o.args.forEach(value);
+        if (kills && o.dest !== undefined) defs.add(o.dest);
+      } else {
+        value(o.cond);
+        ops(o.then, false);
+        ops(o.else, false);
+      }
+    }
+  };
+  switch (n.k) {
+    case "step":
+    case "silent":
+      ops(n.ops, true);
+      break;
+    case "branch":
+      value(n.cond);
+      break;
+    case "access":
+      if (n.value) value(n.value);
+      break;
+    default:
+      break;
+  }
+  return { uses, defs };
+}
+
+/** Variables an op list may write. */
+export function written(list: readonly Op[], out: Set<number>): void {
+  for (const o of list) {
+    if (o.k === "set") out.add(o.v);
+    else if (o.k === "call") {
+      if (o.dest !== undefined) out.add(o.dest);
+    } else {
+      written(o.then, out);
+      written(o.else, out);
+    }
+  }
+}

@@ -1,0 +1,170 @@
+import { DiagnosticBag, type Diagnostic } from "../diagnostics/diagnostic.js";
+import type { Program } from "../semantics/ir.js";
+import { lower, type KernelConfig } from "../semantics/lower.js";
+import type { Scenario } from "../semantics/scenario.js";
+import { universeOf, type Universe } from "../semantics/universe.js";
+import { compileCondition, compileThread, type ConditionFn, type FireFn } from "./codegen.js";
+import { PAGE, PTE, TLBE, VMA } from "./encoding.js";
+import { buildLayout, tlbInitPage, type Layout } from "./layout.js";
+import { Runtime } from "./runtime.js";
+
+/**
+ * A scenario compiled for one kernel configuration: the transition functions of its threads,
+ * its initial state and its condition. The model of docs/model.md, ready to explore.
+ */
+export interface Machine {
+  readonly scenario: Scenario;
+  readonly config: KernelConfig;
+  readonly universe: Universe;
+  readonly program: Program;
+  readonly layout: Layout;
+  readonly runtime: Runtime;
+  readonly fire: readonly FireFn[];
+  readonly condition: ConditionFn | undefined;
+  readonly initial: Uint32Array;
+  /** Index of the after block's pseudo-thread, or -1. */
+  readonly afterThread: number;
+}
+
+export type BuildResult =
+  | { readonly machine: Machine; readonly diagnostics: readonly [] }
+  | { readonly machine: undefined; readonly diagnostics: readonly Diagnostic[] };
+
+export function buildMachine(s: Scenario, config: KernelConfig): BuildResult {
+  const u = universeOf(s);
+  const lowered = lower(s, u, config);
+  if (lowered.program === undefined)
+    return { machine: undefined, diagnostics: lowered.diagnostics };
+  const program = lowered.program;
+  const layout = buildLayout(s, u, program);
+  const runtime = new Runtime(layout);
+  const bag = new DiagnosticBag(s.file);
+  const initial = initialState(s, u, program, layout, runtime, bag);
+  if (bag.hasErrors) return { machine: undefined, diagnostics: bag.items };
+  const fire = program.threads.map((_, tid) => compileThread(layout, runtime, program, tid));
+  const condition = compileCondition(layout, runtime, program);
+  const afterThread = program.threads.findIndex((t) => t.isAfter);
+  return {
+    machine: {
+      scenario: s,
+      config,
+      universe: u,
+      program,
+      layout,
+      runtime,
+      fire,
+      condition,
+      initial,
+      afterThread,
+    },
+    diagnostics: [],
+  };
+}
+
+/** The state the init block describes. Mappings are populated only when asked (MAP_POPULATE). */
+function initialState(
+  s: Scenario,
+  u: Universe,
+  p: Program,
+  L: Layout,
+  R: Runtime,
+  bag: DiagnosticBag,
+): Uint32Array {
+  const t = new Uint32Array(L.words);
+  const set = (slot: number, v: number): void => R.wr(t, slot, v + L.slots[slot]!.bias);
+  p.threads.forEach((th, i) => set(L.pc[i]!, th.entry));
+  for (const f of s.files) {
+    u.files
+      .get(f.name)!
+      .forEach((fp, i) => R.wr(t, L.disk + (fp - 1) * L.wordsPerPage, f.pages[i]!));
+  }
+  const populated = new Set(s.memInits.map((m) => regionOf(m.address)));
+  for (const r of s.regions) {
+    const m = r.mapping;
+    if (m === undefined) continue;
+    const pages = u.regions.get(r.name)!;
+    pages.forEach((page, i) => {
+      const fpage = m.source.kind === "file" ? u.files.get(m.source.file)![m.source.first + i]! : 0;
+      const flags =
+        VMA.VALID |
+        (m.prot !== "none" ? VMA.READ : 0) |
+        (m.prot === "rw" ? VMA.WRITE : 0) |
+        (m.shared ? VMA.SHARED : 0);
+      R.wr(t, L.vma[page]!, flags | (fpage === 0 ? VMA.ANON : fpage << VMA.FPAGE_SHIFT));
+      if (!m.populate && !(populated.has(r.name) && fpage === 0)) return;
+      if (m.prot === "none") return;
+      // MAP_POPULATE: a read fault for shared mappings (they stay clean), a write fault for
+      // private writable ones (populate_vma_page_range()).
+      if (fpage !== 0) {
+        let f = R.rd(t, L.cache + fpage - 1);
+        if (f === 0) {
+          f = R.alloc(t);
+          R.addToPageCache(t, f, fpage);
+          R.readpage(t, f, fpage);
+          R.put(t, f);
+        }
+        R.get(t, f);
+        R.wr(t, L.mapcount + f - 1, R.rd(t, L.mapcount + f - 1) + 1);
+        R.wr(t, L.pte[page]!, PTE.P | (f << PTE.PFN_SHIFT));
+      } else {
+        const f = R.alloc(t);
+        R.wr(t, L.mapcount + f - 1, 1);
+        R.wr(t, L.flags + f - 1, PAGE.ANON);
+        const writable = m.prot === "rw" ? PTE.W | PTE.D : 0;
+        R.wr(t, L.pte[page]!, PTE.P | writable | (f << PTE.PFN_SHIFT));
+      }
+    });
+  }
+  for (const m of s.memInits) {
+    const page = pageOfAddress(m.address, u);
+    const word =
+      m.address.kind === "MemberExpr" && m.address.member.kind === "IntLit"
+        ? m.address.member.value
+        : 0;
+    const vma = R.rd(t, L.vma[page]!);
+    const fpage = vma >>> VMA.FPAGE_SHIFT;
+    if (fpage !== 0) {
+      R.wr(t, L.disk + (fpage - 1) * L.wordsPerPage + word, m.value.value);
+      const f = R.rd(t, L.cache + fpage - 1);
+      if (f !== 0) R.setData(t, f, word, m.value.value);
+    } else {
+      const pte = R.rd(t, L.pte[page]!);
+      if (pte === 0) bag.error("E202", m.span, "this page is not mapped at the start");
+      else R.setData(t, pte >>> PTE.PFN_SHIFT, word, m.value.value);
+    }
+  }
+  for (const init of s.tlbInits) {
+    const cpu = Number(init.cpu.name.slice(3));
+    const page = tlbInitPage(init, u);
+    const pte = R.rd(t, L.pte[page]!);
+    if ((pte & PTE.P) === 0) {
+      bag.error(
+        "E202",
+        init.span,
+        "a TLB entry is built from a present PTE: map this page with `populate`",
+      );
+      continue;
+    }
+    const names = init.flags.map((f) => f.name);
+    const entry =
+      TLBE.V |
+      (names.includes("rw") ? TLBE.W : 0) |
+      (names.includes("dirty") ? TLBE.D : 0) |
+      ((pte >>> PTE.PFN_SHIFT) << TLBE.PFN_SHIFT);
+    R.wr(t, L.tlb[cpu]![page]!, entry);
+  }
+  return t;
+}
+
+function regionOf(a: Scenario["memInits"][number]["address"]): string {
+  let e = a;
+  while (e.kind === "MemberExpr" || e.kind === "IndexExpr") e = e.target;
+  return e.kind === "NameExpr" ? e.name.name : "";
+}
+
+function pageOfAddress(a: Scenario["memInits"][number]["address"], u: Universe): number {
+  let e = a;
+  if (e.kind === "MemberExpr") e = e.target;
+  const index = e.kind === "IndexExpr" && e.index.kind === "IntLit" ? e.index.value : 0;
+  return u.regions.get(regionOf(a))?.[index] ?? 0;
+}

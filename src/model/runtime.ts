@@ -1,0 +1,241 @@
+import type { Layout } from "./layout.js";
+import { PAGE, PTE, TLBE } from "./encoding.js";
+
+/** The model ran out of room (frames, counter bits): a limit of the model, not a kernel bug. */
+export class ModelError extends Error {}
+
+/**
+ * Helpers the generated step code calls for the primitives that touch many slots or index
+ * slots by run-time numbers. Pure functions of the state array they are given.
+ */
+export class Runtime {
+  private readonly word: Int32Array;
+  private readonly shift: Int32Array;
+  private readonly mask: Int32Array;
+  /** Every TLB slot, for full flushes. */
+  private readonly tlbSlots: Int32Array;
+  /** TLB slots by page, for range flushes. */
+  private readonly tlbByPage: Int32Array[];
+
+  constructor(readonly L: Layout) {
+    const n = L.slots.length;
+    this.word = new Int32Array(n);
+    this.shift = new Int32Array(n);
+    this.mask = new Int32Array(n);
+    L.slots.forEach((s, i) => {
+      this.word[i] = s.word;
+      this.shift[i] = s.shift;
+      this.mask[i] = s.width >= 32 ? -1 : (1 << s.width) - 1;
+    });
+    this.tlbSlots = Int32Array.from(L.tlb.flat().filter((x) => x >= 0));
+    this.tlbByPage = Array.from({ length: L.nPages }, (_, p) =>
+      Int32Array.from(L.tlb.map((row) => row[p] ?? -1).filter((x) => x >= 0)),
+    );
+  }
+
+  rd(t: Uint32Array, i: number): number {
+    return (t[this.word[i]!]! >>> this.shift[i]!) & this.mask[i]!;
+  }
+
+  wr(t: Uint32Array, i: number, v: number): void {
+    const w = this.word[i]!;
+    const m = this.mask[i]!;
+    const sh = this.shift[i]!;
+    if (v < 0 || v > m) throw new ModelError(`value ${v} does not fit in ${this.L.slots[i]!.name}`);
+    t[w] = (t[w]! & ~(m << sh)) | (v << sh);
+  }
+
+  /** A frame number used to index frame slots: 1…nFrames, else the model was handed null. */
+  fi(f: number): number {
+    this.frame(f);
+    return f;
+  }
+
+  /** A file page number used to index file slots. */
+  pi(fp: number): number {
+    if (fp < 1 || fp > this.L.nFpages) throw new ModelError(`no file page ${fp}`);
+    return fp;
+  }
+
+  // ---- frames ----------------------------------------------------------------------------
+
+  /** alloc_page(): the lowest free frame, refcount 1, clean and zeroed. */
+  alloc(t: Uint32Array): number {
+    const L = this.L;
+    for (let f = 1; f <= L.nFrames; f++) {
+      if (this.rd(t, L.ref + f - 1) !== 0) continue;
+      this.wr(t, L.ref + f - 1, 1);
+      this.wr(t, L.mapcount + f - 1, 0);
+      this.wr(t, L.flags + f - 1, 0);
+      this.wr(t, L.mapping + f - 1, 0);
+      for (let w = 0; w < L.wordsPerPage; w++) this.wr(t, L.data + (f - 1) * L.wordsPerPage + w, 0);
+      return f;
+    }
+    throw new ModelError(`the model has ${L.nFrames} page frames and all are in use`);
+  }
+
+  get(t: Uint32Array, f: number): void {
+    this.frame(f);
+    const i = this.L.ref + f - 1;
+    const r = this.rd(t, i);
+    if (r >= this.mask[i]!) throw new ModelError(`refcount of frame ${f} overflows`);
+    this.wr(t, i, r + 1);
+  }
+
+  /** put_page(): at refcount 0 the frame is free; its contents stay until it is reused. */
+  put(t: Uint32Array, f: number): void {
+    this.frame(f);
+    const i = this.L.ref + f - 1;
+    const r = this.rd(t, i);
+    if (r === 0) throw new ModelError(`put_page() on free frame ${f}`);
+    this.wr(t, i, r - 1);
+    if (r === 1) {
+      this.wr(t, this.L.flags + f - 1, 0);
+      this.wr(t, this.L.mapping + f - 1, 0);
+    }
+  }
+
+  private frame(f: number): void {
+    if (f < 1 || f > this.L.nFrames)
+      throw new ModelError(`no frame ${f} (a null page used as a page)`);
+  }
+
+  data(t: Uint32Array, f: number, w: number): number {
+    this.frame(f);
+    return this.rd(t, this.L.data + (f - 1) * this.L.wordsPerPage + w);
+  }
+
+  setData(t: Uint32Array, f: number, w: number, v: number): void {
+    this.frame(f);
+    if (v < 0 || v > this.L.maxData)
+      throw new ModelError(`value ${v} is outside the model's memory values 0…${this.L.maxData}`);
+    this.wr(t, this.L.data + (f - 1) * this.L.wordsPerPage + w, v);
+  }
+
+  copy(t: Uint32Array, to: number, from: number): void {
+    for (let w = 0; w < this.L.wordsPerPage; w++) this.setData(t, to, w, this.data(t, from, w));
+  }
+
+  // ---- page cache and disk ----------------------------------------------------------------
+
+  disk(t: Uint32Array, fp: number, w: number): number {
+    return this.rd(t, this.L.disk + (fp - 1) * this.L.wordsPerPage + w);
+  }
+
+  writepage(t: Uint32Array, f: number): void {
+    const fp = this.rd(t, this.L.mapping + f - 1);
+    if (fp === 0) throw new ModelError(`->writepage() on frame ${f}, which caches no file page`);
+    for (let w = 0; w < this.L.wordsPerPage; w++)
+      this.wr(t, this.L.disk + (fp - 1) * this.L.wordsPerPage + w, this.data(t, f, w));
+    this.wr(t, this.L.locked + f - 1, 0);
+  }
+
+  readpage(t: Uint32Array, f: number, fp: number): void {
+    for (let w = 0; w < this.L.wordsPerPage; w++) this.setData(t, f, w, this.disk(t, fp, w));
+  }
+
+  truncateDisk(t: Uint32Array, fp: number): void {
+    for (let w = 0; w < this.L.wordsPerPage; w++)
+      this.wr(t, this.L.disk + (fp - 1) * this.L.wordsPerPage + w, 0);
+  }
+
+  findGetPage(t: Uint32Array, fp: number, dirtyOnly: boolean): number {
+    const f = this.rd(t, this.L.cache + fp - 1);
+    if (f === 0) return 0;
+    if (dirtyOnly && (this.rd(t, this.L.flags + f - 1) & PAGE.DIRTY) === 0) return 0;
+    this.get(t, f);
+    return f;
+  }
+
+  addToPageCache(t: Uint32Array, f: number, fp: number): number {
+    if (this.rd(t, this.L.cache + fp - 1) !== 0) return 0;
+    this.wr(t, this.L.cache + fp - 1, f);
+    this.wr(t, this.L.mapping + f - 1, fp);
+    this.get(t, f);
+    return 1;
+  }
+
+  deleteFromPageCache(t: Uint32Array, f: number): void {
+    const fp = this.rd(t, this.L.mapping + f - 1);
+    if (fp === 0) return;
+    this.wr(t, this.L.cache + fp - 1, 0);
+    this.wr(t, this.L.mapping + f - 1, 0);
+    this.put(t, f);
+  }
+
+  /** __remove_mapping(): page_ref_freeze(page, 2) and !PageDirty, then out of the cache. */
+  removeMapping(t: Uint32Array, f: number): number {
+    if (
+      this.rd(t, this.L.ref + f - 1) !== 2 ||
+      (this.rd(t, this.L.flags + f - 1) & PAGE.DIRTY) !== 0
+    )
+      return 0;
+    this.deleteFromPageCache(t, f);
+    return 1;
+  }
+
+  /** migrate_page_move_mapping(): the isolation reference, and the cache's if cached. */
+  moveMapping(t: Uint32Array, to: number, from: number): number {
+    const L = this.L;
+    const fp = this.rd(t, L.mapping + from - 1);
+    const expected = fp === 0 ? 1 : 2;
+    if (this.rd(t, L.ref + from - 1) !== expected) return 0;
+    if (fp !== 0) {
+      this.wr(t, L.cache + fp - 1, to);
+      this.wr(t, L.mapping + to - 1, fp);
+      this.wr(t, L.mapping + from - 1, 0);
+      this.get(t, to);
+      this.put(t, from);
+    }
+    return 1;
+  }
+
+  /** migrate_page_copy(): the data, PG_dirty and PageAnon move to the new page. */
+  migrateCopy(t: Uint32Array, to: number, from: number): void {
+    this.copy(t, to, from);
+    const L = this.L;
+    const flags = this.rd(t, L.flags + from - 1);
+    this.wr(t, L.flags + to - 1, this.rd(t, L.flags + to - 1) | flags);
+    this.wr(t, L.flags + from - 1, flags & ~PAGE.DIRTY);
+  }
+
+  // ---- TLB flushes ------------------------------------------------------------------------
+
+  flushAll(t: Uint32Array): void {
+    for (const i of this.tlbSlots) this.wr(t, i, 0);
+  }
+
+  flushPage(t: Uint32Array, page: number): void {
+    for (const i of this.tlbByPage[page]!) this.wr(t, i, 0);
+  }
+
+  flushPageMask(t: Uint32Array, mask: number): void {
+    for (let p = 0; p < this.L.nPages; p++) if (mask & (1 << p)) this.flushPage(t, p);
+  }
+
+  putFrameMask(t: Uint32Array, mask: number): void {
+    for (let f = 1; f <= this.L.nFrames; f++) if (mask & (1 << (f - 1))) this.put(t, f);
+  }
+
+  // ---- observations for conditions ----------------------------------------------------------
+
+  /** What a load of word w of page p would see through the page table now (-4: unmapped). */
+  memWord(t: Uint32Array, p: number, w: number): number {
+    const pte = this.rd(t, this.L.pte[p]!);
+    if ((pte & (PTE.P | PTE.PROTNONE | PTE.MIGRATION)) === 0) return -4;
+    return this.data(t, pte >>> PTE.PFN_SHIFT, w);
+  }
+
+  /** What pread() of the file word would return: the cached page, else the disk. */
+  fileWord(t: Uint32Array, fp: number, w: number): number {
+    const f = this.rd(t, this.L.cache + fp - 1);
+    return f !== 0 ? this.data(t, f, w) : this.disk(t, fp, w);
+  }
+
+  tlbEntry(t: Uint32Array, cpu: number, p: number): number {
+    const i = this.L.tlb[cpu]?.[p] ?? -1;
+    return i < 0 ? 0 : this.rd(t, i);
+  }
+
+  static readonly tlbValid = TLBE.V;
+}

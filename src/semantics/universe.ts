@@ -1,0 +1,58 @@
+import type { Scenario } from "./scenario.js";
+
+/**
+ * The static things of a scenario, numbered: virtual pages (region by region, in declaration
+ * order, which is also the order in which rmap walks visit them), file pages, CPUs.
+ */
+export interface Universe {
+  /** Virtual pages: `X`, `X[1]`… */
+  readonly pages: readonly {
+    readonly region: string;
+    readonly index: number;
+    readonly name: string;
+  }[];
+  readonly regions: ReadonlyMap<string, readonly number[]>;
+  /** File pages, numbered from 1 (0 means "none" in the model). */
+  readonly fpages: readonly {
+    readonly file: string;
+    readonly index: number;
+    readonly name: string;
+  }[];
+  readonly files: ReadonlyMap<string, readonly number[]>;
+  readonly wordsPerPage: number;
+}
+
+export function universeOf(s: Scenario): Universe {
+  const pages: { region: string; index: number; name: string }[] = [];
+  const regions = new Map<string, number[]>();
+  for (const r of s.regions) {
+    const ids: number[] = [];
+    for (let i = 0; i < r.pages; i++) {
+      ids.push(pages.length);
+      pages.push({ region: r.name, index: i, name: r.pages === 1 ? r.name : `${r.name}[${i}]` });
+    }
+    regions.set(r.name, ids);
+  }
+  regions.set(
+    "mm_pages",
+    pages.map((_, i) => i),
+  );
+  const fpages: { file: string; index: number; name: string }[] = [
+    { file: "", index: -1, name: "none" },
+  ];
+  const files = new Map<string, number[]>();
+  for (const f of s.files) {
+    const ids: number[] = [];
+    f.pages.forEach((_, i) => {
+      ids.push(fpages.length);
+      fpages.push({ file: f.name, index: i, name: `${f.name}[${i}]` });
+    });
+    files.set(f.name, ids);
+  }
+  return { pages, regions, fpages, files, wordsPerPage: s.wordsPerPage };
+}
+
+/** A file address (page and word) as one constant, for the condition primitives. */
+export function faddrCode(fpage: number, word: number): number {
+  return fpage * 8 + word;
+}
