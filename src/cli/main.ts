@@ -70,7 +70,13 @@ export function buildProgram(): Command {
     )
     .option("--max-states <n>", "stop after this many distinct states (partial answer)", parseCount)
     .option("--timeout <seconds>", "stop after this long (partial answer)", parseFloatArg)
-    .option("--quiet", "print only the summary line of each run")
+    .option(
+      "--max-memory <MB>",
+      "stop when the visited set needs more than this (partial answer)",
+      parseCount,
+    )
+    .option("--quiet", "print only the summary of each run")
+    .option("--full-trace", "draw every step of a witness, locks and bookkeeping included")
     .action((files: string[], opts: RunOptions) => {
       process.exitCode = runCommand(files, opts);
     });

@@ -1,21 +1,172 @@
-import { exitCode } from "./io.js";
+import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import { didYouMean } from "../diagnostics/suggest.js";
+import { runScenario, type RunResult } from "../explore/run.js";
+import type { Progress } from "../explore/search.js";
+import { toJson } from "../report/json.js";
+import { formatText } from "../report/text.js";
+import { isCommitId, isKnownRelease, knownReleases } from "../semantics/kernel-versions.js";
+import type { Scenario } from "../semantics/scenario.js";
+import type * as A from "../syntax/ast.js";
+import { parse } from "../syntax/parse.js";
+import { exitCode, printDiagnostics, useColor } from "./io.js";
+import { loadScenario } from "./load.js";
 
 export interface RunOptions {
   readonly kernel?: string[];
   readonly schedule?: string;
   readonly fix?: string[];
-  readonly option?: string[];
   readonly json?: boolean;
   readonly search: "bfs" | "dfs";
   readonly maxStates?: number;
   readonly timeout?: number;
+  readonly maxMemory?: number;
   readonly quiet?: boolean;
+  readonly fullTrace?: boolean;
 }
 
-/** `tlbl run`: not yet connected to the model. */
-export function runCommand(_files: string[], _opts: RunOptions): number {
-  process.stderr.write(
-    "tlbl run: the MMU/TLB model is not built yet (see issue 3); use `tlbl check` meanwhile\n",
-  );
-  return exitCode.badInput;
+/** `tlbl run`: judge each scenario on each kernel; the exit status sums up the expectations. */
+export function runCommand(files: string[], opts: RunOptions): number {
+  const usage = checkOptions(opts);
+  if (usage !== undefined) {
+    process.stderr.write(`tlbl run: ${usage}\n`);
+    return exitCode.badInput;
+  }
+  const results: RunResult[] = [];
+  let badInput = false;
+  let modelError = false;
+  const color = useColor(process.stdout);
+  const progress = process.stderr.isTTY && !opts.json ? progressLine() : undefined;
+  for (const file of files) {
+    const loaded = loadScenario(file);
+    if (loaded.scenario === undefined) {
+      printDiagnostics(loaded.diagnostics, loaded.text);
+      badInput = true;
+      continue;
+    }
+    const s = loaded.scenario;
+    const schedule = opts.schedule === undefined ? undefined : scheduleItems(s, opts.schedule);
+    if (schedule !== undefined && !Array.isArray(schedule)) {
+      printDiagnostics(schedule as readonly Diagnostic[], loaded.text);
+      badInput = true;
+      continue;
+    }
+    const out = runScenario(s, {
+      kernels: opts.kernel ?? [],
+      fixes: (opts.fix ?? []).map((f) => ({
+        commit: f.split("=")[0]!,
+        enabled: f.split("=")[1] === "on",
+      })),
+      schedule: schedule as A.ScheduleItem[] | undefined,
+      order: opts.search,
+      maxStates: opts.maxStates,
+      timeoutMs: opts.timeout === undefined ? undefined : opts.timeout * 1000,
+      maxMemoryBytes: opts.maxMemory === undefined ? undefined : opts.maxMemory * 1024 * 1024,
+      progress: progress?.update,
+    });
+    progress?.clear();
+    if (out.diagnostics.length) {
+      printDiagnostics(out.diagnostics, loaded.text);
+      badInput = true;
+    }
+    if (out.modelError) {
+      process.stderr.write(`tlbl: the model is too small for this run: ${out.modelError}\n`);
+      modelError = true;
+    }
+    for (const r of out.results) {
+      results.push(r);
+      if (!opts.json) {
+        process.stdout.write(
+          `${formatText(r, { color, width: process.stdout.columns ?? 120, quiet: opts.quiet ?? false, fullTrace: opts.fullTrace ?? false })}\n\n`,
+        );
+      }
+    }
+  }
+  if (opts.json) process.stdout.write(`${JSON.stringify(results.map(toJson), null, 2)}\n`);
+  if (badInput) return exitCode.badInput;
+  if (modelError) return exitCode.internalError;
+  if (results.some((r) => r.ok === false)) return exitCode.expectationFailed;
+  if (results.some((r) => !r.complete && r.ok === undefined)) return exitCode.incomplete;
+  return exitCode.ok;
+}
+
+function checkOptions(o: RunOptions): string | undefined {
+  for (const k of o.kernel ?? []) {
+    if (!isKnownRelease(k)) return `unknown kernel version \`${k}\`${didYouMean(k, knownReleases)}`;
+  }
+  for (const f of o.fix ?? []) {
+    const [commit, state] = f.split("=");
+    if (!isCommitId(commit ?? "") || (state !== "on" && state !== "off"))
+      return `--fix takes COMMIT=on or COMMIT=off, not \`${f}\``;
+  }
+  return undefined;
+}
+
+/** A schedule block of the file by name, or a schedule written out: "T1 2; T2 until moved". */
+function scheduleItems(
+  s: Scenario,
+  text: string,
+): readonly A.ScheduleItem[] | readonly Diagnostic[] {
+  const named = s.schedules.find((x) => x.name.name === text);
+  if (named !== undefined) return named.items;
+  if (!/[;\s]/.test(text.trim())) {
+    const names = s.schedules.map((x) => x.name.name);
+    return [
+      {
+        code: "E106",
+        severity: "error",
+        message: `no schedule \`${text}\` in this file${didYouMean(text, names)}`,
+        file: s.file,
+        span: { start: 0, end: 0 },
+      },
+    ];
+  }
+  const wrapped = `tlb schedule_option\nschedule s {\n${text}\n}\n`;
+  const parsed = parse(wrapped, "--schedule");
+  const decl = parsed.ast?.decls[0];
+  if (decl === undefined || decl.kind !== "ScheduleDecl") {
+    return [
+      {
+        code: "E010",
+        severity: "error",
+        message: `--schedule: cannot read \`${text}\` (write items such as "T1 2; T2 until moved; T1 step 3; T2 end")`,
+        file: s.file,
+        span: { start: 0, end: 0 },
+      },
+    ];
+  }
+  for (const item of decl.items) {
+    if (!s.threads.some((t) => t.name === item.thread.name)) {
+      return [
+        {
+          code: "E103",
+          severity: "error",
+          message: `--schedule: unknown thread \`${item.thread.name}\`${didYouMean(
+            item.thread.name,
+            s.threads.map((t) => t.name),
+          )}`,
+          file: s.file,
+          span: { start: 0, end: 0 },
+        },
+      ];
+    }
+  }
+  return decl.items;
+}
+
+/** A progress line on stderr: states, rate, depth, memory. */
+function progressLine(): { update: (p: Progress) => void; clear: () => void } {
+  let shown = false;
+  return {
+    update: (p) => {
+      shown = true;
+      const mb = (p.bytes / 1048576).toFixed(0);
+      process.stderr.write(
+        `\r  ${p.states.toLocaleString("en")} states, ${Math.round(p.statesPerSecond).toLocaleString("en")}/s, depth ${p.depth}, ${mb} MB   `,
+      );
+    },
+    clear: () => {
+      if (shown) process.stderr.write("\r\x1b[K");
+      shown = false;
+    },
+  };
 }

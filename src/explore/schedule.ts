@@ -32,8 +32,10 @@ export function resolveSchedule(m: Machine, items: readonly A.ScheduleItem[]): S
 
 /**
  * Runs exactly one execution: each item moves its thread as far as it says, then every thread
- * still unfinished runs to its end in declaration order. A thread that cannot move where the
- * schedule asks it to is an error that names the step it waits at.
+ * still unfinished runs to its end in declaration order. When the thread an item moves is
+ * blocked (it waits for a lock), the other threads take steps in declaration order until it can
+ * go on, as the kernel would let them; only when no thread can move is it an error, which names
+ * the step each waits at.
  */
 export function runSchedule(m: Machine, steps: readonly ScheduleStep[]): ScheduleOutcome {
   let s = m.initial.slice();
@@ -45,91 +47,101 @@ export function runSchedule(m: Machine, steps: readonly ScheduleStep[]): Schedul
     s = t.slice();
     path.push(th);
   };
-  const blocked = (th: number, why: string, r: number): ScheduleOutcome => ({
+  const stuck = (th: number, why: string, r: number): ScheduleOutcome => ({
     ok: false,
     path,
-    message: `${why}: ${name(th)} cannot move after ${path.length} steps (it waits at \`${stepText(m, th, blockedAt(r))}\`)`,
+    message: `${why}: ${name(th)} cannot move after ${path.length} steps (it waits at \`${stepText(m, th, blockedAt(r))}\`) and no other thread can`,
   });
+  /** While `th` waits, the first other thread that can move takes one step. */
+  const others = (th: number): boolean => {
+    for (let other = 0; other < m.fire.length; other++) {
+      if (other === th || (other === m.afterThread && !allFinished(m, s, other))) continue;
+      if (fire(other, null) >= 0) {
+        commit(other);
+        return true;
+      }
+    }
+    return false;
+  };
+  /**
+   * Moves `th` one transition unless `stop` says the transition it would take ends the item.
+   * Returns "moved", "stop", "finished", or a failure.
+   */
+  const advance = (
+    th: number,
+    item: string,
+    stop: (r: number, labels: number[]) => boolean,
+  ): "moved" | "stop" | "finished" | ScheduleOutcome => {
+    for (;;) {
+      const labels: number[] = [];
+      const r = fire(th, labels);
+      if (r === FINISHED) return "finished";
+      if (stop(r, labels)) return "stop";
+      if (!isBlocked(r)) {
+        commit(th);
+        return "moved";
+      }
+      if (!others(th)) return stuck(th, item, r);
+    }
+  };
 
   for (const [index, st] of steps.entries()) {
     const th = st.thread;
     const item = `schedule item ${index + 1}`;
-    switch (st.kind) {
-      case "steps":
-        for (let k = 0; k < st.count; k++) {
-          const r = fire(th, null);
-          if (r === FINISHED)
-            return {
-              ok: false,
-              path,
-              message: `${item}: ${name(th)} finished after ${k} of ${st.count} steps`,
-            };
-          if (isBlocked(r)) return blocked(th, item, r);
-          commit(th);
-        }
-        break;
-      case "statements": {
-        let target = -1;
-        for (;;) {
-          const r = fire(th, null);
-          if (r === FINISHED) break;
+    let done = 0;
+    let target = -1;
+    const stop = (r: number, labels: number[]): boolean => {
+      switch (st.kind) {
+        case "steps":
+          return done >= st.count;
+        case "statements": {
           const stmt = statementOf(m, th, isBlocked(r) ? blockedAt(r) : r);
           if (target < 0) target = stmt + st.count;
-          if (stmt >= target) break;
-          if (isBlocked(r)) return blocked(th, item, r);
-          commit(th);
+          return stmt >= target;
         }
-        break;
-      }
-      case "until": {
-        for (;;) {
-          const labels: number[] = [];
-          const r = fire(th, labels);
+        case "until": {
           const nodes = m.program.threads[th]!.nodes;
-          if (
-            labels.some((id) => {
-              const n = nodes[id]!;
-              return n.k === "label" && n.name === st.label;
-            })
-          )
-            break;
-          if (r === FINISHED)
-            return {
-              ok: false,
-              path,
-              message: `${item}: ${name(th)} finished without passing label \`${st.label}\``,
-            };
-          if (isBlocked(r)) return blocked(th, item, r);
-          commit(th);
+          return labels.some((id) => {
+            const n = nodes[id]!;
+            return n.k === "label" && n.name === st.label;
+          });
         }
+        case "end":
+          return false;
+      }
+    };
+    for (;;) {
+      const a = advance(th, item, stop);
+      if (a === "moved") {
+        done++;
+        continue;
+      }
+      if (a === "stop") break;
+      if (a === "finished") {
+        if (st.kind === "steps")
+          return {
+            ok: false,
+            path,
+            message: `${item}: ${name(th)} finished after ${done} of ${st.count} steps`,
+          };
+        if (st.kind === "until")
+          return {
+            ok: false,
+            path,
+            message: `${item}: ${name(th)} finished without passing label \`${st.label}\``,
+          };
         break;
       }
-      case "end":
-        for (;;) {
-          const r = fire(th, null);
-          if (r === FINISHED) break;
-          if (isBlocked(r)) return blocked(th, item, r);
-          commit(th);
-        }
-        break;
+      return a;
     }
   }
   // The rest runs to the end, thread by thread; the after block last.
-  for (let progress = true; progress; ) {
-    progress = false;
-    for (let th = 0; th < m.fire.length; th++) {
-      if (th === m.afterThread && !allFinished(m, s, th)) continue;
-      const r = fire(th, null);
-      if (r >= 0) {
-        commit(th);
-        progress = true;
-        break;
-      }
-    }
-  }
   for (let th = 0; th < m.fire.length; th++) {
-    const r = fire(th, null);
-    if (r !== FINISHED) return blocked(th, "after the schedule", r);
+    for (;;) {
+      const a = advance(th, "after the schedule", () => false);
+      if (a === "finished") break;
+      if (a !== "moved") return a as ScheduleOutcome;
+    }
   }
   return { ok: true, path, final: s };
 }

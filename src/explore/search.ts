@@ -9,6 +9,8 @@ export interface SearchOptions {
   readonly maxMemoryBytes?: number;
   /** Called now and then with progress figures (for a TTY progress line). */
   readonly progress?: (p: Progress) => void;
+  /** Called once for each distinct final state, with the condition's value there. */
+  readonly onFinal?: (s: Uint32Array, holds: boolean) => void;
 }
 
 export interface Progress {
@@ -97,6 +99,7 @@ export function search(m: Machine, opts: SearchOptions): SearchResult {
       if (allFinished) {
         finals++;
         const holds = m.condition === undefined ? false : m.condition(s);
+        opts.onFinal?.(s, holds);
         if (holds) {
           positive++;
           positivePath ??= store.path(i);

@@ -1,7 +1,7 @@
 import type { Node, Op, Program, ThreadProgram, Value } from "../semantics/ir.js";
 import { PTE, TLBE } from "./encoding.js";
 import type { Layout } from "./layout.js";
-import { liveIn, written } from "./liveness.js";
+
 import { exprEmitters, fieldEmitters, stmtEmitters, type Arg, type EmitCtx } from "./primitives.js";
 import type { Runtime } from "./runtime.js";
 
@@ -26,8 +26,14 @@ export const blockedAt = (r: number): number => -2 - r;
 
 const maxSilentDepth = 400;
 
-export function compileThread(L: Layout, R: Runtime, p: Program, tid: number): FireFn {
-  const src = new ThreadGen(L, p.threads[tid]!, tid).source();
+export function compileThread(
+  L: Layout,
+  R: Runtime,
+  p: Program,
+  tid: number,
+  live: readonly Set<number>[],
+): FireFn {
+  const src = new ThreadGen(L, p.threads[tid]!, tid, live).source();
   return new Function("R", `"use strict"; return function fire_${tid}(s, t, labels) {\n${src}\n};`)(
     R,
   ) as FireFn;
@@ -148,15 +154,13 @@ class ValueGen implements EmitCtx {
 
 /** The fire function of one thread: a switch on the pc, one case per resting point. */
 class ThreadGen extends ValueGen {
-  private readonly live: Set<number>[];
-
   constructor(
     L: Layout,
     private readonly p: ThreadProgram,
     tid: number,
+    private readonly live: readonly Set<number>[],
   ) {
     super(L, tid);
-    this.live = liveIn(p);
   }
 
   source(): string {
@@ -210,14 +214,18 @@ class ThreadGen extends ValueGen {
     return ` if (${this.slot(slot)} === 0) { ${this.put(counter, `${this.slot(counter)} + 1`)} ${this.put(slot, this.slot(counter))} }`;
   }
 
-  /** Set the pc, and clear the variables no later step reads (so equal futures are equal states). */
+  /**
+   * Set the pc, and clear the slots of variables no later step reads, so equal futures are equal
+   * states. A slot shared with a variable live at `next` is left alone.
+   */
   private finish(next: number, rest: number, wrote: Set<number>): string {
-    const liveNext = this.live[next]!;
-    const dead = new Set<number>([...this.live[rest]!, ...wrote]);
-    const clears = [...dead]
-      .filter((v) => !liveNext.has(v) && !this.p.vars[v]!.isRegister)
-      .sort((a, b) => a - b)
-      .map((v) => this.putRaw(this.L.vars[this.tid]![v]!, 0));
+    const slots = this.L.vars[this.tid]!;
+    const kept = new Set([...this.live[next]!].map((v) => slots[v]!));
+    const dead = new Set<number>();
+    for (const v of [...this.live[rest]!, ...wrote]) {
+      if (!this.p.vars[v]!.isRegister && !kept.has(slots[v]!)) dead.add(slots[v]!);
+    }
+    const clears = [...dead].sort((a, b) => a - b).map((slot) => this.putRaw(slot, 0));
     return `${this.put(this.L.pc[this.tid]!, String(next))} ${clears.join(" ")}`;
   }
 

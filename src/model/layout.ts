@@ -3,14 +3,37 @@ import type { Scenario } from "../semantics/scenario.js";
 import type { Type } from "../semantics/types.js";
 import type { Universe } from "../semantics/universe.js";
 import { bitsFor, PTE } from "./encoding.js";
+import { interference } from "./liveness.js";
 
 /**
  * The state vector: every model variable is a slot of a few bits, packed into 32-bit words
  * (a slot never straddles two words). Slots of one kind of object are numbered contiguously, so
  * generated code can index them by a run-time frame or file page number.
  */
+export type SlotKind =
+  | "pc"
+  | "var"
+  | "mmap_lock"
+  | "ptl"
+  | "pte"
+  | "vma"
+  | "tlb"
+  | "refcount"
+  | "mapcount"
+  | "flags"
+  | "page_lock"
+  | "mapping"
+  | "data"
+  | "disk"
+  | "cache"
+  | "mm"
+  | "thread_batch"
+  | "rank";
+
 export interface Slot {
   readonly name: string;
+  /** What the slot models, for traces: reports show PTEs, TLBs, page flags and data. */
+  readonly kind: SlotKind;
   readonly width: number;
   /** Stored value = model value + bias (registers and ints may be negative result codes). */
   readonly bias: number;
@@ -30,7 +53,7 @@ export interface Layout {
   /** Is the accessed bit observed by anything? If not, the hardware need not set it. */
   readonly trackAccessed: boolean;
   readonly pc: readonly number[];
-  /** vars[thread][var] */
+  /** vars[thread][var]: the slot of each variable (variables never live together share one). */
   readonly vars: readonly (readonly number[])[];
   readonly mmapLock: number;
   /** The PTL of each page's page table: one table (and one PTL) for the whole mm. */
@@ -70,13 +93,13 @@ class Packer {
   private word = 0;
   private shift = 0;
 
-  add(name: string, width: number, bias = 0): number {
+  add(kind: SlotKind, name: string, width: number, bias = 0): number {
     if (width > 32) throw new Error(`slot ${name} is ${width} bits wide`);
     if (this.shift + width > 32) {
       this.word++;
       this.shift = 0;
     }
-    this.slots.push({ name, width, bias, word: this.word, shift: this.shift });
+    this.slots.push({ name, kind, width, bias, word: this.word, shift: this.shift });
     this.shift += width;
     return this.slots.length - 1;
   }
@@ -86,13 +109,20 @@ class Packer {
   }
 }
 
-export function buildLayout(s: Scenario, u: Universe, p: Program): Layout {
+export function buildLayout(
+  s: Scenario,
+  u: Universe,
+  p: Program,
+  live: readonly (readonly Set<number>[])[],
+): Layout {
   const nThreads = p.threads.length;
   const nPages = u.pages.length;
   const nFpages = u.fpages.length - 1;
   const wordsPerPage = u.wordsPerPage;
   const maxData = Math.max(3, maxConstant(s));
-  const nFrames = Math.min(31, nFpages + nPages + 2 * nThreads + 1);
+  // Enough frames for every file page, every anonymous page, and one in flight per thread (a
+  // migration target, a copy-on-write copy); running out is reported, never silent.
+  const nFrames = Math.min(31, nFpages + nPages + nThreads);
   const frameBits = bitsFor(nFrames);
   const pteBits = 6 + frameBits;
   const intMax = Math.max(maxData, 2 * nPages + 2, 15);
@@ -124,18 +154,35 @@ export function buildLayout(s: Scenario, u: Universe, p: Program): Layout {
     }
   };
 
-  const pc = p.threads.map((t) => pk.add(`pc ${t.name}`, bitsFor(t.nodes.length)));
-  const vars = p.threads.map((t) =>
-    t.vars.map((v) => {
+  const pc = p.threads.map((t) => pk.add("pc", `pc ${t.name}`, bitsFor(t.nodes.length)));
+  // Variables share slots when they are never live together: the state stays small however many
+  // procs are inlined (a register allocation by greedy colouring of the interference graph).
+  const vars = p.threads.map((t, tid) => {
+    const edges = interference(t, live[tid]!);
+    const slotOf: number[] = [];
+    const shared: { slot: number; key: string; users: number[] }[] = [];
+    for (const v of t.vars) {
       const { width, bias } = typeWidth(v.type);
-      return pk.add(`${t.name}.${v.name}#${v.id}`, width, bias);
-    }),
-  );
-  const mmapLock = pk.add("mmap_lock", bitsFor(nThreads + 1));
-  const ptl = pk.add("ptl", bitsFor(nThreads));
+      const key = `${width}/${bias}`;
+      const free = shared.find(
+        (sl) => sl.key === key && sl.users.every((u) => !edges[v.id]!.has(u)),
+      );
+      if (free) {
+        free.users.push(v.id);
+        slotOf[v.id] = free.slot;
+      } else {
+        const slot = pk.add("var", `${t.name}.${v.name}`, width, bias);
+        shared.push({ slot, key, users: [v.id] });
+        slotOf[v.id] = slot;
+      }
+    }
+    return slotOf;
+  });
+  const mmapLock = pk.add("mmap_lock", "mmap_lock", bitsFor(nThreads + 1));
+  const ptl = pk.add("ptl", "PTL", bitsFor(nThreads));
   const ptlOf = u.pages.map(() => ptl);
-  const pte = u.pages.map((pg) => pk.add(`pte ${pg.name}`, pteBits));
-  const vma = u.pages.map((pg) => pk.add(`vma ${pg.name}`, 5 + bitsFor(nFpages)));
+  const pte = u.pages.map((pg) => pk.add("pte", `PTE ${pg.name}`, pteBits));
+  const vma = u.pages.map((pg) => pk.add("vma", `VMA ${pg.name}`, 5 + bitsFor(nFpages)));
   const userCpus = [...new Set(p.threads.filter((t) => t.cpu >= 0).map((t) => t.cpu))].sort(
     (a, b) => a - b,
   );
@@ -150,48 +197,58 @@ export function buildLayout(s: Scenario, u: Universe, p: Program): Layout {
       if (Number(init.cpu.name.slice(3)) === c) touched.add(tlbInitPage(init, u));
     tlb.push(
       u.pages.map((pg, i) =>
-        touched.has(i) ? pk.add(`tlb cpu${c} ${pg.name}`, 3 + frameBits) : -1,
+        touched.has(i) ? pk.add("tlb", `TLB cpu${c} ${pg.name}`, 3 + frameBits) : -1,
       ),
     );
   }
   const frames = Array.from({ length: nFrames }, (_, i) => i + 1);
-  const ref = frames.map((f) => pk.add(`refcount #${f}`, 4))[0]!;
-  const mapcount = frames.map((f) => pk.add(`mapcount #${f}`, bitsFor(nPages)))[0]!;
-  const flags = frames.map((f) => pk.add(`flags #${f}`, 2))[0]!;
-  const locked = frames.map((f) => pk.add(`PG_locked #${f}`, bitsFor(nThreads)))[0]!;
-  const mapping = frames.map((f) => pk.add(`mapping #${f}`, bitsFor(nFpages)))[0]!;
+  const ref = frames.map((f) => pk.add("refcount", `refcount(frame ${f})`, 4))[0]!;
+  const mapcount = frames.map((f) =>
+    pk.add("mapcount", `mapcount(frame ${f})`, bitsFor(nPages)),
+  )[0]!;
+  const flags = frames.map((f) => pk.add("flags", `flags(frame ${f})`, 2))[0]!;
+  const locked = frames.map((f) =>
+    pk.add("page_lock", `PG_locked(frame ${f})`, bitsFor(nThreads)),
+  )[0]!;
+  const mapping = frames.map((f) => pk.add("mapping", `mapping(frame ${f})`, bitsFor(nFpages)))[0]!;
   let data = -1;
   for (const f of frames) {
     for (let w = 0; w < wordsPerPage; w++) {
-      const id = pk.add(`data #${f}.${w}`, bitsFor(maxData));
+      const id = pk.add("data", `frame ${f} word ${w}`, bitsFor(maxData));
       if (data < 0) data = id;
     }
   }
   let disk = -1;
   for (const fp of u.fpages.slice(1)) {
     for (let w = 0; w < wordsPerPage; w++) {
-      const id = pk.add(`disk ${fp.name}.${w}`, bitsFor(maxData));
+      const id = pk.add("disk", `disk ${fp.name} word ${w}`, bitsFor(maxData));
       if (disk < 0) disk = id;
     }
   }
-  const cache = u.fpages.slice(1).map((fp) => pk.add(`cache ${fp.name}`, frameBits))[0] ?? -1;
-  const flushPending = pk.add("mm->tlb_flush_pending", bitsFor(nThreads + 1));
-  const flushBatched = pk.add("mm->tlb_flush_batched", 1);
+  const cache =
+    u.fpages.slice(1).map((fp) => pk.add("cache", `page cache ${fp.name}`, frameBits))[0] ?? -1;
+  const flushPending = pk.add("mm", "mm->tlb_flush_pending", bitsFor(nThreads + 1));
+  const flushBatched = pk.add("mm", "mm->tlb_flush_batched", 1);
   const uses = (t: ThreadProgram, names: string[]): boolean =>
     t.nodes.some((n) => (n.k === "step" || n.k === "silent") && opsUse(n.ops, names));
   const ubc = p.threads.map((t) =>
-    uses(t, ["tlb_ubc_add", "tlb_ubc_flush"]) ? pk.add(`${t.name} tlb_ubc`, 2) : -1,
+    uses(t, ["tlb_ubc_add", "tlb_ubc_flush"]) ? pk.add("thread_batch", `${t.name} tlb_ubc`, 2) : -1,
   );
   const gatherRange = p.threads.map((t) =>
-    uses(t, ["tlb_remove_tlb_entry"]) ? pk.add(`${t.name} mmu_gather range`, nPages) : -1,
+    uses(t, ["tlb_remove_tlb_entry"])
+      ? pk.add("thread_batch", `${t.name} mmu_gather range`, nPages)
+      : -1,
   );
   const gatherPages = p.threads.map((t) =>
-    uses(t, ["tlb_remove_page"]) ? pk.add(`${t.name} mmu_gather pages`, nFrames) : -1,
+    uses(t, ["tlb_remove_page"])
+      ? pk.add("thread_batch", `${t.name} mmu_gather pages`, nFrames)
+      : -1,
   );
   const ranks = p.ranks.map((r) =>
-    pk.add(`rank ${p.threads[r.thread]!.name}.${r.label}`, bitsFor(p.ranks.length)),
+    pk.add("rank", `rank ${p.threads[r.thread]!.name}.${r.label}`, bitsFor(p.ranks.length)),
   );
-  const rankCounter = p.ranks.length > 0 ? pk.add("rank counter", bitsFor(p.ranks.length)) : -1;
+  const rankCounter =
+    p.ranks.length > 0 ? pk.add("rank", "rank counter", bitsFor(p.ranks.length)) : -1;
 
   return {
     slots: pk.slots,

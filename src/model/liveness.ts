@@ -110,3 +110,34 @@ export function written(list: readonly Op[], out: Set<number>): void {
     }
   }
 }
+
+/**
+ * Which variables can never hold a value at the same time: pairs that are both live at some
+ * node, or one written where the other is live after. Variables that do not interfere can share
+ * a slot of the state vector; registers interfere with everything (they are observed at the end).
+ */
+export function interference(p: ThreadProgram, live: readonly Set<number>[]): Set<number>[] {
+  const edges = p.vars.map(() => new Set<number>());
+  const link = (a: number, b: number): void => {
+    if (a === b) return;
+    edges[a]!.add(b);
+    edges[b]!.add(a);
+  };
+  p.nodes.forEach((n, id) => {
+    const out = new Set<number>();
+    for (const succ of successors(n)) for (const v of live[succ]!) out.add(v);
+    const defs = new Set<number>();
+    if (n.k === "step" || n.k === "silent") written(n.ops, defs);
+    if (n.k === "access" && n.dest !== undefined) defs.add(n.dest);
+    for (const d of defs) for (const l of out) link(d, l);
+    // Variables written by one node interfere with each other too (an atomic step's temporaries).
+    for (const a of defs) for (const b of defs) link(a, b);
+    const inn = [...live[id]!];
+    for (let i = 0; i < inn.length; i++)
+      for (let j = i + 1; j < inn.length; j++) link(inn[i]!, inn[j]!);
+  });
+  p.vars.forEach((v) => {
+    if (v.isRegister) for (const w of p.vars) link(v.id, w.id);
+  });
+  return edges;
+}

@@ -6,6 +6,7 @@ import { universeOf, type Universe } from "../semantics/universe.js";
 import { compileCondition, compileThread, type ConditionFn, type FireFn } from "./codegen.js";
 import { PAGE, PTE, TLBE, VMA } from "./encoding.js";
 import { buildLayout, tlbInitPage, type Layout } from "./layout.js";
+import { liveIn } from "./liveness.js";
 import { Runtime } from "./runtime.js";
 
 /**
@@ -36,12 +37,15 @@ export function buildMachine(s: Scenario, config: KernelConfig): BuildResult {
   if (lowered.program === undefined)
     return { machine: undefined, diagnostics: lowered.diagnostics };
   const program = lowered.program;
-  const layout = buildLayout(s, u, program);
+  const live = program.threads.map(liveIn);
+  const layout = buildLayout(s, u, program, live);
   const runtime = new Runtime(layout);
   const bag = new DiagnosticBag(s.file);
   const initial = initialState(s, u, program, layout, runtime, bag);
   if (bag.hasErrors) return { machine: undefined, diagnostics: bag.items };
-  const fire = program.threads.map((_, tid) => compileThread(layout, runtime, program, tid));
+  const fire = program.threads.map((_, tid) =>
+    compileThread(layout, runtime, program, tid, live[tid]!),
+  );
   const condition = compileCondition(layout, runtime, program);
   const afterThread = program.threads.findIndex((t) => t.isAfter);
   return {

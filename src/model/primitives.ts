@@ -55,6 +55,7 @@ export const exprEmitters: Readonly<Record<string, ExprEmitter>> = {
   // PTE values
   pte_present: (_, [x]) => bool(`(${x!.code} & ${PTE.P | PTE.PROTNONE}) !== 0`),
   pte_none: (_, [x]) => bool(`${x!.code} === 0`),
+  pte_present_bit: (_, [x]) => bool(`(${x!.code} & ${PTE.P}) !== 0`),
   pte_dirty: (_, [x]) => bool(`(${x!.code} & ${PTE.D}) !== 0`),
   pte_write: (_, [x]) => bool(`(${x!.code} & ${PTE.W}) !== 0`),
   pte_young: (_, [x]) => bool(`(${x!.code} & ${PTE.A}) !== 0`),

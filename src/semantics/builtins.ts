@@ -97,6 +97,11 @@ export const builtins: Readonly<Record<string, Builtin>> = {
     "pte_present(): P, or PROT_NONE (x86 treats protnone as present)",
   ),
   pte_none: pure([pte], "bool", "pte_none()"),
+  pte_present_bit: pure(
+    [pte],
+    "bool",
+    "pte_flags(pte) & _PAGE_PRESENT: the bit the MMU reads, clear in a PROT_NONE entry",
+  ),
   pte_dirty: pure([pte], "bool", "pte_dirty()"),
   pte_write: pure([pte], "bool", "pte_write()"),
   pte_young: pure([pte], "bool", "pte_young()"),

@@ -1,0 +1,102 @@
+import { describePte, describeTlbEntry, PAGE, VMA } from "../model/encoding.js";
+import type { Machine } from "../model/machine.js";
+
+/** One state change of a step, in kernel words: `PTE X: P|W|D frame 1 → none`. */
+export interface Change {
+  readonly kind: string;
+  readonly text: string;
+}
+
+/** Kinds of state a trace shows by default: what the races are about. */
+const shown = new Set(["pte", "tlb", "flags", "data", "disk", "cache", "vma", "mm", "register"]);
+
+const frameName = (f: number): string => (f === 0 ? "no frame" : `frame ${f}`);
+
+/** The changes between two states, in slot order. */
+export function changesBetween(
+  m: Machine,
+  before: Uint32Array,
+  after: Uint32Array,
+  all = false,
+): Change[] {
+  const out: Change[] = [];
+  const R = m.runtime;
+  m.layout.slots.forEach((slot, i) => {
+    const a = R.rd(before, i);
+    const b = R.rd(after, i);
+    if (a === b) return;
+    const kind = slot.kind === "var" ? (registerName(m, i) ? "register" : "var") : slot.kind;
+    if (!all && !shown.has(kind)) return;
+    out.push({ kind, text: describe(m, kind, slot.name, i, a - slot.bias, b - slot.bias) });
+  });
+  return out;
+}
+
+function registerName(m: Machine, slot: number): string | undefined {
+  for (const [tid, t] of m.program.threads.entries()) {
+    for (const v of t.vars)
+      if (v.isRegister && m.layout.vars[tid]![v.id] === slot) return `${t.name}:${v.name}`;
+  }
+  return undefined;
+}
+
+export function valueName(v: number): string {
+  switch (v) {
+    case -1:
+      return "ok";
+    case -2:
+      return "segv";
+    case -3:
+      return "sigbus";
+    case -4:
+      return "unset";
+    default:
+      return String(v);
+  }
+}
+
+function describe(
+  m: Machine,
+  kind: string,
+  name: string,
+  slot: number,
+  a: number,
+  b: number,
+): string {
+  switch (kind) {
+    case "pte":
+      return `${name}: ${describePte(a, frameName)} → ${describePte(b, frameName)}`;
+    case "tlb":
+      return `${name}: ${describeTlbEntry(a, frameName)} → ${describeTlbEntry(b, frameName)}`;
+    case "flags": {
+      const frame = name.slice("flags(".length, -1);
+      const parts: string[] = [];
+      if ((a ^ b) & PAGE.DIRTY)
+        parts.push(`PG_dirty(${frame}) ${b & PAGE.DIRTY ? "set" : "cleared"}`);
+      if ((a ^ b) & PAGE.ANON)
+        parts.push(`${frame} ${b & PAGE.ANON ? "anonymous" : "no longer anonymous"}`);
+      return parts.join(", ");
+    }
+    case "data":
+    case "disk":
+      return `${name}: ${a} → ${b}`;
+    case "cache":
+      return b === 0
+        ? `${name.replace("page cache ", "")} dropped from the page cache`
+        : `${name.replace("page cache ", "")} cached in ${frameName(b)}`;
+    case "vma":
+      return `${name}: ${describeVma(m, a)} → ${describeVma(m, b)}`;
+    case "register":
+      return `${registerName(m, slot)} = ${valueName(b)}`;
+    default:
+      return `${name}: ${a} → ${b}`;
+  }
+}
+
+function describeVma(m: Machine, v: number): string {
+  if ((v & VMA.VALID) === 0) return "none";
+  const prot = v & VMA.WRITE ? "rw" : v & VMA.READ ? "r" : "none";
+  const fpage = v >>> VMA.FPAGE_SHIFT;
+  const backing = v & VMA.ANON ? "anon" : (m.universe.fpages[fpage]?.name ?? "?");
+  return `${backing} ${v & VMA.SHARED ? "shared" : "private"} ${prot}`;
+}

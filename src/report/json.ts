@@ -1,0 +1,29 @@
+import type { RunResult } from "../explore/run.js";
+import { traceOf } from "./trace.js";
+
+/** The JSON of one run: the schema documented in the README ("JSON output"). */
+export function toJson(r: RunResult): Record<string, unknown> {
+  return {
+    file: r.scenario.file,
+    test: r.scenario.name,
+    kernel: r.kernel,
+    fixes: r.fixOverrides,
+    mode: r.mode,
+    verdict: r.verdict ?? null,
+    condition: r.conditionOk ?? null,
+    expected: r.expected ?? null,
+    ok: r.ok ?? null,
+    complete: r.complete,
+    stopReason: r.stopReason ?? null,
+    states: r.states,
+    transitions: r.transitions,
+    executions: r.finals,
+    witnesses: { positive: r.positive, negative: r.negative },
+    deadlocks: r.deadlocks,
+    outcomes: r.outcomes,
+    timeMs: Math.round(r.timeMs * 100) / 100,
+    schedule: r.schedule ?? null,
+    scheduleError: r.scheduleError ?? null,
+    trace: r.witness ? traceOf(r.machine, r.witness.path) : null,
+  };
+}

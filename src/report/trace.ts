@@ -1,0 +1,43 @@
+import type { Machine } from "../model/machine.js";
+import { replay } from "../explore/replay.js";
+import { changesBetween, type Change } from "./changes.js";
+
+/** One transition of a witness, ready to print or serialize. */
+export interface TraceEntry {
+  readonly step: number;
+  readonly thread: string;
+  /** `cpu1`, or null for a kernel thread. */
+  readonly cpu: string | null;
+  /** The thread's statement this step belongs to, as written. */
+  readonly statement: string;
+  /** The procs the step was inlined through, outermost first. */
+  readonly procs: readonly string[];
+  /** The step itself, as its source reads: `ptep_get_and_clear(old[i])`. */
+  readonly primitive: string;
+  readonly changes: readonly Change[];
+}
+
+export function traceOf(m: Machine, path: readonly number[], all = false): TraceEntry[] {
+  return replay(m, path).map((st, i) => {
+    const t = m.program.threads[st.thread]!;
+    const n = t.nodes[st.node]!;
+    const origin = n.k === "step" || n.k === "access" ? n.origin : undefined;
+    const changes = changesBetween(m, st.before, st.after, all);
+    return {
+      step: i + 1,
+      thread: t.name,
+      cpu: t.cpu >= 0 ? `cpu${t.cpu}` : null,
+      statement: origin ? (t.statements[origin.statement] ?? "exit") : "",
+      procs: origin?.procs ?? [],
+      primitive: n.k === "access" ? accessKind(n.write, changes) : (origin?.text ?? n.k),
+      changes,
+    };
+  });
+}
+
+/** What the MMU did: a hit uses the TLB alone; a walk reads (and for a store, dirties) the PTE. */
+function accessKind(write: boolean, changes: readonly Change[]): string {
+  const walked = changes.some((c) => c.kind === "tlb" || c.kind === "pte");
+  const what = write ? "store" : "load";
+  return walked ? `MMU: ${what} after a page walk` : `MMU: ${what} hits the TLB (no page walk)`;
+}
