@@ -48,21 +48,18 @@ export function buildProgram(): Command {
     .description("explore every interleaving (or one schedule) and judge each scenario's condition")
     .argument("<files...>", ".tlb files")
     .option(
-      "-k, --kernel <version...>",
-      "kernel releases to run (default: the file's expect lines, else the newest)",
+      "-k, --kernel <version>",
+      "a kernel release to run; repeat for several (default: the file's expect lines, else the newest)",
+      collect,
     )
     .option(
       "-s, --schedule <name-or-steps>",
       'run one execution: a schedule block\'s name, or a schedule such as "T1 step 2; T2 end"',
     )
-    .addOption(
-      new Option(
-        "--fix <commit=on|off...>",
-        "apply or revert one modelled fix, whatever the release",
-      ),
-    )
-    .addOption(
-      new Option("--option <name...>", "turn on a hardware option (tlb_evict, speculative_fill)"),
+    .option(
+      "--fix <commit=on|off>",
+      "apply or revert one modelled fix, whatever the release; repeatable",
+      collect,
     )
     .option("--json", "print one JSON array (schema in the README)")
     .addOption(
@@ -82,6 +79,11 @@ export function buildProgram(): Command {
     });
 
   return program;
+}
+
+/** Repeatable options gather their values (variadic ones would swallow the file names). */
+function collect(v: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), v];
 }
 
 function parseCount(v: string): number {

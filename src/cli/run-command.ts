@@ -1,13 +1,10 @@
-import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { didYouMean } from "../diagnostics/suggest.js";
 import { runScenario, type RunResult } from "../explore/run.js";
 import type { Progress } from "../explore/search.js";
 import { toJson } from "../report/json.js";
 import { formatText } from "../report/text.js";
 import { isCommitId, isKnownRelease, knownReleases } from "../semantics/kernel-versions.js";
-import type { Scenario } from "../semantics/scenario.js";
-import type * as A from "../syntax/ast.js";
-import { parse } from "../syntax/parse.js";
+import { scheduleOption } from "../explore/schedule-option.js";
 import { exitCode, printDiagnostics, useColor } from "./io.js";
 import { loadScenario } from "./load.js";
 
@@ -44,9 +41,12 @@ export function runCommand(files: string[], opts: RunOptions): number {
       continue;
     }
     const s = loaded.scenario;
-    const schedule = opts.schedule === undefined ? undefined : scheduleItems(s, opts.schedule);
-    if (schedule !== undefined && !Array.isArray(schedule)) {
-      printDiagnostics(schedule as readonly Diagnostic[], loaded.text);
+    const schedule = opts.schedule === undefined ? undefined : scheduleOption(s, opts.schedule);
+    if (schedule !== undefined && "error" in schedule) {
+      printDiagnostics(
+        [{ ...schedule.error, severity: "error", file, span: { start: 0, end: 0 } }],
+        undefined,
+      );
       badInput = true;
       continue;
     }
@@ -56,7 +56,7 @@ export function runCommand(files: string[], opts: RunOptions): number {
         commit: f.split("=")[0]!,
         enabled: f.split("=")[1] === "on",
       })),
-      schedule: schedule as A.ScheduleItem[] | undefined,
+      schedule: schedule?.items,
       order: opts.search,
       maxStates: opts.maxStates,
       timeoutMs: opts.timeout === undefined ? undefined : opts.timeout * 1000,
@@ -99,58 +99,6 @@ function checkOptions(o: RunOptions): string | undefined {
       return `--fix takes COMMIT=on or COMMIT=off, not \`${f}\``;
   }
   return undefined;
-}
-
-/** A schedule block of the file by name, or a schedule written out: "T1 2; T2 until moved". */
-function scheduleItems(
-  s: Scenario,
-  text: string,
-): readonly A.ScheduleItem[] | readonly Diagnostic[] {
-  const named = s.schedules.find((x) => x.name.name === text);
-  if (named !== undefined) return named.items;
-  if (!/[;\s]/.test(text.trim())) {
-    const names = s.schedules.map((x) => x.name.name);
-    return [
-      {
-        code: "E106",
-        severity: "error",
-        message: `no schedule \`${text}\` in this file${didYouMean(text, names)}`,
-        file: s.file,
-        span: { start: 0, end: 0 },
-      },
-    ];
-  }
-  const wrapped = `tlb schedule_option\nschedule s {\n${text}\n}\n`;
-  const parsed = parse(wrapped, "--schedule");
-  const decl = parsed.ast?.decls[0];
-  if (decl === undefined || decl.kind !== "ScheduleDecl") {
-    return [
-      {
-        code: "E010",
-        severity: "error",
-        message: `--schedule: cannot read \`${text}\` (write items such as "T1 2; T2 until moved; T1 step 3; T2 end")`,
-        file: s.file,
-        span: { start: 0, end: 0 },
-      },
-    ];
-  }
-  for (const item of decl.items) {
-    if (!s.threads.some((t) => t.name === item.thread.name)) {
-      return [
-        {
-          code: "E103",
-          severity: "error",
-          message: `--schedule: unknown thread \`${item.thread.name}\`${didYouMean(
-            item.thread.name,
-            s.threads.map((t) => t.name),
-          )}`,
-          file: s.file,
-          span: { start: 0, end: 0 },
-        },
-      ];
-    }
-  }
-  return decl.items;
 }
 
 /** A progress line on stderr: states, rate, depth, memory. */

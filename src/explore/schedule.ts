@@ -70,16 +70,17 @@ export function runSchedule(m: Machine, steps: readonly ScheduleStep[]): Schedul
   const advance = (
     th: number,
     item: string,
-    stop: (r: number, labels: number[]) => boolean,
+    stop: (r: number, labels: number[]) => "before" | "after" | false,
   ): "moved" | "stop" | "finished" | ScheduleOutcome => {
     for (;;) {
       const labels: number[] = [];
       const r = fire(th, labels);
       if (r === FINISHED) return "finished";
-      if (stop(r, labels)) return "stop";
+      const when = stop(r, labels);
+      if (when === "before") return "stop";
       if (!isBlocked(r)) {
         commit(th);
-        return "moved";
+        return when === "after" ? "stop" : "moved";
       }
       if (!others(th)) return stuck(th, item, r);
     }
@@ -90,27 +91,31 @@ export function runSchedule(m: Machine, steps: readonly ScheduleStep[]): Schedul
     const item = `schedule item ${index + 1}`;
     let done = 0;
     let target = -1;
-    const stop = (r: number, labels: number[]): boolean => {
+    // Labels come back as id when passed before the step a transition takes, as ~id after it.
+    const stop = (r: number, labels: number[]): "before" | "after" | false => {
       switch (st.kind) {
         case "steps":
-          return done >= st.count;
+          return done >= st.count ? "before" : false;
         case "statements": {
           const stmt = statementOf(m, th, isBlocked(r) ? blockedAt(r) : r);
           if (target < 0) target = stmt + st.count;
-          return stmt >= target;
+          return stmt >= target ? "before" : false;
         }
         case "until": {
           const nodes = m.program.threads[th]!.nodes;
-          return labels.some((id) => {
-            const n = nodes[id]!;
+          const named = (id: number): boolean => {
+            const n = nodes[id < 0 ? ~id : id]!;
             return n.k === "label" && n.name === st.label;
-          });
+          };
+          if (labels.some((id) => id >= 0 && named(id))) return "before";
+          return labels.some((id) => id < 0 && named(id)) ? "after" : false;
         }
         case "end":
           return false;
       }
     };
     for (;;) {
+      if (st.kind === "steps" && done >= st.count) break;
       const a = advance(th, item, stop);
       if (a === "moved") {
         done++;

@@ -4,6 +4,7 @@ import type { Layout } from "./layout.js";
 
 import { exprEmitters, fieldEmitters, stmtEmitters, type Arg, type EmitCtx } from "./primitives.js";
 import type { Runtime } from "./runtime.js";
+import { readsShared } from "../semantics/lower.js";
 
 /**
  * Compiles each thread's step program to one JavaScript function over packed states:
@@ -174,10 +175,23 @@ class ThreadGen extends ValueGen {
     return `t.set(s);\nswitch (${this.slot(pcSlot)}) {\n${cases.join("\n")}\n}\nthrow new Error("bad pc");`;
   }
 
-  /** Where a thread can be between transitions: its entry and the node after each step. */
+  /**
+   * Where a thread can rest between transitions: its entry, and wherever the eager tail of a
+   * step stops (see `tail`).
+   */
   private restingPoints(): Set<number> {
     const out = new Set([this.p.entry]);
-    for (const n of this.p.nodes) if (n.k === "step" || n.k === "access") out.add(n.next);
+    const visit = (id: number, depth: number): void => {
+      if (depth > maxSilentDepth)
+        throw new Error(`thread ${this.p.name}: a loop with no step in it`);
+      const n = this.p.nodes[id]!;
+      if (n.k === "silent" || n.k === "label") visit(n.next, depth + 1);
+      else if (n.k === "branch" && !readsShared(n.cond)) {
+        visit(n.then, depth + 1);
+        visit(n.else, depth + 1);
+      } else out.add(id);
+    };
+    for (const n of this.p.nodes) if (n.k === "step" || n.k === "access") visit(n.next, 0);
     return out;
   }
 
@@ -201,7 +215,7 @@ class ThreadGen extends ValueGen {
       case "step": {
         this.stepId = id;
         const w = new Set(wrote);
-        return `${this.ops(n.ops, w)}\n${this.finish(n.next, rest, w)}\nreturn ${id};`;
+        return `${this.ops(n.ops, w)}\n${this.tail(n.next, rest, w, id, 0)}`;
       }
       case "access":
         return this.access(id, n, rest, wrote, depth);
@@ -212,6 +226,34 @@ class ThreadGen extends ValueGen {
     const slot = this.L.ranks[id]!;
     const counter = this.L.rankCounter;
     return ` if (${this.slot(slot)} === 0) { ${this.put(counter, `${this.slot(counter)} + 1`)} ${this.put(slot, this.slot(counter))} }`;
+  }
+
+  /**
+   * After a step, the thread goes on eagerly through its own bookkeeping: silent nodes, labels
+   * (reported as ~id: passed after the step) and branches on thread-local values, up to the next
+   * step, a branch that reads shared state, or the end. Nothing another thread can see happens
+   * there, so doing it now changes no behaviour and leaves fewer distinct states.
+   */
+  private tail(id: number, rest: number, wrote: Set<number>, step: number, depth: number): string {
+    if (depth > maxSilentDepth) throw new Error(`thread ${this.p.name}: a loop with no step in it`);
+    const n: Node = this.p.nodes[id]!;
+    switch (n.k) {
+      case "silent": {
+        const w = new Set(wrote);
+        return `${this.ops(n.ops, w)}\n${this.tail(n.next, rest, w, step, depth + 1)}`;
+      }
+      case "label": {
+        const rank = n.rank === undefined ? "" : this.rank(n.rank);
+        return `if (labels !== null) labels.push(${~id});${rank}\n${this.tail(n.next, rest, wrote, step, depth + 1)}`;
+      }
+      case "branch":
+        if (!readsShared(n.cond)) {
+          return `if ((${this.value(n.cond)}) !== 0) {\n${this.tail(n.then, rest, wrote, step, depth + 1)}\n} else {\n${this.tail(n.else, rest, wrote, step, depth + 1)}\n}`;
+        }
+        return `${this.finish(id, rest, wrote)}\nreturn ${step};`;
+      default:
+        return `${this.finish(id, rest, wrote)}\nreturn ${step};`;
+    }
   }
 
   /**
@@ -277,7 +319,7 @@ class ThreadGen extends ValueGen {
     const A = L.trackAccessed ? PTE.A : 0;
     const w = new Set(wrote);
     if (n.dest !== undefined) w.add(n.dest);
-    const done = `${this.finish(n.next, rest, w)}\nreturn ${id};`;
+    const done = this.tail(n.next, rest, w, id, depth + 1);
     const dest = (v: string): string =>
       n.dest === undefined ? "" : this.put(L.vars[this.tid]![n.dest]!, v);
     const e = this.fresh();

@@ -112,7 +112,7 @@ export const exprEmitters: Readonly<Record<string, ExprEmitter>> = {
   addr_page: (_, [a]) => `${pageOf(a!)}`,
   // conditions: the final state
   pte: (c, [p]) => c.slot(c.L.pte[pageOf(p!)]!),
-  tlb: (_, [cpu, p]) => `R.tlbEntry(t, ${cpu!.code}, ${pageOf(p!)})`,
+  tlb_entry: (_, [cpu, p]) => `R.tlbEntry(t, ${cpu!.code}, ${pageOf(p!)})`,
   disk: (_, [a]) => `R.disk(t, (${a!.code}) >>> 3, (${a!.code}) & 7)`,
   cached: (c, [fp]) => bool(`${c.rd(c.L.cache, fp!.code)} !== 0`),
   dirty: (c, [fp]) =>

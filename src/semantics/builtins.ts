@@ -312,7 +312,7 @@ export const builtins: Readonly<Record<string, Builtin>> = {
 
   // ---- conditions and the final state ----------------------------------------------------
   pte: read([page], "pte", "the PTE of addr", true),
-  tlb: read([p("cpu", "cpu"), page], "tlbe", "CPU cpu's TLB entry for addr", true),
+  tlb_entry: read([p("cpu", "cpu"), page], "tlbe", "CPU cpu's TLB entry for addr", true),
   disk: read([p("faddr", "faddr")], "int", "the word on disk", true),
   cached: read([p("index", "fpage")], "bool", "the file page is in the page cache", true),
   dirty: read([p("index", "fpage")], "bool", "PG_dirty of the cached file page", true),

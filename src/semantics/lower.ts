@@ -179,16 +179,14 @@ class ThreadLowerer {
   }
 
   /**
-   * A condition on shared state is evaluated with the next step, and local bookkeeping (a
-   * register set by `return`) is done with it. When a thread could end right after such a
-   * condition, bookkeeping or a label a condition orders, there is no next step: an implicit
-   * final `exit` step takes its place, so "finished" is a stable property of a state.
+   * A condition on shared state is evaluated with the next step. When a thread could end right
+   * after such a condition, there is no next step: an implicit final `exit` step takes its place,
+   * so "finished" is a stable property of a state. (Local bookkeeping needs no such step: it runs
+   * eagerly after the step before it.)
    */
   private finalStepIfNeeded(entry: number, end: number): number {
     const needs = this.nodes.some((n, id) => {
       if (n.k === "branch") return readsShared(n.cond) && this.reachesSilently(id, end);
-      if (n.k === "label") return n.rank !== undefined && this.reachesSilently(id, end);
-      if (n.k === "silent") return n.ops.length > 0 && this.reachesSilently(id, end);
       return false;
     });
     if (!needs) return entry;
@@ -550,6 +548,9 @@ class ThreadLowerer {
         const b = env.bindings.get(e.name.name);
         if (b?.k === "var") return k({ k: "var", v: b.id });
         const r = this.s.resolved.get(e);
+        if (r?.kind === "builtin" && ["pure", "read", "local"].includes(builtins[r.name]!.effect)) {
+          return k({ k: "call", name: r.name, args: [] }); // a zero-argument read folds, like any condition
+        }
         if (r?.kind === "builtin" || r?.kind === "proc") return this.hoistCall(e, env, k);
         if (r?.kind === "local") {
           // A local read before any assignment: it holds its initial value, 0.
@@ -852,9 +853,11 @@ class ThreadLowerer {
       case "BoolLit":
         return { t: "int", v: e.value ? 1 : 0 };
       case "NameExpr": {
-        const b = env.bindings.get(e.name.name);
-        if (b !== undefined) return b.k === "static" ? b.s : undefined;
+        // The checker's resolution wins: an enum word or a region is never shadowed by a local.
         const r: Resolved | undefined = this.s.resolved.get(e);
+        const b = env.bindings.get(e.name.name);
+        if (b !== undefined && (r === undefined || r.kind === "local"))
+          return b.k === "static" ? b.s : undefined;
         if (r === undefined) return undefined;
         switch (r.kind) {
           case "region":

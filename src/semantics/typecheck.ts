@@ -363,12 +363,13 @@ export class TypeChecker {
       result = "int";
     } else if (name in builtins) {
       const b: Builtin = builtins[name]!;
-      if (env.context === "condition" && !b.inConditions) return this.notInCondition(e, name);
+      if (env.context === "condition" && !b.inConditions && b.effect !== "pure")
+        return this.notInCondition(e, name);
       if (
         env.context !== "condition" &&
         b.inConditions &&
         b.effect === "read" &&
-        ["pte", "tlb", "disk", "cached", "dirty"].includes(name)
+        ["pte", "tlb_entry", "disk", "cached", "dirty"].includes(name)
       ) {
         this.bag.error(
           "E203",

@@ -1,0 +1,82 @@
+import { describe, expect, it } from "vitest";
+import { runScenario } from "../../src/explore/run.js";
+import { readRepoFile } from "../helpers.js";
+import { scenarioOf } from "../model/helpers.js";
+
+/**
+ * The seed races against the kernel's history, not against what the tool prints: each commit
+ * message says the outcome can happen before its fix and cannot after.
+ */
+const history = [
+  {
+    file: "scenarios/mremap-vs-page-mkclean.tlb",
+    commit: "5d1904204c99",
+    before: "4.8",
+    after: "4.9",
+  },
+  {
+    file: "scenarios/reclaim-vs-mprotect.tlb",
+    commit: "3ea277194daa",
+    before: "4.12",
+    after: "4.13",
+  },
+  {
+    file: "scenarios/reclaim-vs-munmap.tlb",
+    commit: "3ea277194daa",
+    before: "4.12",
+    after: "4.13",
+  },
+  {
+    file: "scenarios/numa-tlb-flush-pending.tlb",
+    commit: "16af97dc5a89",
+    before: "4.12",
+    after: "4.13",
+  },
+];
+
+describe("seed races against the kernel history", () => {
+  for (const h of history) {
+    const s = scenarioOf(readRepoFile(h.file), h.file);
+
+    it(`${h.file}: the fix ${h.commit} landed in ${h.after}`, () => {
+      expect(s.fixes.get(h.commit)?.release).toBe(h.after);
+    });
+
+    it(`${h.file}: Sometimes on ${h.before}, Never on ${h.after}`, () => {
+      const out = runScenario(s, {
+        kernels: [h.before, h.after],
+        fixes: [],
+        schedule: undefined,
+        order: "bfs",
+      });
+      expect(out.results.map((r) => [r.kernel, r.verdict, r.complete])).toEqual([
+        [h.before, "sometimes", true],
+        [h.after, "never", true],
+      ]);
+    });
+
+    it(`${h.file}: on ${h.after}, reverting only ${h.commit} brings the race back`, () => {
+      const out = runScenario(s, {
+        kernels: [h.after],
+        fixes: [{ commit: h.commit, enabled: false }],
+        schedule: undefined,
+        order: "bfs",
+      });
+      expect(out.results[0]!.verdict).toBe("sometimes");
+    });
+
+    it(`${h.file}: the commit message's interleaving reaches the outcome on ${h.before} only`, () => {
+      const schedule = s.schedules.find((x) => x.name.name === "from_commit_message")!.items;
+      const out = runScenario(s, {
+        kernels: [h.before, h.after],
+        fixes: [],
+        schedule,
+        order: "bfs",
+      });
+      expect(out.results.map((r) => [r.kernel, r.scheduleError, r.positive])).toEqual([
+        [h.before, undefined, 1],
+        [h.after, undefined, 0],
+      ]);
+    });
+  }
+});

@@ -1,0 +1,123 @@
+import { describe, expect, it } from "vitest";
+import { verdict } from "./helpers.js";
+
+/**
+ * The x86 rules of docs/model.md, one at a time. A scenario overrides the fault handler so that
+ * any fault is visible as `segv` and changes nothing; prefilled TLB entries make hits possible.
+ */
+const faultsAreVisible = `
+proc __do_page_fault(addr: page, write: bool): int {
+  skip
+  return segv
+}`;
+
+const base = (init: string, body: string, cond: string, extra = ""): string => `tlb hw
+init {
+  file F = [5]
+${init}
+}
+thread T1 on cpu1 {
+${body}
+}
+forall (${cond})
+${faultsAreVisible}
+${extra}`;
+
+describe("x86 MMU rules", () => {
+  it("a store through a writable, dirty TLB entry writes the cached frame, without the PTE", () => {
+    // The PTE is read-only and clean: a walk would fault; the hit writes anyway.
+    const t = base(
+      "  X = mmap F[0] shared rw populate\n  tlb cpu1 X rw dirty",
+      "  w = store X 7",
+      "T1:w == ok && X == 7 && !pte(X).dirty",
+    );
+    expect(verdict(t)).toBe("always");
+  });
+
+  it("a store through a writable but clean entry walks: it sets D on a present writable PTE", () => {
+    const t = base(
+      "  X = mmap anon private rw populate\n  tlb cpu1 X rw",
+      "  w = store X 3",
+      "T1:w == ok && pte(X).dirty && tlb_entry(cpu1, X).dirty",
+    );
+    expect(verdict(t)).toBe("always");
+  });
+
+  it("a store through a clean entry whose PTE was write-protected faults, and drops the entry", () => {
+    const t = base(
+      "  X = mmap F[0] shared rw populate\n  tlb cpu1 X rw",
+      "  w = store X 3",
+      "T1:w == segv && X == 5 && !tlb_entry(cpu1, X).valid",
+    );
+    expect(verdict(t)).toBe("always");
+  });
+
+  it("a store with no TLB entry and no PTE faults", () => {
+    const t = base(
+      "  X = mmap F[0] shared rw",
+      "  w = store X 3",
+      "T1:w == segv && pte(X) == pte(X) && !tlb_entry(cpu1, X).valid",
+    );
+    expect(verdict(t)).toBe("always");
+  });
+
+  it("a load hits any valid entry, even a read-only one, without the PTE", () => {
+    const t = base(
+      "  X = mmap F[0] shared r populate\n  tlb cpu1 X r",
+      "  r = load X",
+      "T1:r == 5",
+    );
+    expect(verdict(t)).toBe("always");
+  });
+
+  it("a load miss walks a present PTE and fills the TLB with its W and D", () => {
+    const t = base(
+      "  X = mmap anon private rw populate",
+      "  r = load X",
+      "T1:r == 0 && tlb_entry(cpu1, X).valid && tlb_entry(cpu1, X).writable && tlb_entry(cpu1, X).dirty",
+    );
+    expect(verdict(t)).toBe("always");
+  });
+
+  it("a load of a PROT_NONE entry faults: the MMU sees it as not present", () => {
+    const t = base(
+      "  X = mmap anon private rw populate",
+      "  numa_scan X\n  r = load X",
+      "T1:r == segv && pte(X).protnone",
+    );
+    expect(verdict(t)).toBe("always");
+  });
+
+  it("the accessed bit is set by a walk when something reads it", () => {
+    const t = base("  X = mmap anon private rw populate", "  r = load X", "pte_young(pte(X))");
+    expect(verdict(t)).toBe("always");
+  });
+});
+
+describe("TLB flushes", () => {
+  it("flush_tlb_range removes the entries of the range on every CPU, and nothing else", () => {
+    const t = `tlb flush
+init {
+  X = mmap anon private rw populate
+  Y = mmap anon private rw populate
+  tlb cpu1 X rw dirty
+  tlb cpu1 Y rw dirty
+  tlb cpu2 X rw dirty
+}
+thread T1 on cpu1 {
+  skip
+}
+thread T2 on cpu2 {
+  skip
+}
+kthread K on cpu0 {
+  zap X
+}
+proc zap(r: range) {
+  flush_tlb_range(r)
+}
+forall (!tlb_entry(cpu1, X).valid && !tlb_entry(cpu2, X).valid && tlb_entry(cpu1, Y).valid)
+`;
+    expect(verdict(t)).toBe("always");
+  });
+});

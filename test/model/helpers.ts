@@ -1,0 +1,33 @@
+import { expect } from "vitest";
+import { checkText } from "../../src/cli/load.js";
+import { runScenario, type RunResult } from "../../src/explore/run.js";
+import { buildMachine, type Machine } from "../../src/model/machine.js";
+import { fixesFor } from "../../src/semantics/kernel-versions.js";
+import type { Scenario } from "../../src/semantics/scenario.js";
+
+export function scenarioOf(text: string, file = "t.tlb"): Scenario {
+  const r = checkText(text, file);
+  expect(r.diagnostics.map((d) => `${d.code} ${d.message}`)).toEqual([]);
+  return r.scenario!;
+}
+
+export function machineOf(text: string, release = "6.18"): Machine {
+  const s = scenarioOf(text);
+  const built = buildMachine(s, { release, fixes: fixesFor(release, s.fixes.values()) });
+  expect(built.diagnostics).toEqual([]);
+  return built.machine!;
+}
+
+/** Runs the search on every expectation of a scenario text (or one kernel). */
+export function judge(text: string, kernels: string[] = []): RunResult[] {
+  const s = scenarioOf(text);
+  const out = runScenario(s, { kernels, fixes: [], schedule: undefined, order: "bfs" });
+  expect(out.diagnostics).toEqual([]);
+  return out.results;
+}
+
+/** The verdict of the only run of a scenario text. */
+export function verdict(text: string, kernel = "6.18"): string | undefined {
+  const [r] = judge(text, [kernel]);
+  return r!.verdict;
+}
