@@ -61,6 +61,11 @@ export function buildProgram(): Command {
       "apply or revert one modelled fix, whatever the release; repeatable",
       collect,
     )
+    .option(
+      "--option <name>",
+      "turn on a hardware option for every file: tlb_evict (repeatable)",
+      collect,
+    )
     .option("--json", "print one JSON array (schema in the README)")
     .addOption(
       new Option("--search <order>", "search order").choices(["bfs", "dfs"]).default("bfs"),

@@ -4,6 +4,7 @@ import type { Progress } from "../explore/search.js";
 import { toJson } from "../report/json.js";
 import { formatText } from "../report/text.js";
 import { isCommitId, isKnownRelease, knownReleases } from "../semantics/kernel-versions.js";
+import { knownOptions } from "../semantics/options.js";
 import { scheduleOption } from "../explore/schedule-option.js";
 import { exitCode, printDiagnostics, useColor } from "./io.js";
 import { loadScenario } from "./load.js";
@@ -12,6 +13,7 @@ export interface RunOptions {
   readonly kernel?: string[];
   readonly schedule?: string;
   readonly fix?: string[];
+  readonly option?: string[];
   readonly json?: boolean;
   readonly search: "bfs" | "dfs";
   readonly maxStates?: number;
@@ -52,6 +54,7 @@ export function runCommand(files: string[], opts: RunOptions): number {
     }
     const out = runScenario(s, {
       kernels: opts.kernel ?? [],
+      options: opts.option ?? [],
       fixes: (opts.fix ?? []).map((f) => ({
         commit: f.split("=")[0]!,
         enabled: f.split("=")[1] === "on",
@@ -92,6 +95,10 @@ export function runCommand(files: string[], opts: RunOptions): number {
 function checkOptions(o: RunOptions): string | undefined {
   for (const k of o.kernel ?? []) {
     if (!isKnownRelease(k)) return `unknown kernel version \`${k}\`${didYouMean(k, knownReleases)}`;
+  }
+  for (const name of o.option ?? []) {
+    if (!(name in knownOptions))
+      return `unknown option \`${name}\`${didYouMean(name, Object.keys(knownOptions))}`;
   }
   for (const f of o.fix ?? []) {
     const [commit, state] = f.split("=");

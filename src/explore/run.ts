@@ -14,6 +14,8 @@ export interface RunRequest {
   readonly kernels: readonly string[];
   /** Fix toggles from the command line, applied last. */
   readonly fixes: readonly { readonly commit: string; readonly enabled: boolean }[];
+  /** Hardware options from the command line (`tlb_evict`). */
+  readonly options?: readonly string[];
   /** A schedule (parsed items) to run instead of the search. */
   readonly schedule: readonly A.ScheduleItem[] | undefined;
   readonly order: "bfs" | "dfs";
@@ -94,7 +96,7 @@ export function runScenario(s: Scenario, req: RunRequest): RunOutcome {
     const overrides = [...fixes]
       .filter(([k, v]) => base.get(k) !== v)
       .map(([k, v]) => `${k}=${v ? "on" : "off"}`);
-    const built = buildMachine(s, { release: c.kernel, fixes });
+    const built = buildMachine(s, { release: c.kernel, fixes }, { options: req.options ?? [] });
     if (built.machine === undefined) return { results, diagnostics: built.diagnostics };
     try {
       results.push(

@@ -1,13 +1,15 @@
 import type * as A from "../syntax/ast.js";
 import { FINISHED, blockedAt, isBlocked } from "../model/codegen.js";
 import type { Machine } from "../model/machine.js";
+import { evicted } from "./search.js";
 
 /** One item of a fixed schedule, resolved to a thread index. */
 export type ScheduleStep =
   | { readonly thread: number; readonly kind: "statements"; readonly count: number }
   | { readonly thread: number; readonly kind: "steps"; readonly count: number }
   | { readonly thread: number; readonly kind: "until"; readonly label: string }
-  | { readonly thread: number; readonly kind: "end" };
+  | { readonly thread: number; readonly kind: "end" }
+  | { readonly thread: number; readonly kind: "evicted" };
 
 export type ScheduleOutcome =
   | { readonly ok: true; readonly path: readonly number[]; readonly final: Uint32Array }
@@ -26,6 +28,8 @@ export function resolveSchedule(m: Machine, items: readonly A.ScheduleItem[]): S
         return { thread, kind: "until", label: a.label.name };
       case "ToEnd":
         return { thread, kind: "end" };
+      case "Evicted":
+        return { thread, kind: "evicted" };
     }
   });
 }
@@ -42,7 +46,8 @@ export function runSchedule(m: Machine, steps: readonly ScheduleStep[]): Schedul
   const t = new Uint32Array(s.length);
   const path: number[] = [];
   const name = (th: number): string => m.program.threads[th]!.name;
-  const fire = (th: number, labels: number[] | null): number => m.fire[th]!(s, t, labels);
+  const fire = (th: number, labels: number[] | null, alt = 0): number =>
+    m.fire[th]!(s, t, labels, alt);
   const commit = (th: number): void => {
     s = t.slice();
     path.push(th);
@@ -89,6 +94,18 @@ export function runSchedule(m: Machine, steps: readonly ScheduleStep[]): Schedul
   for (const [index, st] of steps.entries()) {
     const th = st.thread;
     const item = `schedule item ${index + 1}`;
+    if (st.kind === "evicted") {
+      if (fire(th, null, 1) < 0) {
+        return {
+          ok: false,
+          path,
+          message: `${item}: the next step of ${name(th)} is not an access whose TLB entry could be evicted`,
+        };
+      }
+      s = t.slice();
+      path.push(th + evicted);
+      continue;
+    }
     let done = 0;
     let target = -1;
     // Labels come back as id when passed before the step a transition takes, as ~id after it.
@@ -158,7 +175,7 @@ function statementOf(m: Machine, th: number, node: number): number {
 
 function allFinished(m: Machine, s: Uint32Array, except: number): boolean {
   const t = new Uint32Array(s.length);
-  return m.fire.every((f, th) => th === except || f(s, t, null) === FINISHED);
+  return m.fire.every((f, th) => th === except || f(s, t, null, 0) === FINISHED);
 }
 
 /** The source text of a thread's step. */
@@ -171,9 +188,15 @@ export function stepText(m: Machine, th: number, node: number): string {
 export function scheduleString(m: Machine, path: readonly number[]): string {
   const items: string[] = [];
   for (let i = 0; i < path.length; ) {
+    const name = m.program.threads[path[i]! % evicted]!.name;
+    if (path[i]! >= evicted) {
+      items.push(`${name} evicted`);
+      i++;
+      continue;
+    }
     let j = i;
     while (j < path.length && path[j] === path[i]) j++;
-    items.push(`${m.program.threads[path[i]!]!.name} step ${j - i}`);
+    items.push(`${name} step ${j - i}`);
     i = j;
   }
   return items.join("; ");

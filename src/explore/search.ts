@@ -2,6 +2,9 @@ import { FINISHED, blockedAt, isBlocked } from "../model/codegen.js";
 import type { Machine } from "../model/machine.js";
 import { StateStore } from "./state-store.js";
 
+/** A move of a path: the thread, plus this when it took its alternative (an evicted entry). */
+export const evicted = 128;
+
 export interface SearchOptions {
   readonly order: "bfs" | "dfs";
   readonly maxStates?: number;
@@ -86,7 +89,7 @@ export function search(m: Machine, opts: SearchOptions): SearchResult {
     let allFinished = true;
     for (let th = 0; th < nThreads; th++) {
       if (th === after && !allFinished) continue;
-      const r = m.fire[th]!(s, t, null);
+      const r = m.fire[th]!(s, t, null, 0);
       if (r >= 0) {
         fired = true;
         transitions++;
@@ -94,6 +97,12 @@ export function search(m: Machine, opts: SearchOptions): SearchResult {
         if (j >= 0 && opts.order === "dfs") stack.push(j);
       } else if (isBlocked(r)) allFinished = false;
       else if (r !== FINISHED) throw new Error(`bad transition result ${r}`);
+      // With tlb_evict, the same thread's access may also find its entry evicted.
+      if (m.evict && m.fire[th]!(s, t, null, 1) >= 0) {
+        transitions++;
+        const j = store.insert(t, i, th + evicted);
+        if (j >= 0 && opts.order === "dfs") stack.push(j);
+      }
     }
     if (!fired) {
       if (allFinished) {

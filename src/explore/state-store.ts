@@ -30,8 +30,11 @@ export class StateStore {
     );
   }
 
-  /** Inserts a state unless present. Returns its index, negated minus one if it was already there. */
-  insert(s: Uint32Array, parent: number, thread: number): number {
+  /**
+   * Inserts a state unless present. Returns its index, negated minus one if it was already there.
+   * `move` is what led here: the thread, plus 128 for its alternative transition.
+   */
+  insert(s: Uint32Array, parent: number, move: number): number {
     const W = this.words;
     const mask = this.table.length - 1;
     let h = hash(s, W) & mask;
@@ -45,7 +48,7 @@ export class StateStore {
     if ((i + 1) * W > this.arena.length) this.growArena();
     this.arena.set(s.subarray(0, W), i * W);
     this.parents[i] = parent;
-    this.via[i] = thread;
+    this.via[i] = move;
     this.depths[i] = parent < 0 ? 0 : Math.min(65535, this.depths[parent]! + 1);
     this.table[h] = i + 1;
     this.count++;
@@ -63,7 +66,7 @@ export class StateStore {
     return this.depths[i]!;
   }
 
-  /** The threads that led from the initial state to state i. */
+  /** The moves (thread + 128 × alternative) that led from the initial state to state i. */
   path(i: number): number[] {
     const out: number[] = [];
     for (let k = i; k > 0; k = this.parents[k]!) out.push(this.via[k]!);

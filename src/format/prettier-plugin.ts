@@ -311,6 +311,8 @@ function scheduleAmount(a: A.ScheduleAmount): string {
       return `step ${a.count.text}`;
     case "UntilLabel":
       return `until ${a.label.name}`;
+    case "Evicted":
+      return "evicted";
     case "ToEnd":
       return "end";
   }

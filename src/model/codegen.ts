@@ -16,7 +16,17 @@ import { readsShared } from "../semantics/lower.js";
  * bookkeeping) up to one visible step, and executes that step in t. Nothing is allocated and
  * nothing is interpreted at run time: slot positions are constants in the generated code.
  */
-export type FireFn = (s: Uint32Array, t: Uint32Array, labels: number[] | null) => number;
+/**
+ * `alt` picks an alternative transition: 0 the ordinary one; 1, with the `tlb_evict` option, the
+ * access whose TLB entry was evicted just before (a miss where the entry would hit). A thread
+ * with no such alternative returns -2.
+ */
+export type FireFn = (
+  s: Uint32Array,
+  t: Uint32Array,
+  labels: number[] | null,
+  alt: number,
+) => number;
 export type ConditionFn = (s: Uint32Array) => boolean;
 
 export const FINISHED = -1;
@@ -33,11 +43,11 @@ export function compileThread(
   p: Program,
   tid: number,
   live: readonly Set<number>[],
+  evict: boolean,
 ): FireFn {
-  const src = new ThreadGen(L, p.threads[tid]!, tid, live).source();
-  return new Function("R", `"use strict"; return function fire_${tid}(s, t, labels) {\n${src}\n};`)(
-    R,
-  ) as FireFn;
+  const src = new ThreadGen(L, p.threads[tid]!, tid, live, evict).source();
+  const fn = `"use strict"; return function fire_${tid}(s, t, labels, alt) {\n${src}\n};`;
+  return new Function("R", fn)(R) as FireFn;
 }
 
 export function compileCondition(L: Layout, R: Runtime, p: Program): ConditionFn | undefined {
@@ -160,6 +170,8 @@ class ThreadGen extends ValueGen {
     private readonly p: ThreadProgram,
     tid: number,
     private readonly live: readonly Set<number>[],
+    /** The `tlb_evict` option: an access may find its entry evicted (alternative 1). */
+    private readonly evict: boolean,
   ) {
     super(L, tid);
   }
@@ -215,7 +227,8 @@ class ThreadGen extends ValueGen {
       case "step": {
         this.stepId = id;
         const w = new Set(wrote);
-        return `${this.ops(n.ops, w)}\n${this.tail(n.next, rest, w, id, 0)}`;
+        const noAlternative = this.evict ? "if (alt !== 0) return -2;\n" : "";
+        return `${noAlternative}${this.ops(n.ops, w)}\n${this.tail(n.next, rest, w, id, 0)}`;
       }
       case "access":
         return this.access(id, n, rest, wrote, depth);
@@ -325,17 +338,25 @@ class ThreadGen extends ValueGen {
     const e = this.fresh();
     const x = this.fresh();
     const lines = [`const ${e} = ${this.slot(tlb)};`];
+    const full = TLBE.V | TLBE.W | TLBE.D;
+    const hits = n.write ? `(${e} & ${full}) === ${full}` : `(${e} & ${TLBE.V}) !== 0`;
+    // With tlb_evict, alternative 1 is the same access after the entry was evicted: a miss.
+    const onHit = (code: string): string =>
+      this.evict
+        ? `if (alt === 0) { if (${hits}) { ${code} } } else { if (!(${hits})) return -2; ${this.putRaw(tlb, 0)} alt = 0; }`
+        : `if (${hits}) { ${code} }`;
     if (n.write) {
       const value = this.value(n.value!);
-      const full = TLBE.V | TLBE.W | TLBE.D;
       lines.push(
-        `if ((${e} & ${full}) === ${full}) { R.setData(t, ${e} >>> ${TLBE.PFN_SHIFT}, ${n.word}, ${value}); ${dest("-1")} ${done} }`,
+        onHit(
+          `R.setData(t, ${e} >>> ${TLBE.PFN_SHIFT}, ${n.word}, ${value}); ${dest("-1")} ${done}`,
+        ),
         `const ${x} = ${this.slot(pte)};`,
         `if ((${x} & ${PTE.P | PTE.W}) === ${PTE.P | PTE.W}) { ${this.put(pte, `${x} | ${PTE.D | A}`)} ${this.put(tlb, `${full} | ((${x} >>> ${PTE.PFN_SHIFT}) << ${TLBE.PFN_SHIFT})`)} R.setData(t, ${x} >>> ${PTE.PFN_SHIFT}, ${n.word}, ${value}); ${dest("-1")} ${done} }`,
       );
     } else {
       lines.push(
-        `if ((${e} & ${TLBE.V}) !== 0) { ${dest(`R.data(t, ${e} >>> ${TLBE.PFN_SHIFT}, ${n.word})`)} ${done} }`,
+        onHit(`${dest(`R.data(t, ${e} >>> ${TLBE.PFN_SHIFT}, ${n.word})`)} ${done}`),
         `const ${x} = ${this.slot(pte)};`,
         `if ((${x} & ${PTE.P}) !== 0) { ${A ? this.put(pte, `${x} | ${A}`) : ""} ${this.put(tlb, `${TLBE.V} | (${x} & ${PTE.W}) | (${x} & ${PTE.D}) | ((${x} >>> ${PTE.PFN_SHIFT}) << ${TLBE.PFN_SHIFT})`)} ${dest(`R.data(t, ${x} >>> ${PTE.PFN_SHIFT}, ${n.word})`)} ${done} }`,
       );

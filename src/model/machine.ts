@@ -23,6 +23,8 @@ export interface Machine {
   readonly fire: readonly FireFn[];
   readonly condition: ConditionFn | undefined;
   readonly initial: Uint32Array;
+  /** The tlb_evict option: threads have a second transition at accesses (fire's alt 1). */
+  readonly evict: boolean;
   /** Index of the after block's pseudo-thread, or -1. */
   readonly afterThread: number;
 }
@@ -31,12 +33,22 @@ export type BuildResult =
   | { readonly machine: Machine; readonly diagnostics: readonly [] }
   | { readonly machine: undefined; readonly diagnostics: readonly Diagnostic[] };
 
-export function buildMachine(s: Scenario, config: KernelConfig): BuildResult {
+export interface BuildOptions {
+  /** Hardware options turned on from the command line, on top of the file's `option` lines. */
+  readonly options?: readonly string[];
+}
+
+export function buildMachine(
+  s: Scenario,
+  config: KernelConfig,
+  opts: BuildOptions = {},
+): BuildResult {
   const u = universeOf(s);
   const lowered = lower(s, u, config);
   if (lowered.program === undefined)
     return { machine: undefined, diagnostics: lowered.diagnostics };
   const program = lowered.program;
+  const evict = s.options.get("tlb_evict") === true || (opts.options ?? []).includes("tlb_evict");
   const live = program.threads.map(liveIn);
   const layout = buildLayout(s, u, program, live);
   const runtime = new Runtime(layout);
@@ -44,7 +56,7 @@ export function buildMachine(s: Scenario, config: KernelConfig): BuildResult {
   const initial = initialState(s, u, program, layout, runtime, bag);
   if (bag.hasErrors) return { machine: undefined, diagnostics: bag.items };
   const fire = program.threads.map((_, tid) =>
-    compileThread(layout, runtime, program, tid, live[tid]!),
+    compileThread(layout, runtime, program, tid, live[tid]!, evict),
   );
   const condition = compileCondition(layout, runtime, program);
   const afterThread = program.threads.findIndex((t) => t.isAfter);
@@ -60,6 +72,7 @@ export function buildMachine(s: Scenario, config: KernelConfig): BuildResult {
       condition,
       initial,
       afterThread,
+      evict,
     },
     diagnostics: [],
   };

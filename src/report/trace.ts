@@ -29,15 +29,17 @@ export function traceOf(m: Machine, path: readonly number[], all = false): Trace
       cpu: t.cpu >= 0 ? `cpu${t.cpu}` : null,
       statement: origin ? (t.statements[origin.statement] ?? "exit") : "",
       procs: origin?.procs ?? [],
-      primitive: n.k === "access" ? accessKind(n.write, changes) : (origin?.text ?? n.k),
+      primitive:
+        n.k === "access" ? accessKind(n.write, changes, st.evicted) : (origin?.text ?? n.k),
       changes,
     };
   });
 }
 
 /** What the MMU did: a hit uses the TLB alone; a walk reads (and for a store, dirties) the PTE. */
-function accessKind(write: boolean, changes: readonly Change[]): string {
+function accessKind(write: boolean, changes: readonly Change[], evicted: boolean): string {
   const walked = changes.some((c) => c.kind === "tlb" || c.kind === "pte");
   const what = write ? "store" : "load";
+  if (evicted) return `MMU: the TLB entry was evicted; ${what} after a page walk`;
   return walked ? `MMU: ${what} after a page walk` : `MMU: ${what} hits the TLB (no page walk)`;
 }

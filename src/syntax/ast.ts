@@ -198,7 +198,9 @@ export type ScheduleAmount =
   | { readonly kind: "Statements"; readonly count: IntLit }
   | { readonly kind: "Steps"; readonly count: IntLit }
   | { readonly kind: "UntilLabel"; readonly label: Ident }
-  | { readonly kind: "ToEnd"; readonly span: Span };
+  | { readonly kind: "ToEnd"; readonly span: Span }
+  /** One step whose access finds its TLB entry evicted (the tlb_evict option). */
+  | { readonly kind: "Evicted"; readonly span: Span };
 
 export interface ScheduleItem {
   readonly kind: "ScheduleItem";

@@ -219,13 +219,16 @@ function buildScheduleItem(n: CstNode): A.ScheduleItem {
   const steps = node(c, "steps");
   const label = token(c, "label");
   const endToken = token(c, "Kw_end");
+  const evicted = token(c, "evicted");
   const amount: A.ScheduleAmount = statements
     ? { kind: "Statements", count: buildInteger(statements) }
     : steps
       ? { kind: "Steps", count: buildInteger(steps) }
       : label
         ? { kind: "UntilLabel", label: ident(label) }
-        : { kind: "ToEnd", span: tokenSpan(endToken!) };
+        : evicted
+          ? { kind: "Evicted", span: tokenSpan(evicted) }
+          : { kind: "ToEnd", span: tokenSpan(endToken!) };
   return { kind: "ScheduleItem", thread: ident(needToken(c, "thread")), amount, span: nodeSpan(n) };
 }
 

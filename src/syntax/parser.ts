@@ -288,7 +288,7 @@ export class TlbParser extends CstParser {
     this.CONSUME(T.RBrace);
   });
 
-  // scheduleItem = IDENT ( INT | "step" INT | "until" IDENT | "end" )
+  // scheduleItem = IDENT ( INT | "step" INT | "until" IDENT | "end" | "evicted" )
   scheduleItem = this.RULE("scheduleItem", () => {
     this.CONSUME(T.Identifier, { LABEL: "thread" });
     this.OR([
@@ -306,6 +306,11 @@ export class TlbParser extends CstParser {
         },
       },
       { ALT: () => this.CONSUME(kw("end")) },
+      // Deviation: `evicted` is a contextual keyword, read as a name.
+      {
+        GATE: () => this.LA(1).image === "evicted",
+        ALT: () => this.CONSUME3(T.Identifier, { LABEL: "evicted" }),
+      },
     ]);
   });
 

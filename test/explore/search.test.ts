@@ -27,7 +27,7 @@ function naiveSearch(m: Machine): { states: number; finals: Set<string> } {
       m.fire.forEach((fire, th) => {
         if (th === m.afterThread && !finished) return;
         const t = new Uint32Array(s.length);
-        const r = fire(s, t, null);
+        const r = fire(s, t, null, 0);
         if (r >= 0) {
           moved = true;
           const key = decode(m, t);
@@ -51,7 +51,7 @@ function statelessFinals(m: Machine): Set<string> {
     let moved = false;
     for (let th = 0; th < m.fire.length; th++) {
       const t = new Uint32Array(s.length);
-      const r = m.fire[th]!(s, t, null);
+      const r = m.fire[th]!(s, t, null, 0);
       if (r >= 0) {
         moved = true;
         walk(t);
@@ -127,7 +127,7 @@ describe("witnesses replay", () => {
         const final = steps[steps.length - 1]!.after;
         if (run.ok) expect(decode(r.machine, run.final)).toBe(decode(r.machine, final));
         for (let th = 0; th < r.machine.fire.length; th++) {
-          expect(r.machine.fire[th]!(final, new Uint32Array(final.length), null)).toBe(FINISHED);
+          expect(r.machine.fire[th]!(final, new Uint32Array(final.length), null, 0)).toBe(FINISHED);
         }
       }
     });

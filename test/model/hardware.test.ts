@@ -121,3 +121,34 @@ forall (!tlb_entry(cpu1, X).valid && !tlb_entry(cpu2, X).valid && tlb_entry(cpu1
     expect(verdict(t)).toBe("always");
   });
 });
+
+describe("the tlb_evict option", () => {
+  const stale = (option: string): string =>
+    base(
+      "  X = mmap F[0] shared rw populate\n  tlb cpu1 X rw dirty",
+      "  w = store X 7",
+      "T1:w == ok",
+      option,
+    );
+
+  it("without it, a stale writable entry always lets the store through", () => {
+    expect(verdict(stale(""))).toBe("always");
+  });
+
+  it("with it, the entry may be gone: the store may also walk the read-only PTE and fault", () => {
+    expect(verdict(stale("option tlb_evict"))).toBe("sometimes");
+  });
+
+  it("an eviction is part of the witness schedule and replays", async () => {
+    const { judge, scenarioOf } = await import("./helpers.js");
+    const { scheduleOption } = await import("../../src/explore/schedule-option.js");
+    const { resolveSchedule, runSchedule } = await import("../../src/explore/schedule.js");
+    const text = stale("option tlb_evict").replace("forall (T1:w == ok)", "exists (T1:w == segv)");
+    const [r] = judge(text, ["6.18"]);
+    expect(r!.schedule).toMatch(/T1 evicted/);
+    const items = scheduleOption(scenarioOf(text), r!.schedule!);
+    if ("error" in items) throw new Error(items.error.message);
+    const run = runSchedule(r!.machine, resolveSchedule(r!.machine, items.items));
+    expect(run.ok && r!.machine.condition!(run.final)).toBe(true);
+  });
+});
