@@ -5,6 +5,7 @@ import type { Layout } from "./layout.js";
 import { exprEmitters, fieldEmitters, stmtEmitters, type Arg, type EmitCtx } from "./primitives.js";
 import type { Runtime } from "./runtime.js";
 import { readsShared } from "../semantics/lower.js";
+import { restingPoints } from "./resting.js";
 
 /**
  * Compiles each thread's step program to one JavaScript function over packed states:
@@ -85,11 +86,18 @@ class ValueGen implements EmitCtx {
     return s.bias ? `(${raw} - ${s.bias})` : raw;
   }
 
+  /**
+   * Writes a slot. The value is computed first: it may call the runtime, which may change the
+   * same word (alloc_page() writes a refcount next to the variable that receives the frame).
+   */
   put(i: number, v: string): string {
     const s = this.L.slots[i]!;
     const m = mask(s.width);
     const biased = s.bias ? `(${v}) + ${s.bias}` : v;
-    return `t[${s.word}] = (t[${s.word}] & ${~(m << s.shift)}) | (((${biased}) & ${m}) << ${s.shift});`;
+    const simple = /^[\w.() >&|+-]*$/.test(v) && !v.includes("R.");
+    const write = (x: string): string =>
+      `t[${s.word}] = (t[${s.word}] & ${~(m << s.shift)}) | (((${x}) & ${m}) << ${s.shift});`;
+    return simple ? write(biased) : `{ const x = ${biased}; ${write("x")} }`;
   }
 
   putRaw(i: number, v: number): string {
@@ -115,7 +123,7 @@ class ValueGen implements EmitCtx {
       case "const":
         return String(v.v);
       case "var":
-        return this.slot(this.L.vars[this.tid]![v.v]!);
+        return this.readVar(v.v);
       case "pages":
         return String(v.ids[0] ?? 0);
       case "call": {
@@ -161,6 +169,17 @@ class ValueGen implements EmitCtx {
   args(values: readonly Value[]): Arg[] {
     return values.map((value) => ({ code: this.value(value), value }));
   }
+
+  /** A variable lives in its slot, or (never live between transitions) in a JavaScript local. */
+  protected readVar(v: number): string {
+    const slot = this.L.vars[this.tid]![v]!;
+    return slot < 0 ? `l${v}` : this.slot(slot);
+  }
+
+  protected writeVar(v: number, value: string): string {
+    const slot = this.L.vars[this.tid]![v]!;
+    return slot < 0 ? `l${v} = ${value};` : this.put(slot, value);
+  }
 }
 
 /** The fire function of one thread: a switch on the pc, one case per resting point. */
@@ -177,34 +196,18 @@ class ThreadGen extends ValueGen {
   }
 
   source(): string {
-    const cases = [...this.restingPoints()]
+    const cases = [...restingPoints(this.p)]
       .sort((a, b) => a - b)
       .map((pc) => {
         const body = this.path(pc, pc, new Set(), 0);
         return `case ${pc}: {\n${body}\n}`;
       });
+    const locals = this.p.vars
+      .filter((v) => this.L.vars[this.tid]![v.id]! < 0)
+      .map((v) => `l${v.id} = 0`);
+    const declare = locals.length ? `let ${locals.join(", ")};\n` : "";
     const pcSlot = this.L.pc[this.tid]!;
-    return `t.set(s);\nswitch (${this.slot(pcSlot)}) {\n${cases.join("\n")}\n}\nthrow new Error("bad pc");`;
-  }
-
-  /**
-   * Where a thread can rest between transitions: its entry, and wherever the eager tail of a
-   * step stops (see `tail`).
-   */
-  private restingPoints(): Set<number> {
-    const out = new Set([this.p.entry]);
-    const visit = (id: number, depth: number): void => {
-      if (depth > maxSilentDepth)
-        throw new Error(`thread ${this.p.name}: a loop with no step in it`);
-      const n = this.p.nodes[id]!;
-      if (n.k === "silent" || n.k === "label") visit(n.next, depth + 1);
-      else if (n.k === "branch" && !readsShared(n.cond)) {
-        visit(n.then, depth + 1);
-        visit(n.else, depth + 1);
-      } else out.add(id);
-    };
-    for (const n of this.p.nodes) if (n.k === "step" || n.k === "access") visit(n.next, 0);
-    return out;
+    return `${declare}t.set(s);\nswitch (${this.slot(pcSlot)}) {\n${cases.join("\n")}\n}\nthrow new Error("bad pc");`;
   }
 
   /** Code for the path from node `id`: silent nodes, then one step (or the end). */
@@ -278,7 +281,8 @@ class ThreadGen extends ValueGen {
     const kept = new Set([...this.live[next]!].map((v) => slots[v]!));
     const dead = new Set<number>();
     for (const v of [...this.live[rest]!, ...wrote]) {
-      if (!this.p.vars[v]!.isRegister && !kept.has(slots[v]!)) dead.add(slots[v]!);
+      const slot = slots[v]!;
+      if (slot >= 0 && !this.p.vars[v]!.isRegister && !kept.has(slot)) dead.add(slot);
     }
     const clears = [...dead].sort((a, b) => a - b).map((slot) => this.putRaw(slot, 0));
     return `${this.put(this.L.pc[this.tid]!, String(next))} ${clears.join(" ")}`;
@@ -289,13 +293,13 @@ class ThreadGen extends ValueGen {
     for (const o of list) {
       switch (o.k) {
         case "set":
-          out.push(this.put(this.L.vars[this.tid]![o.v]!, this.value(o.value)));
+          out.push(this.writeVar(o.v, this.value(o.value)));
           wrote.add(o.v);
           break;
         case "call": {
           // Without a destination the call still runs, for its effect.
           const dest = (v: string): string =>
-            o.dest === undefined ? `${v};` : this.put(this.L.vars[this.tid]![o.dest]!, v);
+            o.dest === undefined ? `${v};` : this.writeVar(o.dest, v);
           const stmt = stmtEmitters[o.name];
           if (stmt !== undefined) out.push(stmt(this, this.args(o.args), dest));
           else if (exprEmitters[o.name] !== undefined)
@@ -333,8 +337,7 @@ class ThreadGen extends ValueGen {
     const w = new Set(wrote);
     if (n.dest !== undefined) w.add(n.dest);
     const done = this.tail(n.next, rest, w, id, depth + 1);
-    const dest = (v: string): string =>
-      n.dest === undefined ? "" : this.put(L.vars[this.tid]![n.dest]!, v);
+    const dest = (v: string): string => (n.dest === undefined ? "" : this.writeVar(n.dest, v));
     const e = this.fresh();
     const x = this.fresh();
     const lines = [`const ${e} = ${this.slot(tlb)};`];

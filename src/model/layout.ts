@@ -4,6 +4,7 @@ import type { Type } from "../semantics/types.js";
 import type { Universe } from "../semantics/universe.js";
 import { bitsFor, PTE } from "./encoding.js";
 import { interference } from "./liveness.js";
+import { restingPoints, storedVars } from "./resting.js";
 
 /**
  * The state vector: every model variable is a slot of a few bits, packed into 32-bit words
@@ -53,7 +54,10 @@ export interface Layout {
   /** Is the accessed bit observed by anything? If not, the hardware need not set it. */
   readonly trackAccessed: boolean;
   readonly pc: readonly number[];
-  /** vars[thread][var]: the slot of each variable (variables never live together share one). */
+  /**
+   * vars[thread][var]: the slot of each variable (variables never live together share one), or
+   * -1 for a variable never live between transitions (a local of the generated code).
+   */
   readonly vars: readonly (readonly number[])[];
   readonly mmapLock: number;
   /** The PTL of each page's page table: one table (and one PTL) for the whole mm. */
@@ -121,11 +125,18 @@ export function buildLayout(
   const wordsPerPage = u.wordsPerPage;
   const maxData = Math.max(3, maxConstant(s));
   // Enough frames for every file page, every anonymous page, and one in flight per thread (a
-  // migration target, a copy-on-write copy); running out is reported, never silent.
-  const nFrames = Math.min(31, nFpages + nPages + nThreads);
+  // migration target, a copy-on-write copy); running out is reported, never silent. A program
+  // that never allocates needs only the frames the init block populates.
+  const allocates = p.threads.some((t) =>
+    t.nodes.some((n) => (n.k === "step" || n.k === "silent") && opsUse(n.ops, ["alloc_page"])),
+  );
+  const nFrames = allocates
+    ? Math.min(31, nFpages + nPages + nThreads)
+    : Math.max(1, populatedPages(s));
   const frameBits = bitsFor(nFrames);
   const pteBits = 6 + frameBits;
-  const intMax = Math.max(maxData, 2 * nPages + 2, 15);
+  // Ints hold memory values, result codes and small counters (pages changed, PTEs cleaned).
+  const intMax = Math.max(maxData, 2 * nPages + 2);
   const trackAccessed =
     p.threads.some((t) => usesAccessed(t)) ||
     (p.condition !== undefined && valueUsesAccessed(p.condition));
@@ -159,9 +170,11 @@ export function buildLayout(
   // procs are inlined (a register allocation by greedy colouring of the interference graph).
   const vars = p.threads.map((t, tid) => {
     const edges = interference(t, live[tid]!);
-    const slotOf: number[] = [];
+    const stored = storedVars(t, live[tid]!, restingPoints(t));
+    const slotOf: number[] = t.vars.map(() => -1);
     const shared: { slot: number; key: string; users: number[] }[] = [];
     for (const v of t.vars) {
+      if (!stored.has(v.id)) continue;
       const { width, bias } = typeWidth(v.type);
       const key = `${width}/${bias}`;
       const free = shared.find(
@@ -356,3 +369,20 @@ function usesAccessed(t: ThreadProgram): boolean {
 }
 
 export const pteWithoutAccessed = ~PTE.A;
+
+/** Frames the init block fills: a populated page of a file (cached once) or of anonymous memory. */
+function populatedPages(s: Scenario): number {
+  const files = new Set<string>();
+  let anon = 0;
+  const memAnon = new Set(
+    s.memInits.map((m) => (m.address.kind === "NameExpr" ? m.address.name.name : "")),
+  );
+  for (const r of s.regions) {
+    const m = r.mapping;
+    if (m === undefined || m.prot === "none") continue;
+    if (m.source.kind === "file" && m.populate) {
+      for (let i = 0; i < r.pages; i++) files.add(`${m.source.file}[${m.source.first + i}]`);
+    } else if (m.source.kind === "anon" && (m.populate || memAnon.has(r.name))) anon += r.pages;
+  }
+  return files.size + anon;
+}

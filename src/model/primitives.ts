@@ -96,6 +96,7 @@ export const exprEmitters: Readonly<Record<string, ExprEmitter>> = {
   page_anon: (c, [f]) => bool(`(${c.rd(c.L.flags, f!.code)} & ${PAGE.ANON}) !== 0`),
   page_fpage: (c, [f]) => c.rd(c.L.mapping, f!.code),
   page_read_word: (_, [f, w]) => `R.data(t, ${f!.code}, ${w!.code})`,
+  page_cache_page: (c, [fp]) => c.rd(c.L.cache, fp!.code),
   file_page_word: (_, [a]) => `((${a!.code}) & 7)`,
   file_page: (_, [a]) => `((${a!.code}) >>> 3)`,
   // VMAs, as seen from one page

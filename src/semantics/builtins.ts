@@ -222,6 +222,11 @@ export const builtins: Readonly<Record<string, Builtin>> = {
   ),
 
   // ---- page cache and files --------------------------------------------------------------
+  page_cache_page: read(
+    [p("index", "fpage")],
+    "frame",
+    "the page cached at index, or null, without taking a reference (for abstract models)",
+  ),
   find_get_page: write(
     [p("index", "fpage")],
     "frame",
