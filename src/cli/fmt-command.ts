@@ -1,5 +1,4 @@
 import { writeFileSync } from "node:fs";
-import { formatTlb } from "../format/format.js";
 import { parse } from "../syntax/parse.js";
 import { exitCode, printDiagnostics, readSource } from "./io.js";
 
@@ -13,6 +12,8 @@ export interface FmtOptions {
  * rewrites the files, or with --check lists the files that are not formatted (status 1).
  */
 export async function fmtCommand(files: string[], opts: FmtOptions): Promise<number> {
+  // prettier is loaded only when formatting: `tlbl run` starts faster without it.
+  const { formatTlb } = await import("../format/format.js");
   let status: number = exitCode.ok;
   for (const file of files) {
     const src = readSource(file);

@@ -1,5 +1,6 @@
 import type { AstPath, Doc, Parser, Plugin, Printer, SupportLanguage } from "prettier";
-import { doc } from "prettier";
+// The doc builders alone: the CLI loads this module to print conditions, without all of prettier.
+import * as doc from "prettier/doc";
 import type * as A from "../syntax/ast.js";
 import { parse } from "../syntax/parse.js";
 import { renderDiagnostic } from "../diagnostics/render.js";

@@ -1,7 +1,7 @@
 import { styleText } from "node:util";
 import type { RunResult } from "../explore/run.js";
 import { expr } from "../format/prettier-plugin.js";
-import { doc } from "prettier";
+import * as doc from "prettier/doc";
 import { drawColumns } from "./columns.js";
 import { traceOf } from "./trace.js";
 import { capitalized } from "./verdict.js";

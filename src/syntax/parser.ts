@@ -9,12 +9,14 @@ const { kw } = T;
  * cst-to-ast.ts gives it meaning. Deviations from the written grammar are marked `Deviation:`.
  */
 export class TlbParser extends CstParser {
-  constructor() {
+  /** `validate` checks the grammar itself (ambiguities, left recursion): the tests do. */
+  constructor(validate = false) {
     super(T.allTokens, {
       recoveryEnabled: true,
       maxLookahead: 3,
       nodeLocationTracking: "onlyOffset",
       errorMessageProvider: errorMessages,
+      skipValidations: !validate,
     });
     this.performSelfAnalysis();
   }

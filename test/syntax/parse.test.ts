@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type * as A from "../../src/syntax/ast.js";
 import { parse } from "../../src/syntax/parse.js";
+import { TlbParser } from "../../src/syntax/parser.js";
 import { preludeFiles, readRepoFile } from "../helpers.js";
 
 function parseOk(text: string): A.TestFile {
@@ -15,6 +16,10 @@ function threadBody(text: string): readonly A.Stmt[] {
 }
 
 describe("parser", () => {
+  it("the grammar passes chevrotain's own validation", () => {
+    expect(() => new TlbParser(true)).not.toThrow();
+  });
+
   it("parses every prelude file", () => {
     for (const f of preludeFiles()) expect(parse(readRepoFile(f), f).diagnostics).toEqual([]);
   });
