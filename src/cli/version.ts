@@ -1,17 +1,17 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 
-/** The package version, read from package.json at the package root. */
+/** The package version, from the package.json above this module (in dist/ or src/). */
 function readVersion(): string {
-  for (const rel of ["../../package.json", "../../../package.json"]) {
-    try {
-      const pkg = JSON.parse(readFileSync(new URL(rel, import.meta.url), "utf8")) as {
-        name?: string;
-        version?: string;
-      };
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 5; i++) {
+    const file = join(dir, "package.json");
+    if (existsSync(file)) {
+      const pkg = JSON.parse(readFileSync(file, "utf8")) as { name?: string; version?: string };
       if (pkg.name === "tlbl" && pkg.version) return pkg.version;
-    } catch {
-      // not at this depth
     }
+    dir = dirname(dir);
   }
   return "0.0.0";
 }

@@ -16,7 +16,11 @@ import {
 } from "./tokens.js";
 
 // The token definitions are validated by the tests; skipping it at run time saves start-up time.
-const lexer = new Lexer(allTokens, { positionTracking: "full", ensureOptimizations: false, skipValidations: true });
+const lexer = new Lexer(allTokens, {
+  positionTracking: "full",
+  ensureOptimizations: false,
+  skipValidations: true,
+});
 
 export interface LexResult {
   /** What the parser reads: newlines kept only where they end a statement. */
