@@ -67,6 +67,10 @@ export function buildProgram(): Command {
       collect,
     )
     .option("--json", "print one JSON array (schema in the README)")
+    .option(
+      "--no-reduce",
+      "turn partial-order reduction off (the same final states, more of the others)",
+    )
     .addOption(
       new Option("--search <order>", "search order").choices(["bfs", "dfs"]).default("bfs"),
     )

@@ -16,6 +16,7 @@ export interface RunOptions {
   readonly option?: string[];
   readonly json?: boolean;
   readonly search: "bfs" | "dfs";
+  readonly reduce: boolean;
   readonly maxStates?: number;
   readonly timeout?: number;
   readonly maxMemory?: number;
@@ -61,6 +62,7 @@ export function runCommand(files: string[], opts: RunOptions): number {
       })),
       schedule: schedule?.items,
       order: opts.search,
+      reduce: opts.reduce,
       maxStates: opts.maxStates,
       timeoutMs: opts.timeout === undefined ? undefined : opts.timeout * 1000,
       maxMemoryBytes: opts.maxMemory === undefined ? undefined : opts.maxMemory * 1024 * 1024,

@@ -19,6 +19,8 @@ export interface RunRequest {
   /** A schedule (parsed items) to run instead of the search. */
   readonly schedule: readonly A.ScheduleItem[] | undefined;
   readonly order: "bfs" | "dfs";
+  /** Partial-order reduction (on by default in the CLI). */
+  readonly reduce?: boolean;
   readonly maxStates?: number;
   readonly timeoutMs?: number;
   readonly maxMemoryBytes?: number;
@@ -122,6 +124,7 @@ function searchOne(m: Machine, c: Config, overrides: string[], req: RunRequest):
   const registers = registersOf(m);
   const r = search(m, {
     order: req.order,
+    reduce: req.reduce ?? false,
     maxStates: req.maxStates,
     timeoutMs: req.timeoutMs,
     maxMemoryBytes: req.maxMemoryBytes,

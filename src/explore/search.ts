@@ -1,5 +1,6 @@
 import { FINISHED, blockedAt, isBlocked } from "../model/codegen.js";
 import type { Machine } from "../model/machine.js";
+import { PersistentSets } from "../model/persistent-sets.js";
 import { StateStore } from "./state-store.js";
 
 /** A move of a path: the thread, plus this when it took its alternative (an evicted entry). */
@@ -7,6 +8,8 @@ export const evicted = 128;
 
 export interface SearchOptions {
   readonly order: "bfs" | "dfs";
+  /** Partial-order reduction (persistent sets): fewer states, the same final states. */
+  readonly reduce?: boolean;
   readonly maxStates?: number;
   readonly timeoutMs?: number;
   readonly maxMemoryBytes?: number;
@@ -57,7 +60,15 @@ export function search(m: Machine, opts: SearchOptions): SearchResult {
   const nThreads = m.fire.length;
   const after = m.afterThread;
   const s = new Uint32Array(W);
-  const t = new Uint32Array(W);
+  // Per thread: its successor (and its evicted alternative), and what the state allows it.
+  const next0 = Array.from({ length: nThreads }, () => new Uint32Array(W));
+  const next1 = Array.from({ length: nThreads }, () => new Uint32Array(W));
+  const enabled = new Uint8Array(nThreads);
+  const ordinary = new Uint8Array(nThreads);
+  const alternative = new Uint8Array(nThreads);
+  const finished = new Uint8Array(nThreads);
+  const pick = new Int32Array(nThreads);
+  const por = opts.reduce ? new PersistentSets(m) : undefined;
   store.insert(m.initial, -1, 0);
   let transitions = 0;
   let finals = 0;
@@ -85,22 +96,37 @@ export function search(m: Machine, opts: SearchOptions): SearchResult {
       i = next++;
     }
     store.load(i, s);
-    let fired = false;
+    // Every thread's transition (and, with tlb_evict, its alternative) into its own buffer.
     let allFinished = true;
+    let enabledCount = 0;
     for (let th = 0; th < nThreads; th++) {
+      enabled[th] = 0;
+      ordinary[th] = 0;
+      alternative[th] = 0;
+      finished[th] = 0;
       if (th === after && !allFinished) continue;
-      const r = m.fire[th]!(s, t, null, 0);
-      if (r >= 0) {
-        fired = true;
+      const r = m.fire[th]!(s, next0[th]!, null, 0);
+      if (r >= 0) enabled[th] = ordinary[th] = 1;
+      else if (isBlocked(r)) allFinished = false;
+      else if (r === FINISHED) finished[th] = 1;
+      else throw new Error(`bad transition result ${r}`);
+      if (m.evict && m.fire[th]!(s, next1[th]!, null, 1) >= 0) {
+        alternative[th] = 1;
+        enabled[th] = 1;
+      }
+      if (enabled[th]) enabledCount++;
+    }
+    const fired = enabledCount > 0;
+    const chosen =
+      por !== undefined && enabledCount > 1
+        ? por.choose(s, enabled, finished, pick)
+        : allOf(enabled, pick);
+    for (let c = 0; c < chosen; c++) {
+      const th = pick[c]!;
+      for (let alt = 0; alt < 2; alt++) {
+        if (!(alt === 0 ? ordinary[th] : alternative[th])) continue;
         transitions++;
-        const j = store.insert(t, i, th);
-        if (j >= 0 && opts.order === "dfs") stack.push(j);
-      } else if (isBlocked(r)) allFinished = false;
-      else if (r !== FINISHED) throw new Error(`bad transition result ${r}`);
-      // With tlb_evict, the same thread's access may also find its entry evicted.
-      if (m.evict && m.fire[th]!(s, t, null, 1) >= 0) {
-        transitions++;
-        const j = store.insert(t, i, th + evicted);
+        const j = store.insert(alt === 0 ? next0[th]! : next1[th]!, i, th + alt * evicted);
         if (j >= 0 && opts.order === "dfs") stack.push(j);
       }
     }
@@ -155,4 +181,11 @@ export function search(m: Machine, opts: SearchOptions): SearchResult {
     timeMs: performance.now() - start,
     bytes: store.bytes,
   };
+}
+
+/** Every enabled thread, in order. */
+function allOf(enabled: Uint8Array, out: Int32Array): number {
+  let k = 0;
+  for (let t = 0; t < enabled.length; t++) if (enabled[t]) out[k++] = t;
+  return k;
 }

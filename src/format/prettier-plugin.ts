@@ -65,6 +65,7 @@ function commentChildren(n: AnyNode): AnyNode[] {
     case "IfStmt":
       return n.else ? [n.then, n.else] : [n.then];
     case "ForStmt":
+    case "WhileStmt":
     case "AtomicStmt":
       return [n.body];
     case "ScheduleDecl":
@@ -99,6 +100,7 @@ function visitorKeys(n: AnyNode): string[] {
     case "ProcDecl":
     case "AfterDecl":
     case "ForStmt":
+    case "WhileStmt":
     case "AtomicStmt":
       return ["body"];
     case "Block":
@@ -187,6 +189,8 @@ function printNode(path: AstPath<AnyNode>, text: string, print: Print): Doc {
     }
     case "ForStmt":
       return ["for ", n.variable.name, " in ", expr(n.iterable), " ", print("body")];
+    case "WhileStmt":
+      return ["while ", expr(n.cond), " ", print("body")];
     case "AtomicStmt":
       return ["atomic ", print("body")];
     case "LabelStmt":

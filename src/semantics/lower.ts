@@ -255,6 +255,15 @@ class ThreadLowerer {
         const thenEntry = this.block(st.then, env, next);
         return this.cond(st.cond, env, thenEntry, elseEntry);
       }
+      case "WhileStmt": {
+        // The head is a branch whose body leads back to it; a round with no step is rejected
+        // when the code is generated ("a loop with no step in it").
+        const head = this.add({ k: "end" });
+        const body = this.block(st.body, env, head);
+        const test = this.cond(st.cond, env, body, next);
+        this.nodes[head] = { k: "silent", ops: [], next: test };
+        return head;
+      }
       case "ForStmt": {
         const over = this.staticOf(st.iterable, env);
         const count =
@@ -689,6 +698,7 @@ class ThreadLowerer {
         return;
       case "SkipStmt":
       case "LabelStmt":
+      case "WhileStmt": // rejected by the checker inside `atomic`
         return;
       case "ReturnStmt":
         if (st.value !== undefined && env.ret?.dest !== undefined) {

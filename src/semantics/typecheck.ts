@@ -226,6 +226,16 @@ export class TypeChecker {
         if (s.else?.kind === "Block") this.block(s.else, env);
         else if (s.else) this.stmt(s.else, env);
         return;
+      case "WhileStmt":
+        if (env.inAtomic)
+          this.bag.error(
+            "E203",
+            s.span,
+            "a loop cannot stand inside `atomic`: an atomic step ends",
+          );
+        this.expect(s.cond, env, "bool");
+        this.block(s.body, env);
+        return;
       case "ForStmt": {
         const t = this.expr(s.iterable, env, undefined);
         if (t !== undefined && t !== "range" && t !== "file" && t !== "page") {
@@ -834,8 +844,8 @@ export function forEachStmt(b: A.Block, f: (s: A.Stmt) => void): void {
         forEachStmt(e.then, f);
         e = e.else;
       }
-    } else if (s.kind === "ForStmt" || s.kind === "AtomicStmt")
-      forEachStmt("body" in s ? s.body : s, f);
+    } else if (s.kind === "ForStmt" || s.kind === "WhileStmt" || s.kind === "AtomicStmt")
+      forEachStmt(s.body, f);
   }
 }
 
@@ -876,6 +886,8 @@ function stmtExprs(s: A.Stmt): A.Expr[] {
       return [s.cond];
     case "ForStmt":
       return [s.iterable];
+    case "WhileStmt":
+      return [s.cond];
     case "ReturnStmt":
       return s.value ? [s.value] : [];
     default:

@@ -230,6 +230,7 @@ export type Stmt =
   | AssignStmt
   | IfStmt
   | ForStmt
+  | WhileStmt
   | AtomicStmt
   | LabelStmt
   | ReturnStmt
@@ -263,6 +264,14 @@ export interface ForStmt {
   readonly kind: "ForStmt";
   readonly variable: Ident;
   readonly iterable: Expr;
+  readonly body: Block;
+  readonly span: Span;
+}
+
+/** `while cond { … }`: a loop (the kernel's `retry:` and `goto`); each round takes a step. */
+export interface WhileStmt {
+  readonly kind: "WhileStmt";
+  readonly cond: Expr;
   readonly body: Block;
   readonly span: Span;
 }

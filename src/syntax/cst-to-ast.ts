@@ -330,6 +330,13 @@ function buildStmt(n: CstNode): A.Stmt {
         body: buildBlock(need(c, "block")),
         span,
       };
+    case "whileStmt":
+      return {
+        kind: "WhileStmt",
+        cond: buildExpr(need(c, "expr")),
+        body: buildBlock(need(c, "block")),
+        span,
+      };
     case "atomicStmt":
       return { kind: "AtomicStmt", body: buildBlock(need(c, "block")), span };
     case "labelStmt":

@@ -22,6 +22,7 @@ export const controlKeywords = [
   "if",
   "else",
   "for",
+  "while",
   "in",
   "atomic",
   "label",

@@ -338,6 +338,7 @@ export class TlbParser extends CstParser {
     this.OR([
       { ALT: () => this.SUBRULE(this.ifStmt) },
       { ALT: () => this.SUBRULE(this.forStmt) },
+      { ALT: () => this.SUBRULE(this.whileStmt) },
       { ALT: () => this.SUBRULE(this.atomicStmt) },
       { ALT: () => this.SUBRULE(this.labelStmt) },
       { ALT: () => this.SUBRULE(this.returnStmt) },
@@ -369,6 +370,13 @@ export class TlbParser extends CstParser {
     this.CONSUME(kw("for"));
     this.CONSUME(T.Identifier);
     this.CONSUME(kw("in"));
+    this.SUBRULE(this.expr);
+    this.SUBRULE(this.block);
+  });
+
+  // while = "while" expr block
+  whileStmt = this.RULE("whileStmt", () => {
+    this.CONSUME(kw("while"));
     this.SUBRULE(this.expr);
     this.SUBRULE(this.block);
   });

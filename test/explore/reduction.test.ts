@@ -1,0 +1,117 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { checkText } from "../../src/cli/load.js";
+import { search } from "../../src/explore/search.js";
+import { buildMachine, type Machine } from "../../src/model/machine.js";
+import { fixesFor } from "../../src/semantics/kernel-versions.js";
+import { readRepoFile, scenarioFiles } from "../helpers.js";
+
+/**
+ * Soundness of the reductions is tested, not argued: the reduced search must reach exactly the
+ * final states (and deadlocks) of the plain search, so every verdict and outcome is the same.
+ */
+function finals(
+  m: Machine,
+  reduce: boolean,
+): { finals: string[]; positive: number; negative: number; deadlocks: number } {
+  const out: string[] = [];
+  const r = search(m, { order: "bfs", reduce, onFinal: (s) => out.push(Array.from(s).join(",")) });
+  return { finals: out.sort(), positive: r.positive, negative: r.negative, deadlocks: r.deadlocks };
+}
+
+function machine(text: string, release: string): Machine {
+  const r = checkText(text, "gen.tlb");
+  if (r.scenario === undefined)
+    throw new Error(`${r.diagnostics.map((d) => d.message).join("; ")}\n${text}`);
+  const s = r.scenario;
+  const built = buildMachine(s, { release, fixes: fixesFor(release, s.fixes.values()) });
+  if (built.machine === undefined)
+    throw new Error(built.diagnostics.map((d) => d.message).join("; "));
+  return built.machine;
+}
+
+describe("partial-order reduction", () => {
+  for (const file of scenarioFiles().filter((f) => !f.includes("numa"))) {
+    it(`${file}: the same final states with and without`, () => {
+      const s = checkText(readRepoFile(file), file).scenario!;
+      for (const e of s.expects) {
+        const m = machine(readRepoFile(file), e.kernel.text);
+        expect(finals(m, true)).toEqual(finals(m, false));
+      }
+    });
+  }
+
+  // Random scenarios: user threads doing accesses and syscalls, a kernel thread doing reclaim,
+  // migration, NUMA scanning or writeback, on a shared file mapping and an anonymous one.
+  const userStep = fc.constantFrom(
+    "store X 1",
+    "store X.1 2",
+    "r = load X",
+    "store Y 2",
+    "s = load Y",
+    "munmap X",
+    "mprotect Y r",
+    "mprotect X r",
+    "fadvise F dontneed",
+    "p = pread F[0]",
+    "pwrite F[0] 2",
+    "madvise Y dontneed",
+    "madvise Y free",
+    "msync X",
+    "mremap Y -> Z",
+  );
+  const kernelStep = fc.constantFrom(
+    "reclaim F[0]",
+    "migrate Y",
+    "migrate X",
+    "numa_scan Y",
+    "writeback F",
+    "numa_scan X",
+  );
+  const scenario = fc.record({
+    t1: fc.array(userStep, { minLength: 1, maxLength: 3 }),
+    t2: fc.array(userStep, { minLength: 1, maxLength: 2 }),
+    k: fc.option(fc.array(kernelStep, { minLength: 1, maxLength: 1 }), { nil: undefined }),
+    release: fc.constantFrom("4.8", "4.12", "4.13", "6.18"),
+    evict: fc.boolean(),
+  });
+
+  it("1,000 generated scenarios: the same final states and verdicts with and without", () => {
+    let compared = 0;
+    fc.assert(
+      fc.property(scenario, ({ t1, t2, k, release, evict }) => {
+        const unique = (steps: string[], prefix: string): string[] =>
+          steps.map((st, i) =>
+            st.replace(/^(\w+) = /, `${prefix}${i}$1 = `).replace(/^(\w)(\d)(\w) = /, "$3$1$2 = "),
+          );
+        const body = (steps: string[]): string => steps.map((st) => `  ${st}`).join("\n");
+        const regs = [...t1, ...t2].some((st) => / = /.test(st));
+        const text = [
+          "tlb gen",
+          "init {",
+          "  file F = [0]",
+          "  X = mmap F[0] shared rw",
+          "  Y = mmap anon private rw",
+          "  Z = unmapped",
+          "}",
+          "thread T1 on cpu1 {",
+          body(unique(t1, "a")),
+          "}",
+          "thread T2 on cpu2 {",
+          body(unique(t2, "b")),
+          "}",
+          k ? `kthread K on cpu0 {\n${body(k)}\n}` : "",
+          regs ? "exists (F[0] == 2 || X == 1)" : "exists (F[0] == 2)",
+          evict ? "option tlb_evict" : "",
+        ].join("\n");
+        const m = machine(text, release);
+        const plain = finals(m, false);
+        const reduced = finals(m, true);
+        compared++;
+        expect(reduced).toEqual(plain);
+      }),
+      { numRuns: 1000, seed: 20261122 },
+    );
+    expect(compared).toBeGreaterThanOrEqual(1000);
+  }, 300_000);
+});
