@@ -141,7 +141,8 @@ function main(): void {
       const name = memberName(m);
       process.stderr.write(`run ${rep + 1}/${opts.reps}: ${name}                \r`);
       tlbl.set(name, [...(tlbl.get(name) ?? []), runTlbl(files.get(name)!, [])]);
-      if (rep === 0) unreduced.set(name, runTlbl(files.get(name)!, ["--no-reduce"]));
+      if (rep === 0)
+        unreduced.set(name, runTlbl(files.get(name)!, ["--no-reduce", "--no-symmetry"]));
       const b = builds.get(name);
       if (b) {
         spinFull.set(name, [...(spinFull.get(name) ?? []), runPan(b, m.hashBits, true)]);

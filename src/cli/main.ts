@@ -71,6 +71,10 @@ export function buildProgram(): Command {
       "--no-reduce",
       "turn partial-order reduction off (the same final states, more of the others)",
     )
+    .option(
+      "--no-symmetry",
+      "turn symmetry reduction off (interchangeable threads are then told apart)",
+    )
     .addOption(
       new Option("--search <order>", "search order").choices(["bfs", "dfs"]).default("bfs"),
     )

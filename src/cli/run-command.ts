@@ -17,6 +17,7 @@ export interface RunOptions {
   readonly json?: boolean;
   readonly search: "bfs" | "dfs";
   readonly reduce: boolean;
+  readonly symmetry: boolean;
   readonly maxStates?: number;
   readonly timeout?: number;
   readonly maxMemory?: number;
@@ -63,6 +64,7 @@ export function runCommand(files: string[], opts: RunOptions): number {
       schedule: schedule?.items,
       order: opts.search,
       reduce: opts.reduce,
+      symmetry: opts.symmetry,
       maxStates: opts.maxStates,
       timeoutMs: opts.timeout === undefined ? undefined : opts.timeout * 1000,
       maxMemoryBytes: opts.maxMemory === undefined ? undefined : opts.maxMemory * 1024 * 1024,

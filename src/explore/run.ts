@@ -19,8 +19,9 @@ export interface RunRequest {
   /** A schedule (parsed items) to run instead of the search. */
   readonly schedule: readonly A.ScheduleItem[] | undefined;
   readonly order: "bfs" | "dfs";
-  /** Partial-order reduction (on by default in the CLI). */
+  /** Partial-order reduction and symmetry reduction (both on by default in the CLI). */
   readonly reduce?: boolean;
+  readonly symmetry?: boolean;
   readonly maxStates?: number;
   readonly timeoutMs?: number;
   readonly maxMemoryBytes?: number;
@@ -125,6 +126,7 @@ function searchOne(m: Machine, c: Config, overrides: string[], req: RunRequest):
   const r = search(m, {
     order: req.order,
     reduce: req.reduce ?? false,
+    symmetry: req.symmetry ?? false,
     maxStates: req.maxStates,
     timeoutMs: req.timeoutMs,
     maxMemoryBytes: req.maxMemoryBytes,

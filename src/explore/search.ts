@@ -1,6 +1,7 @@
 import { FINISHED, blockedAt, isBlocked } from "../model/codegen.js";
 import type { Machine } from "../model/machine.js";
 import { PersistentSets } from "../model/persistent-sets.js";
+import { Symmetry } from "../model/symmetry.js";
 import { StateStore } from "./state-store.js";
 
 /** A move of a path: the thread, plus this when it took its alternative (an evicted entry). */
@@ -10,6 +11,8 @@ export interface SearchOptions {
   readonly order: "bfs" | "dfs";
   /** Partial-order reduction (persistent sets): fewer states, the same final states. */
   readonly reduce?: boolean;
+  /** Symmetry reduction over interchangeable threads: one state per orbit. */
+  readonly symmetry?: boolean;
   readonly maxStates?: number;
   readonly timeoutMs?: number;
   readonly maxMemoryBytes?: number;
@@ -69,7 +72,13 @@ export function search(m: Machine, opts: SearchOptions): SearchResult {
   const finished = new Uint8Array(nThreads);
   const pick = new Int32Array(nThreads);
   const por = opts.reduce ? new PersistentSets(m) : undefined;
-  store.insert(m.initial, -1, 0);
+  const sym = opts.symmetry ? Symmetry.of(m) : undefined;
+  /** A path of the quotient as a path of real threads. */
+  const realPath = (i: number): number[] =>
+    sym ? sym.realPath(store.path(i), evicted) : store.path(i);
+  const initial = m.initial.slice();
+  sym?.canon(initial);
+  store.insert(initial, -1, 0);
   let transitions = 0;
   let finals = 0;
   let positive = 0;
@@ -126,7 +135,9 @@ export function search(m: Machine, opts: SearchOptions): SearchResult {
       for (let alt = 0; alt < 2; alt++) {
         if (!(alt === 0 ? ordinary[th] : alternative[th])) continue;
         transitions++;
-        const j = store.insert(alt === 0 ? next0[th]! : next1[th]!, i, th + alt * evicted);
+        const succ = alt === 0 ? next0[th]! : next1[th]!;
+        sym?.canon(succ);
+        const j = store.insert(succ, i, th + alt * evicted);
         if (j >= 0 && opts.order === "dfs") stack.push(j);
       }
     }
@@ -137,14 +148,14 @@ export function search(m: Machine, opts: SearchOptions): SearchResult {
         opts.onFinal?.(s, holds);
         if (holds) {
           positive++;
-          positivePath ??= store.path(i);
+          positivePath ??= realPath(i);
         } else {
           negative++;
-          negativePath ??= store.path(i);
+          negativePath ??= realPath(i);
         }
       } else {
         deadlocks++;
-        deadlockPath ??= store.path(i);
+        deadlockPath ??= realPath(i);
       }
     }
     if ((++processed & 0xfff) === 0) {

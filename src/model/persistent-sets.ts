@@ -15,7 +15,10 @@ import { restingPoints } from "./resting.js";
  */
 export class PersistentSets {
   private readonly prints: ThreadFootprints[];
-  private readonly restIndex: Map<number, number>[];
+  /** Dense index of each resting point, by node id (-1 elsewhere). */
+  private readonly restIndex: Int32Array[];
+  private readonly restCount: number[];
+  private readonly pcs: Int32Array;
   private readonly cache: Uint8Array[][];
   private readonly n: number;
   private readonly inSet: Uint8Array;
@@ -28,9 +31,13 @@ export class PersistentSets {
     this.prints = threads.map((t, tid) =>
       threadFootprints(m.layout, t, tid, rests[tid]!, t.isAfter),
     );
-    this.restIndex = rests.map(
-      (r) => new Map([...r].sort((a, b) => a - b).map((pc, i) => [pc, i])),
-    );
+    this.restIndex = threads.map((t, i) => {
+      const index = new Int32Array(t.nodes.length).fill(-1);
+      [...rests[i]!].sort((a, b) => a - b).forEach((pc, k) => (index[pc] = k));
+      return index;
+    });
+    this.restCount = rests.map((r) => r.size);
+    this.pcs = new Int32Array(this.n);
     this.cache = threads.map((_, i) =>
       threads.map((__, j) => new Uint8Array(rests[i]!.size * rests[j]!.size)),
     );
@@ -43,7 +50,8 @@ export class PersistentSets {
    * persistent set's enabled members, in thread order.
    */
   choose(s: Uint32Array, enabled: Uint8Array, finished: Uint8Array, out: Int32Array): number {
-    const pcs = this.m.layout.pc.map((slot) => this.m.runtime.rd(s, slot));
+    const pcs = this.pcs;
+    for (let t = 0; t < this.n; t++) pcs[t] = this.m.runtime.rd(s, this.m.layout.pc[t]!);
     let bestCount = Infinity;
     let bestMask = 0;
     for (let seed = 0; seed < this.n; seed++) {
@@ -65,7 +73,7 @@ export class PersistentSets {
   /** The closure from one seed, as a bit mask of threads; -1 once it is no better than `bound`. */
   private closure(
     seed: number,
-    pcs: number[],
+    pcs: Int32Array,
     finished: Uint8Array,
     enabled: Uint8Array,
     bound: number,
@@ -94,11 +102,11 @@ export class PersistentSets {
 
   /** May thread x's next transition fail to commute with some future transition of thread j? */
   private conflict(x: number, pcx: number, j: number, pcj: number): boolean {
-    const ix = this.restIndex[x]!.get(pcx);
-    const ij = this.restIndex[j]!.get(pcj);
-    if (ix === undefined || ij === undefined) return true;
+    const ix = this.restIndex[x]![pcx]!;
+    const ij = this.restIndex[j]![pcj]!;
+    if (ix < 0 || ij < 0) return true;
     const cache = this.cache[x]![j]!;
-    const key = ix * this.restIndex[j]!.size + ij;
+    const key = ix * this.restCount[j]! + ij;
     const known = cache[key]!;
     if (known !== 0) return known === 2;
     const result = this.prints[x]!.next.get(pcx)!.conflicts(this.prints[j]!.future.get(pcj)!);

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { checkText } from "../../src/cli/load.js";
 import { search } from "../../src/explore/search.js";
 import { buildMachine, type Machine } from "../../src/model/machine.js";
+import { Symmetry } from "../../src/model/symmetry.js";
 import { fixesFor } from "../../src/semantics/kernel-versions.js";
 import { readRepoFile, scenarioFiles } from "../helpers.js";
 
@@ -113,5 +114,82 @@ describe("partial-order reduction", () => {
       { numRuns: 1000, seed: 20261122 },
     );
     expect(compared).toBeGreaterThanOrEqual(1000);
+  }, 300_000);
+});
+
+describe("symmetry reduction", () => {
+  /** Final states up to the symmetry: the orbits the reduced search must reach, all of them. */
+  function orbits(
+    m: Machine,
+    opts: { reduce: boolean; symmetry: boolean },
+  ): { orbits: string[]; holds: boolean[] } {
+    const sym = Symmetry.of(m);
+    const out = new Map<string, boolean>();
+    search(m, {
+      order: "bfs",
+      ...opts,
+      onFinal: (s, holds) => {
+        const c = s.slice();
+        sym?.canon(c);
+        out.set(Array.from(c).join(","), holds);
+      },
+    });
+    const keys = [...out.keys()].sort();
+    return { orbits: keys, holds: keys.map((k) => out.get(k)!) };
+  }
+
+  // Small on purpose: the plain search must finish, and every writer's fault path is long.
+  const writer = fc.constantFrom("store X.W 1", "w = store X.W 2", "r = load X.W");
+  const other = fc.constantFrom(
+    "fadvise F dontneed",
+    "munmap X",
+    "mprotect X r",
+    "store X 1",
+    "pwrite F[0] 2",
+    "msync X",
+  );
+  const symmetric = fc.record({
+    writers: fc.constant(2),
+    steps: fc.array(writer, { minLength: 1, maxLength: 2 }),
+    t1: fc.array(other, { minLength: 1, maxLength: 1 }),
+    kernel: fc.option(fc.constantFrom("writeback F", "reclaim F[0]"), { nil: undefined }),
+    release: fc.constantFrom("4.12", "4.13"),
+  });
+
+  it("generated scenarios with interchangeable writers: the same orbits of final states", () => {
+    let withClasses = 0;
+    fc.assert(
+      fc.property(symmetric, ({ writers, steps, t1, kernel, release }) => {
+        const lines = [
+          "tlb sym",
+          "init {",
+          "  file F = [0]",
+          "  X = mmap F[0] shared rw populate",
+          "}",
+          "thread T1 on cpu1 {",
+          ...t1.map((s) => `  ${s}`),
+          "}",
+        ];
+        const clauses: string[] = [];
+        for (let e = 0; e < writers; e++) {
+          lines.push(
+            `thread E${e} on cpu${2 + e} {`,
+            ...steps.map((s) => `  ${s.replace("W", String(e + 1))}`),
+            "}",
+          );
+          if (steps.some((s) => s.startsWith("w =")))
+            clauses.push(`E${e}:w == ok && F[0].${e + 1} == 1`);
+        }
+        if (kernel) lines.push("kthread K on cpu0 {", `  ${kernel}`, "}");
+        lines.push(`exists (${clauses.length ? clauses.join(" || ") : "F[0] == 1"})`);
+        const m = machine(lines.join("\n"), release);
+        if (Symmetry.of(m)) withClasses++;
+        const plain = orbits(m, { reduce: false, symmetry: false });
+        expect(orbits(m, { reduce: false, symmetry: true })).toEqual(plain);
+        expect(orbits(m, { reduce: true, symmetry: true })).toEqual(plain);
+      }),
+      { numRuns: 60, seed: 1122 },
+    );
+    expect(withClasses).toBeGreaterThan(50);
   }, 300_000);
 });
