@@ -90,7 +90,9 @@ export function search(m: Machine, opts: SearchOptions): SearchResult {
   let stopReason: StopReason | undefined;
   const stack: number[] = opts.order === "dfs" ? [0] : [];
   let next = 0;
+  // Breadth first, the depth is the level: it grows when the queue passes the level's end.
   let maxDepth = 0;
+  let levelEnd = 1;
   let lastProgress = start;
   let processed = 0;
 
@@ -102,6 +104,10 @@ export function search(m: Machine, opts: SearchOptions): SearchResult {
       i = top;
     } else {
       if (next >= store.count) break;
+      if (next === levelEnd) {
+        maxDepth++;
+        levelEnd = store.count;
+      }
       i = next++;
     }
     store.load(i, s);
@@ -160,7 +166,7 @@ export function search(m: Machine, opts: SearchOptions): SearchResult {
     }
     if ((++processed & 0xfff) === 0) {
       const now = performance.now();
-      maxDepth = Math.max(maxDepth, store.depth(i));
+      maxDepth = opts.order === "dfs" ? Math.max(maxDepth, stack.length) : maxDepth;
       if (opts.maxStates !== undefined && store.count >= opts.maxStates) stopReason = "max-states";
       else if (opts.timeoutMs !== undefined && now - start > opts.timeoutMs) stopReason = "timeout";
       else if (opts.maxMemoryBytes !== undefined && store.bytes > opts.maxMemoryBytes)

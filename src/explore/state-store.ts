@@ -1,33 +1,33 @@
 /**
- * The visited set: packed states stored back to back in one growing Uint32Array, found through an
- * open-addressing hash table of their indices. No strings, no objects per state. Each state also
- * records its parent and the thread that led to it, so any state's path can be rebuilt.
+ * The visited set: packed states stored back to back in fixed-size chunks (growing never copies
+ * them), found through an open-addressing hash table of their indices. No strings, no objects per
+ * state. Each state also records its parent and the move that led to it, so any state's path can
+ * be rebuilt. Per state: its words, 4 bytes of parent, 1 byte of move, and 4/load bytes of table.
  */
+const chunkBits = 16;
+const chunkStates = 1 << chunkBits;
+const chunkMask = chunkStates - 1;
+/** The table grows when it is this full, by half: smaller steps than doubling waste less memory. */
+const maxLoad = 0.75;
+const growth = 1.5;
+
+/** A hash onto 0…size-1 without a power-of-two size (Lemire's multiply-shift range reduction). */
+const slotOf = (h: number, size: number): number => Math.floor((h / 4294967296) * size);
+
 export class StateStore {
-  private arena: Uint32Array;
+  private readonly arena: Uint32Array[] = [];
+  private readonly parents: Int32Array[] = [];
+  private readonly via: Uint8Array[] = [];
   private table: Int32Array;
-  private parents: Int32Array;
-  private via: Uint8Array;
-  private depths: Uint16Array;
   count = 0;
 
   constructor(readonly words: number) {
-    this.arena = new Uint32Array(words * 1024);
-    this.table = new Int32Array(2048);
-    this.parents = new Int32Array(1024);
-    this.via = new Uint8Array(1024);
-    this.depths = new Uint16Array(1024);
+    this.table = new Int32Array(1 << 12);
   }
 
   /** Bytes held, for --max-memory and the benchmark. */
   get bytes(): number {
-    return (
-      this.arena.byteLength +
-      this.table.byteLength +
-      this.parents.byteLength +
-      this.via.byteLength +
-      this.depths.byteLength
-    );
+    return this.arena.length * chunkStates * (this.words * 4 + 5) + this.table.byteLength;
   }
 
   /**
@@ -35,87 +35,72 @@ export class StateStore {
    * `move` is what led here: the thread, plus 128 for its alternative transition.
    */
   insert(s: Uint32Array, parent: number, move: number): number {
-    const W = this.words;
-    const mask = this.table.length - 1;
-    let h = hash(s, W) & mask;
+    const size = this.table.length;
+    let h = slotOf(hash(s, 0, this.words), size);
     for (;;) {
       const e = this.table[h]!;
       if (e === 0) break;
       if (this.equals(e - 1, s)) return -e;
-      h = (h + 1) & mask;
+      if (++h === size) h = 0;
     }
     const i = this.count;
-    if ((i + 1) * W > this.arena.length) this.growArena();
-    this.arena.set(s.subarray(0, W), i * W);
-    this.parents[i] = parent;
-    this.via[i] = move;
-    this.depths[i] = parent < 0 ? 0 : Math.min(65535, this.depths[parent]! + 1);
+    const chunk = i >>> chunkBits;
+    if (chunk === this.arena.length) {
+      this.arena.push(new Uint32Array(chunkStates * this.words));
+      this.parents.push(new Int32Array(chunkStates));
+      this.via.push(new Uint8Array(chunkStates));
+    }
+    const at = i & chunkMask;
+    this.arena[chunk]!.set(s.subarray(0, this.words), at * this.words);
+    this.parents[chunk]![at] = parent;
+    this.via[chunk]![at] = move;
     this.table[h] = i + 1;
     this.count++;
-    if (this.count * 2 > this.table.length) this.growTable();
+    if (this.count > this.table.length * maxLoad) this.growTable();
     return i;
   }
 
   /** Copies state i into out. */
   load(i: number, out: Uint32Array): void {
     const W = this.words;
-    out.set(this.arena.subarray(i * W, i * W + W));
+    const at = (i & chunkMask) * W;
+    out.set(this.arena[i >>> chunkBits]!.subarray(at, at + W));
   }
 
-  depth(i: number): number {
-    return this.depths[i]!;
-  }
-
-  /** The moves (thread + 128 × alternative) that led from the initial state to state i. */
+  /** The moves that led from the initial state to state i. */
   path(i: number): number[] {
     const out: number[] = [];
-    for (let k = i; k > 0; k = this.parents[k]!) out.push(this.via[k]!);
+    for (let k = i; k > 0; k = this.parents[k >>> chunkBits]![k & chunkMask]!)
+      out.push(this.via[k >>> chunkBits]![k & chunkMask]!);
     return out.reverse();
   }
 
   private equals(i: number, s: Uint32Array): boolean {
     const W = this.words;
-    const a = this.arena;
-    const base = i * W;
+    const a = this.arena[i >>> chunkBits]!;
+    const base = (i & chunkMask) * W;
     for (let w = 0; w < W; w++) if (a[base + w] !== s[w]) return false;
     return true;
   }
 
-  private growArena(): void {
-    const n = this.arena.length * 2;
-    const arena = new Uint32Array(n);
-    arena.set(this.arena);
-    this.arena = arena;
-    const states = n / this.words;
-    const parents = new Int32Array(states);
-    parents.set(this.parents);
-    this.parents = parents;
-    const via = new Uint8Array(states);
-    via.set(this.via);
-    this.via = via;
-    const depths = new Uint16Array(states);
-    depths.set(this.depths);
-    this.depths = depths;
-  }
-
   private growTable(): void {
-    const table = new Int32Array(this.table.length * 2);
-    const mask = table.length - 1;
+    const size = Math.ceil(this.table.length * growth);
+    const table = new Int32Array(size);
     const W = this.words;
     for (let i = 0; i < this.count; i++) {
-      let h = hash(this.arena.subarray(i * W, i * W + W), W) & mask;
-      while (table[h] !== 0) h = (h + 1) & mask;
+      let h = slotOf(hash(this.arena[i >>> chunkBits]!, (i & chunkMask) * W, W), size);
+      while (table[h] !== 0) if (++h === size) h = 0;
       table[h] = i + 1;
     }
     this.table = table;
   }
 }
 
-/** A 32-bit mix of the state's words (murmur3's finalizer per word). */
-export function hash(s: Uint32Array, words: number): number {
+/** A 32-bit mix of the state's words at s[at…at+words) (murmur3's body and finalizer). */
+export function hash(s: Uint32Array, at: number, words: number): number {
   let h = 0x9e3779b9 ^ words;
   for (let w = 0; w < words; w++) {
-    let k = s[w]!;
+    let k = s[at + w]!;
     k = Math.imul(k, 0xcc9e2d51);
     k = (k << 15) | (k >>> 17);
     k = Math.imul(k, 0x1b873593);

@@ -82,6 +82,7 @@ class ValueGen implements EmitCtx {
 
   slot(i: number): string {
     const s = this.L.slots[i]!;
+    if (s.frozen !== undefined) return String(s.frozen - s.bias);
     const raw = `((t[${s.word}] >>> ${s.shift}) & ${mask(s.width)})`;
     return s.bias ? `(${raw} - ${s.bias})` : raw;
   }
@@ -92,6 +93,7 @@ class ValueGen implements EmitCtx {
    */
   put(i: number, v: string): string {
     const s = this.L.slots[i]!;
+    if (s.frozen !== undefined) throw new Error(`internal: a step writes the constant ${s.name}`);
     const m = mask(s.width);
     const biased = s.bias ? `(${v}) + ${s.bias}` : v;
     const simple = /^[\w.() >&|+-]*$/.test(v) && !v.includes("R.");
@@ -102,6 +104,7 @@ class ValueGen implements EmitCtx {
 
   putRaw(i: number, v: number): string {
     const s = this.L.slots[i]!;
+    if (s.frozen !== undefined) return "";
     const m = mask(s.width);
     return `t[${s.word}] = (t[${s.word}] & ${~(m << s.shift)}) | ${(v & m) << s.shift};`;
   }

@@ -2,7 +2,7 @@ import type { Program, Value, Op, ThreadProgram } from "../semantics/ir.js";
 import type { Scenario } from "../semantics/scenario.js";
 import type { Type } from "../semantics/types.js";
 import type { Universe } from "../semantics/universe.js";
-import { bitsFor, PTE } from "./encoding.js";
+import { bitsFor, PTE, VMA } from "./encoding.js";
 import { interference } from "./liveness.js";
 import { restingPoints, storedVars } from "./resting.js";
 
@@ -40,6 +40,8 @@ export interface Slot {
   readonly bias: number;
   readonly word: number;
   readonly shift: number;
+  /** A slot nothing ever writes is no part of the state: it always holds this value. */
+  readonly frozen?: number;
 }
 
 export interface Layout {
@@ -92,24 +94,52 @@ export interface Layout {
 
 export const intBias = 4;
 
+/**
+ * Collects slots, then packs them into words by first-fit decreasing width: fewer words than
+ * packing in declaration order, and a state's size is what the visited set pays per state.
+ */
 class Packer {
-  readonly slots: Slot[] = [];
-  private word = 0;
-  private shift = 0;
+  private readonly pending: {
+    name: string;
+    kind: SlotKind;
+    width: number;
+    bias: number;
+    frozen?: number;
+  }[] = [];
 
   add(kind: SlotKind, name: string, width: number, bias = 0): number {
     if (width > 32) throw new Error(`slot ${name} is ${width} bits wide`);
-    if (this.shift + width > 32) {
-      this.word++;
-      this.shift = 0;
-    }
-    this.slots.push({ name, kind, width, bias, word: this.word, shift: this.shift });
-    this.shift += width;
-    return this.slots.length - 1;
+    this.pending.push({ name, kind, width, bias });
+    return this.pending.length - 1;
   }
 
-  get words(): number {
-    return this.shift === 0 ? this.word : this.word + 1;
+  /** A constant: named and readable like a slot, but outside the state vector. */
+  constant(kind: SlotKind, name: string, width: number, value: number): number {
+    this.pending.push({ name, kind, width, bias: 0, frozen: value });
+    return this.pending.length - 1;
+  }
+
+  pack(): { slots: Slot[]; words: number } {
+    const free: number[] = [];
+    const placed: { word: number; shift: number }[] = [];
+    const order = this.pending
+      .map((_, i) => i)
+      .sort((a, b) => this.pending[b]!.width - this.pending[a]!.width || a - b);
+    for (const i of order) {
+      if (this.pending[i]!.frozen !== undefined) {
+        placed[i] = { word: -1, shift: 0 };
+        continue;
+      }
+      const width = this.pending[i]!.width;
+      let word = free.findIndex((f) => f >= width);
+      if (word < 0) {
+        free.push(32);
+        word = free.length - 1;
+      }
+      placed[i] = { word, shift: 32 - free[word]! };
+      free[word]! -= width;
+    }
+    return { slots: this.pending.map((p, i) => ({ ...p, ...placed[i]! })), words: free.length };
   }
 }
 
@@ -195,7 +225,17 @@ export function buildLayout(
   const ptl = pk.add("ptl", "PTL", bitsFor(nThreads));
   const ptlOf = u.pages.map(() => ptl);
   const pte = u.pages.map((pg) => pk.add("pte", `PTE ${pg.name}`, pteBits));
-  const vma = u.pages.map((pg) => pk.add("vma", `VMA ${pg.name}`, 5 + bitsFor(nFpages)));
+  // Kinds of state no step writes are constants (the benchmark never changes a VMA, say).
+  const writes = (names: string[]): boolean =>
+    p.threads.some((t) =>
+      t.nodes.some((n) => (n.k === "step" || n.k === "silent") && opsUse(n.ops, names)),
+    );
+  const vmaWritten = writes(["vma_map", "vma_unmap", "vma_copy", "vma_set_prot"]);
+  const vma = u.pages.map((pg, i) =>
+    vmaWritten
+      ? pk.add("vma", `VMA ${pg.name}`, 5 + bitsFor(nFpages))
+      : pk.constant("vma", `VMA ${pg.name}`, 5 + bitsFor(nFpages), initialVma(s, u, i)),
+  );
   const userCpus = [...new Set(p.threads.filter((t) => t.cpu >= 0).map((t) => t.cpu))].sort(
     (a, b) => a - b,
   );
@@ -220,8 +260,12 @@ export function buildLayout(
     pk.add("mapcount", `mapcount(frame ${f})`, bitsFor(nPages)),
   )[0]!;
   const flags = frames.map((f) => pk.add("flags", `flags(frame ${f})`, 2))[0]!;
+  // ->writepage() unlocks a page, but without lock_page() none is ever locked.
+  const lockedWritten = writes(["lock_page", "trylock_page"]);
   const locked = frames.map((f) =>
-    pk.add("page_lock", `PG_locked(frame ${f})`, bitsFor(nThreads)),
+    lockedWritten
+      ? pk.add("page_lock", `PG_locked(frame ${f})`, bitsFor(nThreads))
+      : pk.constant("page_lock", `PG_locked(frame ${f})`, bitsFor(nThreads), 0),
   )[0]!;
   const mapping = frames.map((f) => pk.add("mapping", `mapping(frame ${f})`, bitsFor(nFpages)))[0]!;
   let data = -1;
@@ -240,8 +284,12 @@ export function buildLayout(
   }
   const cache =
     u.fpages.slice(1).map((fp) => pk.add("cache", `page cache ${fp.name}`, frameBits))[0] ?? -1;
-  const flushPending = pk.add("mm", "mm->tlb_flush_pending", bitsFor(nThreads + 1));
-  const flushBatched = pk.add("mm", "mm->tlb_flush_batched", 1);
+  const flushPending = writes(["set_tlb_flush_pending", "inc_tlb_flush_pending"])
+    ? pk.add("mm", "mm->tlb_flush_pending", bitsFor(nThreads + 1))
+    : pk.constant("mm", "mm->tlb_flush_pending", bitsFor(nThreads + 1), 0);
+  const flushBatched = writes(["set_tlb_flush_batched"])
+    ? pk.add("mm", "mm->tlb_flush_batched", 1)
+    : pk.constant("mm", "mm->tlb_flush_batched", 1, 0);
   const uses = (t: ThreadProgram, names: string[]): boolean =>
     t.nodes.some((n) => (n.k === "step" || n.k === "silent") && opsUse(n.ops, names));
   const ubc = p.threads.map((t) =>
@@ -263,9 +311,10 @@ export function buildLayout(
   const rankCounter =
     p.ranks.length > 0 ? pk.add("rank", "rank counter", bitsFor(p.ranks.length)) : -1;
 
+  const packed = pk.pack();
   return {
-    slots: pk.slots,
-    words: Math.max(1, pk.words),
+    slots: packed.slots,
+    words: Math.max(1, packed.words),
     nThreads,
     nPages,
     nFpages,
@@ -385,4 +434,19 @@ function populatedPages(s: Scenario): number {
     } else if (m.source.kind === "anon" && (m.populate || memAnon.has(r.name))) anon += r.pages;
   }
   return files.size + anon;
+}
+
+/** A page's VMA as the init block maps it (the encoding of src/model/encoding.ts). */
+export function initialVma(s: Scenario, u: Universe, page: number): number {
+  const region = s.regions.find((r) => r.name === u.pages[page]!.region);
+  const m = region?.mapping;
+  if (m === undefined) return 0;
+  const index = u.pages[page]!.index;
+  const fpage = m.source.kind === "file" ? u.files.get(m.source.file)![m.source.first + index]! : 0;
+  const flags =
+    VMA.VALID |
+    (m.prot !== "none" ? VMA.READ : 0) |
+    (m.prot === "rw" ? VMA.WRITE : 0) |
+    (m.shared ? VMA.SHARED : 0);
+  return flags | (fpage === 0 ? VMA.ANON : fpage << VMA.FPAGE_SHIFT);
 }

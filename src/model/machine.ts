@@ -5,7 +5,7 @@ import type { Scenario } from "../semantics/scenario.js";
 import { universeOf, type Universe } from "../semantics/universe.js";
 import { compileCondition, compileThread, type ConditionFn, type FireFn } from "./codegen.js";
 import { PAGE, PTE, TLBE, VMA } from "./encoding.js";
-import { buildLayout, tlbInitPage, type Layout } from "./layout.js";
+import { buildLayout, initialVma, tlbInitPage, type Layout } from "./layout.js";
 import { liveIn } from "./liveness.js";
 import { Runtime } from "./runtime.js";
 
@@ -102,12 +102,7 @@ function initialState(
     const pages = u.regions.get(r.name)!;
     pages.forEach((page, i) => {
       const fpage = m.source.kind === "file" ? u.files.get(m.source.file)![m.source.first + i]! : 0;
-      const flags =
-        VMA.VALID |
-        (m.prot !== "none" ? VMA.READ : 0) |
-        (m.prot === "rw" ? VMA.WRITE : 0) |
-        (m.shared ? VMA.SHARED : 0);
-      R.wr(t, L.vma[page]!, flags | (fpage === 0 ? VMA.ANON : fpage << VMA.FPAGE_SHIFT));
+      R.wr(t, L.vma[page]!, initialVma(s, u, page));
       if (!m.populate && !(populated.has(r.name) && fpage === 0)) return;
       if (m.prot === "none") return;
       // MAP_POPULATE: a read fault for shared mappings (they stay clean), a write fault for

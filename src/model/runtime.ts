@@ -12,6 +12,8 @@ export class Runtime {
   private readonly word: Int32Array;
   private readonly shift: Int32Array;
   private readonly mask: Int32Array;
+  /** The value of a frozen slot (see Slot.frozen), or -1. */
+  private readonly frozen: Int32Array;
   /** Every TLB slot, for full flushes. */
   private readonly tlbSlots: Int32Array;
   /** TLB slots by page, for range flushes. */
@@ -22,7 +24,9 @@ export class Runtime {
     this.word = new Int32Array(n);
     this.shift = new Int32Array(n);
     this.mask = new Int32Array(n);
+    this.frozen = new Int32Array(n).fill(-1);
     L.slots.forEach((s, i) => {
+      if (s.frozen !== undefined) this.frozen[i] = s.frozen;
       this.word[i] = s.word;
       this.shift[i] = s.shift;
       this.mask[i] = s.width >= 32 ? -1 : (1 << s.width) - 1;
@@ -34,10 +38,18 @@ export class Runtime {
   }
 
   rd(t: Uint32Array, i: number): number {
+    const f = this.frozen[i]!;
+    if (f >= 0) return f;
     return (t[this.word[i]!]! >>> this.shift[i]!) & this.mask[i]!;
   }
 
   wr(t: Uint32Array, i: number, v: number): void {
+    const f = this.frozen[i]!;
+    if (f >= 0) {
+      // Only a write of the value it always holds can reach a frozen slot (->writepage() unlocking).
+      if (v !== f) throw new Error(`internal: ${this.L.slots[i]!.name} is constant but written`);
+      return;
+    }
     const w = this.word[i]!;
     const m = this.mask[i]!;
     const sh = this.shift[i]!;
