@@ -1,34 +1,11 @@
-import type { Diagnostic } from "../diagnostics/diagnostic.js";
-import { byPosition } from "../diagnostics/diagnostic.js";
-import { loadPrelude } from "../kernel/prelude.js";
-import { check } from "../semantics/check.js";
-import type { Scenario } from "../semantics/scenario.js";
-import { parse } from "../syntax/parse.js";
+import { checkText, type Loaded } from "../kernel/load.js";
 import { readSource } from "./io.js";
 
-export interface Loaded {
-  readonly file: string;
-  readonly text: string | undefined;
-  readonly scenario: Scenario | undefined;
-  readonly diagnostics: readonly Diagnostic[];
-}
+export { checkText, type Loaded };
 
 /** Reads, parses and checks one scenario file. */
 export function loadScenario(file: string): Loaded {
   const src = readSource(file);
   if (!src.ok) return { file, text: undefined, scenario: undefined, diagnostics: [src.diagnostic] };
   return checkText(src.text, file);
-}
-
-export function checkText(text: string, file: string): Loaded {
-  const parsed = parse(text, file);
-  if (parsed.ast === undefined)
-    return { file, text, scenario: undefined, diagnostics: parsed.diagnostics };
-  const prelude = loadPrelude();
-  if (prelude.diagnostics.length > 0) {
-    const first = prelude.diagnostics[0]!;
-    throw new Error(`the kernel prelude does not check: ${first.file}: ${first.message}`);
-  }
-  const r = check(parsed.ast, text, file, prelude);
-  return { file, text, scenario: r.scenario, diagnostics: [...r.diagnostics].sort(byPosition) };
 }

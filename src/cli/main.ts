@@ -1,6 +1,7 @@
 import { Command, CommanderError, Option } from "commander";
 import { checkCommand } from "./check-command.js";
 import { fmtCommand } from "./fmt-command.js";
+import { mergeCommand } from "./merge-command.js";
 import { exitCode } from "./io.js";
 import { runCommand, type RunOptions } from "./run-command.js";
 import { version } from "./version.js";
@@ -11,6 +12,8 @@ Examples:
   tlbl run --kernel 4.8 scenarios/mremap.tlb    one release
   tlbl run --schedule from_commit_message scenarios/mremap.tlb
   tlbl run --json scenarios/*.tlb > results.json
+  tlbl run --jobs 2 big.tlb                     one search over two worker threads
+  tlbl run --shard 1/4 --json big.tlb > s1.json (… 4/4), then: tlbl merge s*.json
   tlbl check scenarios/*.tlb                    parse and check only
   tlbl fmt --write scenarios/*.tlb              format in place
 
@@ -78,6 +81,11 @@ export function buildProgram(): Command {
     .addOption(
       new Option("--search <order>", "search order").choices(["bfs", "dfs"]).default("bfs"),
     )
+    .option("-j, --jobs <n>", "share the search among n worker threads", parseCount)
+    .option(
+      "--shard <i/n>",
+      "explore only shard i of n (1-based) of a deterministic split; combine with `tlbl merge`",
+    )
     .option("--max-states <n>", "stop after this many distinct states (partial answer)", parseCount)
     .option("--timeout <seconds>", "stop after this long (partial answer)", parseFloatArg)
     .option(
@@ -87,8 +95,19 @@ export function buildProgram(): Command {
     )
     .option("--quiet", "print only the summary of each run")
     .option("--full-trace", "draw every step of a witness, locks and bookkeeping included")
-    .action((files: string[], opts: RunOptions) => {
-      process.exitCode = runCommand(files, opts);
+    .action(async (files: string[], opts: RunOptions) => {
+      process.exitCode = await runCommand(files, opts);
+    });
+
+  program
+    .command("merge")
+    .description(
+      "combine the --json output of `tlbl run --shard i/n` over every shard into one answer",
+    )
+    .argument("<files...>", "JSON files, one per shard")
+    .option("--json", "print one JSON array")
+    .action((files: string[], opts: { json?: boolean }) => {
+      process.exitCode = mergeCommand(files, opts);
     });
 
   return program;

@@ -17,6 +17,8 @@ export interface RunOptions {
   readonly json?: boolean;
   readonly search: "bfs" | "dfs";
   readonly reduce: boolean;
+  readonly jobs?: number;
+  readonly shard?: string;
   readonly symmetry: boolean;
   readonly maxStates?: number;
   readonly timeout?: number;
@@ -26,7 +28,7 @@ export interface RunOptions {
 }
 
 /** `tlbl run`: judge each scenario on each kernel; the exit status sums up the expectations. */
-export function runCommand(files: string[], opts: RunOptions): number {
+export async function runCommand(files: string[], opts: RunOptions): Promise<number> {
   const usage = checkOptions(opts);
   if (usage !== undefined) {
     process.stderr.write(`tlbl run: ${usage}\n`);
@@ -54,7 +56,7 @@ export function runCommand(files: string[], opts: RunOptions): number {
       badInput = true;
       continue;
     }
-    const out = runScenario(s, {
+    const out = await runScenario(s, {
       kernels: opts.kernel ?? [],
       options: opts.option ?? [],
       fixes: (opts.fix ?? []).map((f) => ({
@@ -64,6 +66,8 @@ export function runCommand(files: string[], opts: RunOptions): number {
       schedule: schedule?.items,
       order: opts.search,
       reduce: opts.reduce,
+      jobs: opts.jobs,
+      shard: parseShard(opts.shard),
       symmetry: opts.symmetry,
       maxStates: opts.maxStates,
       timeoutMs: opts.timeout === undefined ? undefined : opts.timeout * 1000,
@@ -100,6 +104,10 @@ function checkOptions(o: RunOptions): string | undefined {
   for (const k of o.kernel ?? []) {
     if (!isKnownRelease(k)) return `unknown kernel version \`${k}\`${didYouMean(k, knownReleases)}`;
   }
+  if (o.shard !== undefined && parseShard(o.shard) === undefined)
+    return `--shard takes i/n with 1 ≤ i ≤ n, not \`${o.shard}\``;
+  if (o.shard !== undefined && (o.jobs ?? 1) > 1)
+    return "--shard and --jobs do not combine: run one shard per job";
   for (const name of o.option ?? []) {
     if (!(name in knownOptions))
       return `unknown option \`${name}\`${didYouMean(name, Object.keys(knownOptions))}`;
@@ -128,4 +136,13 @@ function progressLine(): { update: (p: Progress) => void; clear: () => void } {
       shown = false;
     },
   };
+}
+
+/** `--shard i/n`, 1-based, as a 0-based index and a count. */
+function parseShard(text: string | undefined): { index: number; count: number } | undefined {
+  const m = /^(\d+)\/(\d+)$/.exec(text ?? "");
+  if (m === null) return undefined;
+  const i = Number(m[1]);
+  const n = Number(m[2]);
+  return i >= 1 && i <= n ? { index: i - 1, count: n } : undefined;
 }

@@ -7,6 +7,8 @@ import type { Scenario } from "../semantics/scenario.js";
 import type * as A from "../syntax/ast.js";
 import { valueName } from "../report/changes.js";
 import { resolveSchedule, runSchedule, scheduleString, type ScheduleStep } from "./schedule.js";
+import { searchParallel } from "./parallel.js";
+import { StateStore } from "./state-store.js";
 import { search, type Progress, type StopReason } from "./search.js";
 
 export interface RunRequest {
@@ -19,6 +21,10 @@ export interface RunRequest {
   /** A schedule (parsed items) to run instead of the search. */
   readonly schedule: readonly A.ScheduleItem[] | undefined;
   readonly order: "bfs" | "dfs";
+  /** Split the search over this many worker threads (see splitFrontier). */
+  readonly jobs?: number;
+  /** Explore only this shard of the split (0-based index); merge the shards with `tlbl merge`. */
+  readonly shard?: { readonly index: number; readonly count: number };
   /** Partial-order reduction and symmetry reduction (both on by default in the CLI). */
   readonly reduce?: boolean;
   readonly symmetry?: boolean;
@@ -64,6 +70,11 @@ export interface RunResult {
   readonly scheduleError: string | undefined;
   readonly timeMs: number;
   readonly bytes: number;
+  /** For `--shard`: which one ("1/4"), and its final states and deadlocks, for `tlbl merge`. */
+  readonly shard: string | undefined;
+  readonly shardStates:
+    | { readonly finals: [string, boolean][]; readonly deadlocks: string[] }
+    | undefined;
 }
 
 export type RunOutcome = {
@@ -78,7 +89,7 @@ interface Config {
   readonly expected: A.Verdict | undefined;
 }
 
-export function runScenario(s: Scenario, req: RunRequest): RunOutcome {
+export async function runScenario(s: Scenario, req: RunRequest): Promise<RunOutcome> {
   const configs: Config[] = req.kernels.length
     ? req.kernels.map((kernel) => ({
         kernel,
@@ -105,7 +116,7 @@ export function runScenario(s: Scenario, req: RunRequest): RunOutcome {
       results.push(
         req.schedule
           ? runOne(built.machine, c, overrides, resolveSchedule(built.machine, req.schedule))
-          : searchOne(built.machine, c, overrides, req),
+          : await searchOne(built.machine, c, overrides, req, fixes),
       );
     } catch (e) {
       if (e instanceof ModelError)
@@ -120,26 +131,57 @@ export function runScenario(s: Scenario, req: RunRequest): RunOutcome {
   return { results, diagnostics: [] };
 }
 
-function searchOne(m: Machine, c: Config, overrides: string[], req: RunRequest): RunResult {
+async function searchOne(
+  m: Machine,
+  c: Config,
+  overrides: string[],
+  req: RunRequest,
+  fixes: ReadonlyMap<string, boolean>,
+): Promise<RunResult> {
   const outcomes = new Map<string, { count: number; holds: boolean }>();
   const registers = registersOf(m);
-  const r = search(m, {
+  const onFinal = (s: Uint32Array, holds: boolean): void => {
+    const text = registers
+      .map((x) => `${x.name}=${valueName(m.runtime.rd(s, x.slot) - x.bias)};`)
+      .join(" ");
+    const o = outcomes.get(text) ?? { count: 0, holds };
+    o.count++;
+    outcomes.set(text, o);
+  };
+  const options = {
     order: req.order,
     reduce: req.reduce ?? false,
     symmetry: req.symmetry ?? false,
     maxStates: req.maxStates,
     timeoutMs: req.timeoutMs,
     maxMemoryBytes: req.maxMemoryBytes,
-    progress: req.progress,
-    onFinal: (s, holds) => {
-      const text = registers
-        .map((x) => `${x.name}=${valueName(m.runtime.rd(s, x.slot) - x.bias)};`)
-        .join(" ");
-      const o = outcomes.get(text) ?? { count: 0, holds };
-      o.count++;
-      outcomes.set(text, o);
-    },
-  });
+  };
+  const jobs = req.jobs ?? 1;
+  const r =
+    jobs > 1
+      ? await searchParallel(
+          m,
+          {
+            file: m.scenario.file,
+            text: m.scenario.text,
+            release: c.kernel,
+            fixes: [...fixes],
+            options: req.options ?? [],
+            search: options,
+          },
+          jobs,
+          req.progress,
+        )
+      : search(m, {
+          ...options,
+          shard: req.shard,
+          collect: req.shard !== undefined,
+          progress: req.progress,
+          onFinal,
+        });
+  // Final states found by workers are decoded here for the outcome lines.
+  if (jobs > 1)
+    for (const [key, holds] of r.finalStates ?? []) onFinal(StateStore.stateOfKey(key), holds);
   const q = m.scenario.condition?.quantifier;
   const verdict = r.finals > 0 && q !== undefined ? verdictOf(r.positive, r.negative) : undefined;
   const witness =
@@ -179,6 +221,10 @@ function searchOne(m: Machine, c: Config, overrides: string[], req: RunRequest):
     scheduleError: undefined,
     timeMs: r.timeMs,
     bytes: r.bytes,
+    shard: req.shard ? `${req.shard.index + 1}/${req.shard.count}` : undefined,
+    shardStates: req.shard
+      ? { finals: [...(r.finalStates ?? [])], deadlocks: [...(r.deadlockStates ?? [])] }
+      : undefined,
   };
 }
 
@@ -221,6 +267,8 @@ function runOne(m: Machine, c: Config, overrides: string[], steps: ScheduleStep[
         ]
       : [],
     scheduleError: out.ok ? undefined : out.message,
+    shard: undefined,
+    shardStates: undefined,
     timeMs: performance.now() - start,
     bytes: 0,
   };

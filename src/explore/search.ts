@@ -1,11 +1,8 @@
-import { FINISHED, blockedAt, isBlocked } from "../model/codegen.js";
 import type { Machine } from "../model/machine.js";
-import { PersistentSets } from "../model/persistent-sets.js";
-import { Symmetry } from "../model/symmetry.js";
+import { DEADLOCK, EXPANDED, Expander, FINAL } from "./expander.js";
 import { StateStore } from "./state-store.js";
 
-/** A move of a path: the thread, plus this when it took its alternative (an evicted entry). */
-export const evicted = 128;
+export { evicted } from "./expander.js";
 
 export interface SearchOptions {
   readonly order: "bfs" | "dfs";
@@ -13,6 +10,10 @@ export interface SearchOptions {
   readonly reduce?: boolean;
   /** Symmetry reduction over interchangeable threads: one state per orbit. */
   readonly symmetry?: boolean;
+  /** Explore one shard of a deterministic split of the search (see splitFrontier). */
+  readonly shard?: { readonly index: number; readonly count: number };
+  /** Keep every final state and deadlock as a key, to merge shards exactly. */
+  readonly collect?: boolean;
   readonly maxStates?: number;
   readonly timeoutMs?: number;
   readonly maxMemoryBytes?: number;
@@ -43,13 +44,19 @@ export interface SearchResult {
   readonly deadlocks: number;
   readonly complete: boolean;
   readonly stopReason: StopReason | undefined;
-  /** Paths (the thread of each transition) to the first such states found. */
+  /** Paths (the move of each transition) to the first such states found. */
   readonly positivePath: readonly number[] | undefined;
   readonly negativePath: readonly number[] | undefined;
   readonly deadlockPath: readonly number[] | undefined;
+  /** With `collect`: every final state (key → condition) and deadlock found. */
+  readonly finalStates?: ReadonlyMap<string, boolean>;
+  readonly deadlockStates?: ReadonlySet<string>;
   readonly timeMs: number;
   readonly bytes: number;
 }
+
+/** States where a shard split happens: every shard gets about this many roots. */
+const rootsPerShard = 8;
 
 /**
  * Explores every interleaving of the machine's threads from its initial state, storing each
@@ -58,115 +65,101 @@ export interface SearchResult {
  */
 export function search(m: Machine, opts: SearchOptions): SearchResult {
   const start = performance.now();
-  const W = m.layout.words;
-  const store = new StateStore(W);
-  const nThreads = m.fire.length;
-  const after = m.afterThread;
-  const s = new Uint32Array(W);
-  // Per thread: its successor (and its evicted alternative), and what the state allows it.
-  const next0 = Array.from({ length: nThreads }, () => new Uint32Array(W));
-  const next1 = Array.from({ length: nThreads }, () => new Uint32Array(W));
-  const enabled = new Uint8Array(nThreads);
-  const ordinary = new Uint8Array(nThreads);
-  const alternative = new Uint8Array(nThreads);
-  const finished = new Uint8Array(nThreads);
-  const pick = new Int32Array(nThreads);
-  const por = opts.reduce ? new PersistentSets(m) : undefined;
-  const sym = opts.symmetry ? Symmetry.of(m) : undefined;
-  /** A path of the quotient as a path of real threads. */
-  const realPath = (i: number): number[] =>
-    sym ? sym.realPath(store.path(i), evicted) : store.path(i);
-  const initial = m.initial.slice();
-  sym?.canon(initial);
-  store.insert(initial, -1, 0);
-  let transitions = 0;
-  let finals = 0;
-  let positive = 0;
-  let negative = 0;
-  let deadlocks = 0;
-  let positivePath: number[] | undefined;
-  let negativePath: number[] | undefined;
-  let deadlockPath: number[] | undefined;
+  const ex = new Expander(m, opts);
+  const store = new StateStore(m.layout.words);
+  const s = new Uint32Array(m.layout.words);
+  const counts = { transitions: 0, finals: 0, positive: 0, negative: 0, deadlocks: 0 };
+  const paths: { positive?: number[]; negative?: number[]; deadlock?: number[] } = {};
+  const finalStates = opts.collect ? new Map<string, boolean>() : undefined;
+  const deadlockStates = opts.collect ? new Set<string>() : undefined;
+
+  // The roots: the initial state, or this shard's share of a frontier every shard computes alike.
+  const roots: { state: Uint32Array; prefix: number[] }[] = [];
+  let splitStates = 0;
+  if (opts.shard === undefined) roots.push({ state: ex.initial(), prefix: [] });
+  else {
+    const split = splitFrontier(m, ex, opts.shard.count * rootsPerShard);
+    split.frontier.forEach((r, k) => {
+      if (k % opts.shard!.count === opts.shard!.index) roots.push(r);
+    });
+    // States before the frontier are explored by the split; the first shard reports them.
+    if (opts.shard.index === 0) {
+      splitStates = split.expanded;
+      counts.transitions += split.transitions;
+      for (const t of split.terminals) record(t.kind, t.state, t.key, () => t.path);
+    }
+  }
+  const rootPrefix = new Map<number, number[]>();
+  for (const r of roots) {
+    const i = store.insert(r.state, -1, 0);
+    if (i >= 0) rootPrefix.set(i, r.prefix);
+  }
+  const realPath = (i: number): number[] => {
+    const p = store.path(i);
+    return ex.realPath([...rootPrefix.get(p.root)!, ...p.moves]);
+  };
+
+  function record(kind: number, state: Uint32Array, key: () => string, path: () => number[]): void {
+    if (kind === FINAL) {
+      counts.finals++;
+      const holds = m.condition === undefined ? false : m.condition(state);
+      opts.onFinal?.(state, holds);
+      finalStates?.set(key(), holds);
+      if (holds) {
+        counts.positive++;
+        paths.positive ??= path();
+      } else {
+        counts.negative++;
+        paths.negative ??= path();
+      }
+    } else if (kind === DEADLOCK) {
+      counts.deadlocks++;
+      deadlockStates?.add(key());
+      paths.deadlock ??= path();
+    }
+  }
+
   let stopReason: StopReason | undefined;
-  const stack: number[] = opts.order === "dfs" ? [0] : [];
+  const stack: number[] = opts.order === "dfs" ? [...rootPrefix.keys()].reverse() : [];
   let next = 0;
   // Breadth first, the depth is the level: it grows when the queue passes the level's end.
-  let maxDepth = 0;
-  let levelEnd = 1;
+  let depth = 0;
+  let levelEnd = store.count;
   let lastProgress = start;
   let processed = 0;
+  let current = 0;
+  const emit = (succ: Uint32Array, move: number): void => {
+    counts.transitions++;
+    const j = store.insert(succ, current, move);
+    if (j >= 0 && opts.order === "dfs") stack.push(j);
+  };
 
   for (;;) {
-    let i: number;
     if (opts.order === "dfs") {
       const top = stack.pop();
       if (top === undefined) break;
-      i = top;
+      current = top;
+      depth = Math.max(depth, stack.length);
     } else {
       if (next >= store.count) break;
       if (next === levelEnd) {
-        maxDepth++;
+        depth++;
         levelEnd = store.count;
       }
-      i = next++;
+      current = next++;
     }
-    store.load(i, s);
-    // Every thread's transition (and, with tlb_evict, its alternative) into its own buffer.
-    let allFinished = true;
-    let enabledCount = 0;
-    for (let th = 0; th < nThreads; th++) {
-      enabled[th] = 0;
-      ordinary[th] = 0;
-      alternative[th] = 0;
-      finished[th] = 0;
-      if (th === after && !allFinished) continue;
-      const r = m.fire[th]!(s, next0[th]!, null, 0);
-      if (r >= 0) enabled[th] = ordinary[th] = 1;
-      else if (isBlocked(r)) allFinished = false;
-      else if (r === FINISHED) finished[th] = 1;
-      else throw new Error(`bad transition result ${r}`);
-      if (m.evict && m.fire[th]!(s, next1[th]!, null, 1) >= 0) {
-        alternative[th] = 1;
-        enabled[th] = 1;
-      }
-      if (enabled[th]) enabledCount++;
-    }
-    const fired = enabledCount > 0;
-    const chosen =
-      por !== undefined && enabledCount > 1
-        ? por.choose(s, enabled, finished, pick)
-        : allOf(enabled, pick);
-    for (let c = 0; c < chosen; c++) {
-      const th = pick[c]!;
-      for (let alt = 0; alt < 2; alt++) {
-        if (!(alt === 0 ? ordinary[th] : alternative[th])) continue;
-        transitions++;
-        const succ = alt === 0 ? next0[th]! : next1[th]!;
-        sym?.canon(succ);
-        const j = store.insert(succ, i, th + alt * evicted);
-        if (j >= 0 && opts.order === "dfs") stack.push(j);
-      }
-    }
-    if (!fired) {
-      if (allFinished) {
-        finals++;
-        const holds = m.condition === undefined ? false : m.condition(s);
-        opts.onFinal?.(s, holds);
-        if (holds) {
-          positive++;
-          positivePath ??= realPath(i);
-        } else {
-          negative++;
-          negativePath ??= realPath(i);
-        }
-      } else {
-        deadlocks++;
-        deadlockPath ??= realPath(i);
-      }
-    }
+    store.load(current, s);
+    const i = current;
+    const kind = ex.expand(s, emit);
+    if (kind !== EXPANDED)
+      record(
+        kind,
+        s,
+        () => store.key(i),
+        () => realPath(i),
+      );
     if ((++processed & 0xfff) === 0) {
       const now = performance.now();
-      maxDepth = opts.order === "dfs" ? Math.max(maxDepth, stack.length) : maxDepth;
       if (opts.maxStates !== undefined && store.count >= opts.maxStates) stopReason = "max-states";
       else if (opts.timeoutMs !== undefined && now - start > opts.timeoutMs) stopReason = "timeout";
       else if (opts.maxMemoryBytes !== undefined && store.bytes > opts.maxMemoryBytes)
@@ -176,7 +169,7 @@ export function search(m: Machine, opts: SearchOptions): SearchResult {
         opts.progress({
           states: store.count,
           statesPerSecond: store.count / ((now - start) / 1000),
-          depth: maxDepth,
+          depth,
           bytes: store.bytes,
         });
       }
@@ -184,25 +177,70 @@ export function search(m: Machine, opts: SearchOptions): SearchResult {
     }
   }
   return {
-    states: store.count,
-    transitions,
-    finals,
-    positive,
-    negative,
-    deadlocks,
+    states: store.count + splitStates,
+    ...counts,
     complete: stopReason === undefined,
     stopReason,
-    positivePath,
-    negativePath,
-    deadlockPath,
+    positivePath: paths.positive,
+    negativePath: paths.negative,
+    deadlockPath: paths.deadlock,
+    finalStates,
+    deadlockStates,
     timeMs: performance.now() - start,
     bytes: store.bytes,
   };
 }
 
-/** Every enabled thread, in order. */
-function allOf(enabled: Uint8Array, out: Int32Array): number {
-  let k = 0;
-  for (let t = 0; t < enabled.length; t++) if (enabled[t]) out[k++] = t;
-  return k;
+/**
+ * The deterministic split behind `--shard i/n` and `--jobs`: a breadth-first search until one
+ * level holds at least `size` states. That level is the frontier: shard i explores from the
+ * frontier states whose position is i modulo n. Every state is before the frontier (the split
+ * explored it) or reachable from a frontier state, so the shards together reach every final state
+ * of the whole search. Shards may meet the same states; their union is exact, their sum is not.
+ */
+export function splitFrontier(
+  m: Machine,
+  ex: Expander,
+  size: number,
+): {
+  /** How many states the split expanded itself (those before the frontier). */
+  expanded: number;
+  transitions: number;
+  frontier: { state: Uint32Array; prefix: number[] }[];
+  terminals: { kind: number; state: Uint32Array; key: () => string; path: number[] }[];
+} {
+  const store = new StateStore(m.layout.words);
+  store.insert(ex.initial(), -1, 0);
+  const terminals: { kind: number; state: Uint32Array; key: () => string; path: number[] }[] = [];
+  let levelStart = 0;
+  let levelEnd = 1;
+  let transitions = 0;
+  const s = new Uint32Array(m.layout.words);
+  while (levelEnd > levelStart && levelEnd - levelStart < size) {
+    for (let i = levelStart; i < levelEnd; i++) {
+      store.load(i, s);
+      const kind = ex.expand(s, (succ, move) => {
+        transitions++;
+        store.insert(succ, i, move);
+      });
+      if (kind !== EXPANDED) {
+        const key = store.key(i);
+        terminals.push({
+          kind,
+          state: s.slice(),
+          key: () => key,
+          path: ex.realPath(store.path(i).moves),
+        });
+      }
+    }
+    levelStart = levelEnd;
+    levelEnd = store.count;
+  }
+  const frontier: { state: Uint32Array; prefix: number[] }[] = [];
+  for (let i = levelStart; i < levelEnd; i++) {
+    const state = new Uint32Array(m.layout.words);
+    store.load(i, state);
+    frontier.push({ state, prefix: store.path(i).moves });
+  }
+  return { expanded: levelStart, transitions, frontier, terminals };
 }

@@ -4,9 +4,9 @@
  * state. Each state also records its parent and the move that led to it, so any state's path can
  * be rebuilt. Per state: its words, 4 bytes of parent, 1 byte of move, and 4/load bytes of table.
  */
-const chunkBits = 16;
+export const chunkBits = 16;
 const chunkStates = 1 << chunkBits;
-const chunkMask = chunkStates - 1;
+export const chunkMask = chunkStates - 1;
 /** The table grows when it is this full, by half: smaller steps than doubling waste less memory. */
 const maxLoad = 0.75;
 const growth = 1.5;
@@ -67,12 +67,36 @@ export class StateStore {
     out.set(this.arena[i >>> chunkBits]!.subarray(at, at + W));
   }
 
-  /** The moves that led from the initial state to state i. */
-  path(i: number): number[] {
-    const out: number[] = [];
-    for (let k = i; k > 0; k = this.parents[k >>> chunkBits]![k & chunkMask]!)
-      out.push(this.via[k >>> chunkBits]![k & chunkMask]!);
-    return out.reverse();
+  /** The moves that led to state i from a root (a state inserted with parent -1). */
+  path(i: number): { root: number; moves: number[] } {
+    const moves: number[] = [];
+    let k = i;
+    for (;;) {
+      const parent = this.parents[k >>> chunkBits]![k & chunkMask]!;
+      if (parent < 0) break;
+      moves.push(this.via[k >>> chunkBits]![k & chunkMask]!);
+      k = parent;
+    }
+    return { root: k, moves: moves.reverse() };
+  }
+
+  /** Every state's parent and move, chunk by chunk (for paths that cross parallel workers). */
+  links(): { parents: Int32Array[]; via: Uint8Array[] } {
+    return { parents: this.parents, via: this.via };
+  }
+
+  /** State i as a string key, to compare states across searches and shards. */
+  key(i: number): string {
+    const W = this.words;
+    const at = (i & chunkMask) * W;
+    return Array.from(this.arena[i >>> chunkBits]!.subarray(at, at + W), (w) =>
+      w.toString(36),
+    ).join(".");
+  }
+
+  /** A key back to the packed state (the inverse of `key`). */
+  static stateOfKey(key: string): Uint32Array {
+    return Uint32Array.from(key.split("."), (w) => parseInt(w, 36));
   }
 
   private equals(i: number, s: Uint32Array): boolean {

@@ -25,5 +25,13 @@ export function toJson(r: RunResult): Record<string, unknown> {
     schedule: r.schedule ?? null,
     scheduleError: r.scheduleError ?? null,
     trace: r.witness ? traceOf(r.machine, r.witness.path) : null,
+    ...(r.shard === undefined
+      ? {}
+      : {
+          shard: r.shard,
+          quantifier: r.scenario.condition?.quantifier ?? null,
+          finalStates: r.shardStates!.finals,
+          deadlockStates: r.shardStates!.deadlocks,
+        }),
   };
 }

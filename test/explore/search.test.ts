@@ -67,9 +67,14 @@ const small = scenarioFiles().filter((f) => !f.includes("numa"));
 
 describe("the visited set", () => {
   for (const file of small) {
-    it(`${file}: the packed store and a naive search agree on states and final states`, () => {
+    it(`${file}: the packed store and a naive search agree on states and final states`, async () => {
       const s = scenarioOf(readRepoFile(file), file);
-      const out = runScenario(s, { kernels: [], fixes: [], schedule: undefined, order: "bfs" });
+      const out = await runScenario(s, {
+        kernels: [],
+        fixes: [],
+        schedule: undefined,
+        order: "bfs",
+      });
       for (const r of out.results) {
         const finals = new Set<string>();
         const res = search(r.machine, {
@@ -89,7 +94,7 @@ describe("the visited set", () => {
     });
   }
 
-  it("a stateless search over every interleaving finds the same final states", () => {
+  it("a stateless search over every interleaving finds the same final states", async () => {
     const m = machineOf(`tlb tiny
 init {
   X = mmap anon private rw populate
@@ -113,9 +118,14 @@ exists (T1:r == 0 && T2:s == 0)
 
 describe("witnesses replay", () => {
   for (const file of small) {
-    it(`${file}: every printed schedule, run back through --schedule, reaches the witness's final state`, () => {
+    it(`${file}: every printed schedule, run back through --schedule, reaches the witness's final state`, async () => {
       const s = scenarioOf(readRepoFile(file), file);
-      const out = runScenario(s, { kernels: [], fixes: [], schedule: undefined, order: "bfs" });
+      const out = await runScenario(s, {
+        kernels: [],
+        fixes: [],
+        schedule: undefined,
+        order: "bfs",
+      });
       expect(out.results.some((r) => r.schedule !== undefined)).toBe(true);
       for (const r of out.results) {
         if (r.schedule === undefined) continue;
@@ -133,7 +143,7 @@ describe("witnesses replay", () => {
     });
   }
 
-  it("an unknown schedule name is E106", () => {
+  it("an unknown schedule name is E106", async () => {
     const file = small[0]!;
     const s = scenarioOf(readRepoFile(file), file);
     expect(scheduleOption(s, "from_comit_message")).toEqual({

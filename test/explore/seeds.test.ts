@@ -38,12 +38,12 @@ describe("seed races against the kernel history", () => {
   for (const h of history) {
     const s = scenarioOf(readRepoFile(h.file), h.file);
 
-    it(`${h.file}: the fix ${h.commit} landed in ${h.after}`, () => {
+    it(`${h.file}: the fix ${h.commit} landed in ${h.after}`, async () => {
       expect(s.fixes.get(h.commit)?.release).toBe(h.after);
     });
 
-    it(`${h.file}: Sometimes on ${h.before}, Never on ${h.after}`, () => {
-      const out = runScenario(s, {
+    it(`${h.file}: Sometimes on ${h.before}, Never on ${h.after}`, async () => {
+      const out = await runScenario(s, {
         kernels: [h.before, h.after],
         fixes: [],
         schedule: undefined,
@@ -55,8 +55,8 @@ describe("seed races against the kernel history", () => {
       ]);
     });
 
-    it(`${h.file}: on ${h.after}, reverting only ${h.commit} brings the race back`, () => {
-      const out = runScenario(s, {
+    it(`${h.file}: on ${h.after}, reverting only ${h.commit} brings the race back`, async () => {
+      const out = await runScenario(s, {
         kernels: [h.after],
         fixes: [{ commit: h.commit, enabled: false }],
         schedule: undefined,
@@ -65,9 +65,9 @@ describe("seed races against the kernel history", () => {
       expect(out.results[0]!.verdict).toBe("sometimes");
     });
 
-    it(`${h.file}: the commit message's interleaving reaches the outcome on ${h.before} only`, () => {
+    it(`${h.file}: the commit message's interleaving reaches the outcome on ${h.before} only`, async () => {
       const schedule = s.schedules.find((x) => x.name.name === "from_commit_message")!.items;
-      const out = runScenario(s, {
+      const out = await runScenario(s, {
         kernels: [h.before, h.after],
         fixes: [],
         schedule,

@@ -24,78 +24,78 @@ ${faultsAreVisible}
 ${extra}`;
 
 describe("x86 MMU rules", () => {
-  it("a store through a writable, dirty TLB entry writes the cached frame, without the PTE", () => {
+  it("a store through a writable, dirty TLB entry writes the cached frame, without the PTE", async () => {
     // The PTE is read-only and clean: a walk would fault; the hit writes anyway.
     const t = base(
       "  X = mmap F[0] shared rw populate\n  tlb cpu1 X rw dirty",
       "  w = store X 7",
       "T1:w == ok && X == 7 && !pte(X).dirty",
     );
-    expect(verdict(t)).toBe("always");
+    expect(await verdict(t)).toBe("always");
   });
 
-  it("a store through a writable but clean entry walks: it sets D on a present writable PTE", () => {
+  it("a store through a writable but clean entry walks: it sets D on a present writable PTE", async () => {
     const t = base(
       "  X = mmap anon private rw populate\n  tlb cpu1 X rw",
       "  w = store X 3",
       "T1:w == ok && pte(X).dirty && tlb_entry(cpu1, X).dirty",
     );
-    expect(verdict(t)).toBe("always");
+    expect(await verdict(t)).toBe("always");
   });
 
-  it("a store through a clean entry whose PTE was write-protected faults, and drops the entry", () => {
+  it("a store through a clean entry whose PTE was write-protected faults, and drops the entry", async () => {
     const t = base(
       "  X = mmap F[0] shared rw populate\n  tlb cpu1 X rw",
       "  w = store X 3",
       "T1:w == segv && X == 5 && !tlb_entry(cpu1, X).valid",
     );
-    expect(verdict(t)).toBe("always");
+    expect(await verdict(t)).toBe("always");
   });
 
-  it("a store with no TLB entry and no PTE faults", () => {
+  it("a store with no TLB entry and no PTE faults", async () => {
     const t = base(
       "  X = mmap F[0] shared rw",
       "  w = store X 3",
       "T1:w == segv && pte(X) == pte(X) && !tlb_entry(cpu1, X).valid",
     );
-    expect(verdict(t)).toBe("always");
+    expect(await verdict(t)).toBe("always");
   });
 
-  it("a load hits any valid entry, even a read-only one, without the PTE", () => {
+  it("a load hits any valid entry, even a read-only one, without the PTE", async () => {
     const t = base(
       "  X = mmap F[0] shared r populate\n  tlb cpu1 X r",
       "  r = load X",
       "T1:r == 5",
     );
-    expect(verdict(t)).toBe("always");
+    expect(await verdict(t)).toBe("always");
   });
 
-  it("a load miss walks a present PTE and fills the TLB with its W and D", () => {
+  it("a load miss walks a present PTE and fills the TLB with its W and D", async () => {
     const t = base(
       "  X = mmap anon private rw populate",
       "  r = load X",
       "T1:r == 0 && tlb_entry(cpu1, X).valid && tlb_entry(cpu1, X).writable && tlb_entry(cpu1, X).dirty",
     );
-    expect(verdict(t)).toBe("always");
+    expect(await verdict(t)).toBe("always");
   });
 
-  it("a load of a PROT_NONE entry faults: the MMU sees it as not present", () => {
+  it("a load of a PROT_NONE entry faults: the MMU sees it as not present", async () => {
     const t = base(
       "  X = mmap anon private rw populate",
       "  numa_scan X\n  r = load X",
       "T1:r == segv && pte(X).protnone",
     );
-    expect(verdict(t)).toBe("always");
+    expect(await verdict(t)).toBe("always");
   });
 
-  it("the accessed bit is set by a walk when something reads it", () => {
+  it("the accessed bit is set by a walk when something reads it", async () => {
     const t = base("  X = mmap anon private rw populate", "  r = load X", "pte_young(pte(X))");
-    expect(verdict(t)).toBe("always");
+    expect(await verdict(t)).toBe("always");
   });
 });
 
 describe("TLB flushes", () => {
-  it("flush_tlb_range removes the entries of the range on every CPU, and nothing else", () => {
+  it("flush_tlb_range removes the entries of the range on every CPU, and nothing else", async () => {
     const t = `tlb flush
 init {
   X = mmap anon private rw populate
@@ -118,7 +118,7 @@ proc zap(r: range) {
 }
 forall (!tlb_entry(cpu1, X).valid && !tlb_entry(cpu2, X).valid && tlb_entry(cpu1, Y).valid)
 `;
-    expect(verdict(t)).toBe("always");
+    expect(await verdict(t)).toBe("always");
   });
 });
 
@@ -131,12 +131,12 @@ describe("the tlb_evict option", () => {
       option,
     );
 
-  it("without it, a stale writable entry always lets the store through", () => {
-    expect(verdict(stale(""))).toBe("always");
+  it("without it, a stale writable entry always lets the store through", async () => {
+    expect(await verdict(stale(""))).toBe("always");
   });
 
-  it("with it, the entry may be gone: the store may also walk the read-only PTE and fault", () => {
-    expect(verdict(stale("option tlb_evict"))).toBe("sometimes");
+  it("with it, the entry may be gone: the store may also walk the read-only PTE and fault", async () => {
+    expect(await verdict(stale("option tlb_evict"))).toBe("sometimes");
   });
 
   it("an eviction is part of the witness schedule and replays", async () => {
@@ -144,7 +144,7 @@ describe("the tlb_evict option", () => {
     const { scheduleOption } = await import("../../src/explore/schedule-option.js");
     const { resolveSchedule, runSchedule } = await import("../../src/explore/schedule.js");
     const text = stale("option tlb_evict").replace("forall (T1:w == ok)", "exists (T1:w == segv)");
-    const [r] = judge(text, ["6.18"]);
+    const [r] = await judge(text, ["6.18"]);
     expect(r!.schedule).toMatch(/T1 evicted/);
     const items = scheduleOption(scenarioOf(text), r!.schedule!);
     if ("error" in items) throw new Error(items.error.message);

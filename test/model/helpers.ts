@@ -19,15 +19,15 @@ export function machineOf(text: string, release = "6.18"): Machine {
 }
 
 /** Runs the search on every expectation of a scenario text (or one kernel). */
-export function judge(text: string, kernels: string[] = []): RunResult[] {
+export async function judge(text: string, kernels: string[] = []): Promise<RunResult[]> {
   const s = scenarioOf(text);
-  const out = runScenario(s, { kernels, fixes: [], schedule: undefined, order: "bfs" });
+  const out = await runScenario(s, { kernels, fixes: [], schedule: undefined, order: "bfs" });
   expect(out.diagnostics).toEqual([]);
   return out.results;
 }
 
 /** The verdict of the only run of a scenario text. */
-export function verdict(text: string, kernel = "6.18"): string | undefined {
-  const [r] = judge(text, [kernel]);
+export async function verdict(text: string, kernel = "6.18"): Promise<string | undefined> {
+  const [r] = await judge(text, [kernel]);
   return r!.verdict;
 }

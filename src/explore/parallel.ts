@@ -1,0 +1,362 @@
+import {
+  MessageChannel,
+  type MessagePort,
+  Worker,
+  isMainThread,
+  parentPort,
+  receiveMessageOnPort,
+  workerData,
+} from "node:worker_threads";
+import { checkText } from "../kernel/load.js";
+import { buildMachine, type Machine } from "../model/machine.js";
+import { DEADLOCK, EXPANDED, Expander, FINAL } from "./expander.js";
+import type { Progress, SearchOptions, SearchResult, StopReason } from "./search.js";
+import { StateStore, chunkBits, chunkMask, hash } from "./state-store.js";
+
+/**
+ * `--jobs N`: one search shared by N worker threads. Each state has an owner, its hash modulo N;
+ * the owner alone stores it and expands it, so the workers' visited sets are disjoint and their
+ * state counts add up to exactly the sequential search's. A successor owned by another worker is
+ * sent to it in batches over a MessagePort, which it polls between expansions.
+ *
+ * Termination (no worker has work, no batch is in flight) is one shared counter, `work`: each
+ * active worker counts 1 and each state in flight counts 1. A sender adds a batch's size before
+ * posting it; a receiver counts itself active before it takes the batch's size off. So `work` is 0
+ * only when everything is done, and one atomic read says so.
+ *
+ * Each worker compiles the scenario itself: only plain data crosses threads. Witness paths cross
+ * workers (a state's parent may live elsewhere), so parents are kept as global references,
+ * index × N + worker, and the main thread follows them once the workers hand their arrays over.
+ * Each worker searches breadth first, but together they do not keep one global level order, so a
+ * witness is a real execution, not always a shortest one.
+ */
+
+export interface ParallelJob {
+  readonly file: string;
+  readonly text: string;
+  readonly release: string;
+  readonly fixes: readonly (readonly [string, boolean])[];
+  readonly options: readonly string[];
+  readonly search: Pick<
+    SearchOptions,
+    "reduce" | "symmetry" | "maxStates" | "timeoutMs" | "maxMemoryBytes"
+  >;
+}
+
+interface WorkerInput {
+  readonly kind: "tlbl-parallel";
+  readonly job: ParallelJob;
+  readonly index: number;
+  readonly count: number;
+  readonly control: SharedArrayBuffer;
+  /** inbound[j]: batches from worker j (none from itself); outbound[j]: batches to worker j. */
+  readonly inbound: (MessagePort | null)[];
+  readonly outbound: (MessagePort | null)[];
+}
+
+/** What a worker hands back when the search is over. */
+interface WorkerOutput {
+  readonly states: number;
+  readonly transitions: number;
+  readonly finalStates: [string, boolean][];
+  readonly deadlockStates: string[];
+  /** Global references of the first state of each kind this worker found. */
+  readonly firstPositive: number;
+  readonly firstNegative: number;
+  readonly firstDeadlock: number;
+  readonly parents: Int32Array[];
+  readonly via: Uint8Array[];
+  readonly bytes: number;
+}
+
+// The shared control words.
+const WORK = 0;
+const STOP = 1; // 0, or 1 + the index of the StopReason
+const STATES = 2;
+const WAKE = 3; // WAKE + i: bumped to wake worker i
+const KBYTES = (n: number): number => WAKE + n; // KBYTES + i: worker i's store, in KiB
+const stopReasons: readonly StopReason[] = ["max-states", "timeout", "max-memory"];
+
+/** States per batch sent to another worker. */
+const batchStates = 512;
+/** Expansions between polls of the inbound ports. */
+const pollEvery = 256;
+
+/** Runs the search over `jobs` worker threads (this module is the workers' code too). */
+export async function searchParallel(
+  m: Machine,
+  job: ParallelJob,
+  jobs: number,
+  progress?: (p: Progress) => void,
+): Promise<SearchResult> {
+  const start = performance.now();
+  const control = new SharedArrayBuffer(4 * (WAKE + 2 * jobs));
+  const ctl = new Int32Array(control);
+  ctl[WORK] = jobs;
+  const channels = Array.from({ length: jobs }, (_, i) =>
+    Array.from({ length: jobs }, (_, j) => (i === j ? null : new MessageChannel())),
+  );
+  const outputs = Array.from({ length: jobs }, (_, index) => {
+    const input: WorkerInput = {
+      kind: "tlbl-parallel",
+      job,
+      index,
+      count: jobs,
+      control,
+      inbound: channels.map((row) => row[index]?.port2 ?? null),
+      outbound: channels[index]!.map((c) => c?.port1 ?? null),
+    };
+    const ports = [...input.inbound, ...input.outbound].filter((p): p is MessagePort => p !== null);
+    return new Promise<WorkerOutput>((resolve, reject) => {
+      const w = new Worker(new URL(import.meta.url), { workerData: input, transferList: ports });
+      w.once("message", resolve);
+      w.once("error", reject);
+    });
+  });
+  const ticker =
+    progress &&
+    setInterval(() => {
+      const states = Atomics.load(ctl, STATES);
+      let kbytes = 0;
+      for (let i = 0; i < jobs; i++) kbytes += Atomics.load(ctl, KBYTES(jobs) + i);
+      const seconds = (performance.now() - start) / 1000;
+      progress({ states, statesPerSecond: states / seconds, depth: 0, bytes: kbytes * 1024 });
+    }, 500);
+  try {
+    return merge(m, job, jobs, await Promise.all(outputs), Atomics.load(ctl, STOP), start);
+  } finally {
+    if (ticker) clearInterval(ticker);
+  }
+}
+
+function merge(
+  m: Machine,
+  job: ParallelJob,
+  jobs: number,
+  outs: readonly WorkerOutput[],
+  stop: number,
+  start: number,
+): SearchResult {
+  const finalStates = new Map<string, boolean>();
+  const deadlockStates = new Set<string>();
+  for (const o of outs) {
+    for (const [k, v] of o.finalStates) finalStates.set(k, v);
+    for (const k of o.deadlockStates) deadlockStates.add(k);
+  }
+  const ex = new Expander(m, job.search);
+  /** The moves from the initial state to a state, following parents across workers. */
+  const pathOf = (ref: number): number[] => {
+    const moves: number[] = [];
+    for (let r = ref; ; ) {
+      const o = outs[r % jobs]!;
+      const i = Math.floor(r / jobs);
+      const parent = o.parents[i >>> chunkBits]![i & chunkMask]!;
+      if (parent < 0) break;
+      moves.push(o.via[i >>> chunkBits]![i & chunkMask]!);
+      r = parent;
+    }
+    return ex.realPath(moves.reverse());
+  };
+  const shortest = (pick: (o: WorkerOutput) => number): number[] | undefined =>
+    outs
+      .map(pick)
+      .filter((r) => r >= 0)
+      .map(pathOf)
+      .sort((a, b) => a.length - b.length)[0];
+  const positive = [...finalStates.values()].filter(Boolean).length;
+  const stopReason = stop === 0 ? undefined : stopReasons[stop - 1];
+  return {
+    states: outs.reduce((a, o) => a + o.states, 0),
+    transitions: outs.reduce((a, o) => a + o.transitions, 0),
+    finals: finalStates.size,
+    positive,
+    negative: finalStates.size - positive,
+    deadlocks: deadlockStates.size,
+    complete: stopReason === undefined,
+    stopReason,
+    positivePath: shortest((o) => o.firstPositive),
+    negativePath: shortest((o) => o.firstNegative),
+    deadlockPath: shortest((o) => o.firstDeadlock),
+    finalStates,
+    deadlockStates,
+    timeMs: performance.now() - start,
+    bytes: outs.reduce((a, o) => a + o.bytes, 0),
+  };
+}
+
+/**
+ * Which worker owns a state: a hash of one thread's program counter. Only that thread's moves
+ * then send a successor to another worker; the others stay local. (A hash of the whole state
+ * sends half of all successors away on two workers, and measured no faster than one.) The thread
+ * is the one with the most program points, to spread the states evenly.
+ */
+function ownerOf(m: Machine, n: number): (s: Uint32Array) => number {
+  const threads = m.program.threads;
+  let t = 0;
+  for (let i = 1; i < threads.length; i++)
+    if (threads[i]!.nodes.length > threads[t]!.nodes.length) t = i;
+  const slot = m.layout.pc[t]!;
+  const key = new Uint32Array(1);
+  return (s) => {
+    key[0] = m.runtime.rd(s, slot);
+    return hash(key, 0, 1) % n;
+  };
+}
+
+/** One worker's share of the search. */
+function work(input: WorkerInput): WorkerOutput {
+  const start = performance.now();
+  const { job, index: me, count: n } = input;
+  const loaded = checkText(job.text, job.file);
+  if (loaded.scenario === undefined) throw new Error(`worker: ${job.file} does not check`);
+  const built = buildMachine(
+    loaded.scenario,
+    { release: job.release, fixes: new Map(job.fixes) },
+    { options: job.options },
+  );
+  if (built.machine === undefined) throw new Error(`worker: ${job.file} does not build`);
+  const m = built.machine;
+  const W = m.layout.words;
+  const ctl = new Int32Array(input.control);
+  const ex = new Expander(m, job.search);
+  const store = new StateStore(W);
+  const record = W + 2; // a state in a batch: its words, its parent's reference, the move
+  const outbox = Array.from({ length: n }, () => new Uint32Array(batchStates * record));
+  const outCount = new Int32Array(n);
+  const finals = new Map<string, boolean>();
+  const deadlocks = new Set<string>();
+  const first = { positive: -1, negative: -1, deadlock: -1 };
+  let transitions = 0;
+  let reported = 0;
+
+  const owner = ownerOf(m, n);
+  const ref = (i: number): number => i * n + me;
+  const flush = (j: number): void => {
+    const k = outCount[j]!;
+    if (k === 0) return;
+    const batch = outbox[j]!.slice(0, k * record);
+    outCount[j] = 0;
+    Atomics.add(ctl, WORK, k);
+    input.outbound[j]!.postMessage(batch, [batch.buffer]);
+    Atomics.add(ctl, WAKE + j, 1);
+    Atomics.notify(ctl, WAKE + j);
+  };
+  const emitFrom = (parent: number) => (succ: Uint32Array, move: number) => {
+    transitions++;
+    const j = owner(succ);
+    if (j === me) {
+      store.insert(succ, parent, move);
+      return;
+    }
+    const box = outbox[j]!;
+    const at = outCount[j]! * record;
+    box.set(succ.subarray(0, W), at);
+    box[at + W] = parent;
+    box[at + W + 1] = move;
+    if (++outCount[j]! === batchStates) flush(j);
+  };
+  /**
+   * Takes every batch waiting on the inbound ports; returns how many states arrived. An idle
+   * worker counts itself active again before it takes a batch off the count.
+   */
+  const receive = (idle: boolean): number => {
+    let got = 0;
+    for (const port of input.inbound) {
+      if (port === null) continue;
+      for (let msg = receiveMessageOnPort(port); msg; msg = receiveMessageOnPort(port)) {
+        if (idle) Atomics.add(ctl, WORK, 1);
+        idle = false;
+        const batch = msg.message as Uint32Array;
+        const k = batch.length / record;
+        for (let r = 0; r < k; r++) {
+          const at = r * record;
+          store.insert(batch.subarray(at, at + W), batch[at + W]! | 0, batch[at + W + 1]!);
+        }
+        got += k;
+        Atomics.sub(ctl, WORK, k);
+      }
+    }
+    return got;
+  };
+  const checkLimits = (): void => {
+    Atomics.add(ctl, STATES, store.count - reported);
+    reported = store.count;
+    Atomics.store(ctl, KBYTES(n) + me, Math.ceil(store.bytes / 1024));
+    const o = job.search;
+    let reason = 0;
+    if (o.maxStates !== undefined && Atomics.load(ctl, STATES) >= o.maxStates) reason = 1;
+    else if (o.timeoutMs !== undefined && performance.now() - start > o.timeoutMs) reason = 2;
+    else if (o.maxMemoryBytes !== undefined) {
+      let kbytes = 0;
+      for (let i = 0; i < n; i++) kbytes += Atomics.load(ctl, KBYTES(n) + i);
+      if (kbytes * 1024 > o.maxMemoryBytes) reason = 3;
+    }
+    if (reason !== 0) Atomics.compareExchange(ctl, STOP, 0, reason);
+  };
+
+  const init = ex.initial();
+  if (owner(init) === me) store.insert(init, -1, 0);
+  const s = new Uint32Array(W);
+  let next = 0;
+  let expanded = 0;
+  for (;;) {
+    while (next < store.count) {
+      const i = next++;
+      store.load(i, s);
+      const kind = ex.expand(s, emitFrom(ref(i)));
+      if (kind !== EXPANDED) {
+        const holds = kind === FINAL && m.condition !== undefined && m.condition(s);
+        if (kind === FINAL) {
+          finals.set(store.key(i), holds);
+          if (holds && first.positive < 0) first.positive = ref(i);
+          if (!holds && first.negative < 0) first.negative = ref(i);
+        } else if (kind === DEADLOCK) {
+          deadlocks.add(store.key(i));
+          if (first.deadlock < 0) first.deadlock = ref(i);
+        }
+      }
+      if (++expanded % pollEvery === 0) {
+        receive(false);
+        if ((expanded & 0xfff) === 0) checkLimits();
+        if (Atomics.load(ctl, STOP) !== 0) break;
+      }
+    }
+    if (Atomics.load(ctl, STOP) !== 0) break;
+    for (let j = 0; j < n; j++) flush(j);
+    if (receive(false) > 0) continue;
+    // Idle: stop counting as active, then wait for a batch or for the end.
+    Atomics.sub(ctl, WORK, 1);
+    let woke = false;
+    for (;;) {
+      const bell = Atomics.load(ctl, WAKE + me);
+      if (receive(true) > 0) {
+        woke = true;
+        break;
+      }
+      if (Atomics.load(ctl, WORK) === 0 || Atomics.load(ctl, STOP) !== 0) break;
+      Atomics.wait(ctl, WAKE + me, bell, 50);
+    }
+    if (!woke) break;
+  }
+  checkLimits();
+  // Whoever sees the end wakes the others, so none waits out its timeout.
+  for (let j = 0; j < n; j++) Atomics.notify(ctl, WAKE + j);
+  return {
+    states: store.count,
+    transitions,
+    finalStates: [...finals],
+    deadlockStates: [...deadlocks],
+    firstPositive: first.positive,
+    firstNegative: first.negative,
+    firstDeadlock: first.deadlock,
+    ...store.links(),
+    bytes: store.bytes,
+  };
+}
+
+// In a worker started by searchParallel: do its share and hand the result back.
+if (!isMainThread && (workerData as { kind?: string } | null)?.kind === "tlbl-parallel") {
+  const input = workerData as WorkerInput;
+  parentPort!.postMessage(work(input));
+  for (const p of [...input.inbound, ...input.outbound]) p?.close();
+}
