@@ -134,6 +134,9 @@ function main(): void {
 
   const tlbl = new Map<string, TlblRun[]>();
   const unreduced = new Map<string, TlblRun>();
+  // The biggest configuration also runs unreduced on two worker threads (--jobs 2).
+  const biggest = members[members.length - 1]!;
+  const parallel = new Map<string, TlblRun>();
   const spinFull = new Map<string, ReturnType<typeof runPan>[]>();
   const spinFirst = new Map<string, ReturnType<typeof runPan>[]>();
   for (let rep = 0; rep < opts.reps; rep++) {
@@ -141,8 +144,12 @@ function main(): void {
       const name = memberName(m);
       process.stderr.write(`run ${rep + 1}/${opts.reps}: ${name}                \r`);
       tlbl.set(name, [...(tlbl.get(name) ?? []), runTlbl(files.get(name)!, [])]);
-      if (rep === 0)
-        unreduced.set(name, runTlbl(files.get(name)!, ["--no-reduce", "--no-symmetry"]));
+      if (rep === 0) {
+        const plain = ["--no-reduce", "--no-symmetry"];
+        unreduced.set(name, runTlbl(files.get(name)!, plain));
+        if (m.n === biggest.n && m.k === biggest.k)
+          parallel.set(name, runTlbl(files.get(name)!, [...plain, "--jobs", "2"]));
+      }
       const b = builds.get(name);
       if (b) {
         spinFull.set(name, [...(spinFull.get(name) ?? []), runPan(b, m.hashBits, true)]);
@@ -173,6 +180,14 @@ function main(): void {
       statesUnreduced: unreduced.get(name)!.states,
       unreducedExploreMs: Math.round(unreduced.get(name)!.exploreMs * 10) / 10,
       unreducedRssMb: unreduced.get(name)!.rssMb ?? null,
+      jobs2:
+        parallel.get(name) === undefined
+          ? null
+          : {
+              states: parallel.get(name)!.states,
+              exploreMs: Math.round(parallel.get(name)!.exploreMs * 10) / 10,
+              rssMb: parallel.get(name)!.rssMb ?? null,
+            },
       transitions: runs[0]!.transitions,
       exploreMs: med(runs.map((r) => r.exploreMs)),
       wallMs: med(runs.map((r) => r.wallMs)),
@@ -208,6 +223,7 @@ function resultShape() {
     statesUnreduced: number;
     unreducedExploreMs: number;
     unreducedRssMb: number | null;
+    jobs2: { states: number; exploreMs: number; rssMb: number | null } | null;
     transitions: number;
     exploreMs: number | null;
     wallMs: number | null;
@@ -339,6 +355,12 @@ function targets(rs: Result[]): string {
     const equal = bugs.every((r) => r.witnessSteps === r.spin!.bfsTrail);
     out.push(
       `  ${mark(equal)} witnesses as short as Spin's BFS trails: ${bugs.map((r) => `${r.witnessSteps}/${r.spin!.bfsTrail}`).join(", ")}`,
+    );
+  }
+  for (const r of rs.filter((x) => x.jobs2)) {
+    const j = r.jobs2!;
+    out.push(
+      `  info N=${r.n},K=${r.k} ${r.fixed ? "fix" : "bug"}, reductions off, --jobs 2: ${num(j.exploreMs)} ms vs ${num(r.unreducedExploreMs)} ms on one thread = ${(r.unreducedExploreMs / j.exploreMs).toFixed(2)}x speed-up, states ${j.states === r.statesUnreduced ? "equal" : `DIFFER (${j.states})`}, ${num(j.rssMb)} MB`,
     );
   }
   const equal = rs.filter((r) => r.spin).every((r) => r.spin!.states === r.statesUnreduced);
