@@ -6,6 +6,7 @@ import { fixesFor, knownReleases } from "../semantics/kernel-versions.js";
 import type { Scenario } from "../semantics/scenario.js";
 import type * as A from "../syntax/ast.js";
 import { valueName } from "../report/changes.js";
+import { monitorNames } from "../semantics/monitors.js";
 import { resolveSchedule, runSchedule, scheduleString, type ScheduleStep } from "./schedule.js";
 import { searchParallel } from "./parallel.js";
 import { StateStore } from "./state-store.js";
@@ -61,6 +62,8 @@ export interface RunResult {
     | { readonly kind: "positive" | "negative" | "deadlock"; readonly path: readonly number[] }
     | undefined;
   readonly schedule: string | undefined;
+  /** With monitors on: in how many final states each monitor fired (by name). */
+  readonly monitors: Readonly<Record<string, number>> | undefined;
   /** Distinct final valuations of the registers, with how many final states show each. */
   readonly outcomes: readonly {
     readonly text: string;
@@ -139,11 +142,11 @@ async function searchOne(
   fixes: ReadonlyMap<string, boolean>,
 ): Promise<RunResult> {
   const outcomes = new Map<string, { count: number; holds: boolean }>();
-  const registers = registersOf(m);
+  const monitors =
+    m.layout.monitor < 0 ? undefined : Object.fromEntries(monitorNames.map((n) => [n, 0]));
   const onFinal = (s: Uint32Array, holds: boolean): void => {
-    const text = registers
-      .map((x) => `${x.name}=${valueName(m.runtime.rd(s, x.slot) - x.bias)};`)
-      .join(" ");
+    const text = outcomeText(m, s);
+    if (monitors) for (const n of firedIn(m, s)) monitors[n]!++;
     const o = outcomes.get(text) ?? { count: 0, holds };
     o.count++;
     outcomes.set(text, o);
@@ -182,7 +185,7 @@ async function searchOne(
   // Final states found by workers are decoded here for the outcome lines.
   if (jobs > 1)
     for (const [key, holds] of r.finalStates ?? []) onFinal(StateStore.stateOfKey(key), holds);
-  const q = m.scenario.condition?.quantifier;
+  const q = quantifierOf(m);
   const verdict = r.finals > 0 && q !== undefined ? verdictOf(r.positive, r.negative) : undefined;
   const witness =
     q === "forall" && r.negativePath
@@ -214,6 +217,7 @@ async function searchOne(
     expected: c.expected,
     ok: settle(c.expected, verdict, r.complete, r.positive, r.negative),
     witness,
+    monitors,
     schedule: witness ? scheduleString(m, witness.path) : undefined,
     outcomes: [...outcomes]
       .map(([text, o]) => ({ text, ...o }))
@@ -232,8 +236,8 @@ function runOne(m: Machine, c: Config, overrides: string[], steps: ScheduleStep[
   const start = performance.now();
   const out = runSchedule(m, steps);
   const holds = out.ok && m.condition !== undefined ? m.condition(out.final) : false;
-  const q = m.scenario.condition?.quantifier;
-  const registers = registersOf(m);
+  const q = quantifierOf(m);
+  const fired = out.ok ? firedIn(m, out.final) : [];
   return {
     scenario: m.scenario,
     machine: m,
@@ -254,18 +258,12 @@ function runOne(m: Machine, c: Config, overrides: string[], steps: ScheduleStep[
     expected: undefined,
     ok: undefined,
     witness: { kind: holds ? "positive" : "negative", path: out.path },
+    monitors:
+      m.layout.monitor < 0
+        ? undefined
+        : Object.fromEntries(monitorNames.map((n) => [n, fired.includes(n) ? 1 : 0])),
     schedule: scheduleString(m, out.path),
-    outcomes: out.ok
-      ? [
-          {
-            text: registers
-              .map((x) => `${x.name}=${valueName(m.runtime.rd(out.final, x.slot) - x.bias)};`)
-              .join(" "),
-            count: 1,
-            holds,
-          },
-        ]
-      : [],
+    outcomes: out.ok ? [{ text: outcomeText(m, out.final), count: 1, holds }] : [],
     scheduleError: out.ok ? undefined : out.message,
     shard: undefined,
     shardStates: undefined,
@@ -292,6 +290,27 @@ function settle(
   if (expected === "always" && negative > 0) return false;
   if (expected === "sometimes" && positive > 0 && negative > 0) return true;
   return undefined;
+}
+
+/** The condition's quantifier; a scenario without one asks whether some monitor fired. */
+export function quantifierOf(m: Machine): A.Quantifier | undefined {
+  return m.scenario.condition?.quantifier ?? (m.program.monitors ? "exists" : undefined);
+}
+
+/** The monitors that fired on the way to a final state. */
+function firedIn(m: Machine, s: Uint32Array): string[] {
+  if (m.layout.monitor < 0) return [];
+  const bits = m.runtime.rd(s, m.layout.monitor);
+  return monitorNames.filter((_, code) => bits & (1 << code));
+}
+
+/** An outcome line: every register's final value, then the monitors that fired, if any. */
+function outcomeText(m: Machine, s: Uint32Array): string {
+  const regs = registersOf(m).map(
+    (x) => `${x.name}=${valueName(m.runtime.rd(s, x.slot) - x.bias)};`,
+  );
+  const fired = firedIn(m, s);
+  return [...regs, ...(fired.length ? [`fired: ${fired.join(", ")}`] : [])].join(" ");
 }
 
 /** Registers of every thread, for the outcome lines. */

@@ -347,10 +347,17 @@ class ThreadGen extends ValueGen {
     const full = TLBE.V | TLBE.W | TLBE.D;
     const hits = n.write ? `(${e} & ${full}) === ${full}` : `(${e} & ${TLBE.V}) !== 0`;
     // With tlb_evict, alternative 1 is the same access after the entry was evicted: a miss.
+    // The monitors look at each access before it happens (docs/model.md, Monitors).
+    const watch = (found: string): string =>
+      L.monitor < 0 ? "" : this.put(L.monitor, `${this.slot(L.monitor)} | ${found}`);
+    const hitCode = (code: string): string =>
+      `${watch(`R.monitorHit(t, ${e}, ${n.page}, ${n.write})`)} ${code}`;
+    const walkCode = (code: string): string =>
+      `${watch(`R.monitorFrame(t, ${x} >>> ${PTE.PFN_SHIFT}, ${n.write})`)} ${code}`;
     const onHit = (code: string): string =>
       this.evict
-        ? `if (alt === 0) { if (${hits}) { ${code} } } else { if (!(${hits})) return -2; ${this.putRaw(tlb, 0)} alt = 0; }`
-        : `if (${hits}) { ${code} }`;
+        ? `if (alt === 0) { if (${hits}) { ${hitCode(code)} } } else { if (!(${hits})) return -2; ${this.putRaw(tlb, 0)} alt = 0; }`
+        : `if (${hits}) { ${hitCode(code)} }`;
     if (n.write) {
       const value = this.value(n.value!);
       lines.push(
@@ -358,13 +365,13 @@ class ThreadGen extends ValueGen {
           `R.setData(t, ${e} >>> ${TLBE.PFN_SHIFT}, ${n.word}, ${value}); ${dest("-1")} ${done}`,
         ),
         `const ${x} = ${this.slot(pte)};`,
-        `if ((${x} & ${PTE.P | PTE.W}) === ${PTE.P | PTE.W}) { ${this.put(pte, `${x} | ${PTE.D | A}`)} ${this.put(tlb, `${full} | ((${x} >>> ${PTE.PFN_SHIFT}) << ${TLBE.PFN_SHIFT})`)} R.setData(t, ${x} >>> ${PTE.PFN_SHIFT}, ${n.word}, ${value}); ${dest("-1")} ${done} }`,
+        `if ((${x} & ${PTE.P | PTE.W}) === ${PTE.P | PTE.W}) { ${walkCode("")} ${this.put(pte, `${x} | ${PTE.D | A}`)} ${this.put(tlb, `${full} | ((${x} >>> ${PTE.PFN_SHIFT}) << ${TLBE.PFN_SHIFT})`)} R.setData(t, ${x} >>> ${PTE.PFN_SHIFT}, ${n.word}, ${value}); ${dest("-1")} ${done} }`,
       );
     } else {
       lines.push(
         onHit(`${dest(`R.data(t, ${e} >>> ${TLBE.PFN_SHIFT}, ${n.word})`)} ${done}`),
         `const ${x} = ${this.slot(pte)};`,
-        `if ((${x} & ${PTE.P}) !== 0) { ${A ? this.put(pte, `${x} | ${A}`) : ""} ${this.put(tlb, `${TLBE.V} | (${x} & ${PTE.W}) | (${x} & ${PTE.D}) | ((${x} >>> ${PTE.PFN_SHIFT}) << ${TLBE.PFN_SHIFT})`)} ${dest(`R.data(t, ${x} >>> ${PTE.PFN_SHIFT}, ${n.word})`)} ${done} }`,
+        `if ((${x} & ${PTE.P}) !== 0) { ${walkCode("")} ${A ? this.put(pte, `${x} | ${A}`) : ""} ${this.put(tlb, `${TLBE.V} | (${x} & ${PTE.W}) | (${x} & ${PTE.D}) | ((${x} >>> ${PTE.PFN_SHIFT}) << ${TLBE.PFN_SHIFT})`)} ${dest(`R.data(t, ${x} >>> ${PTE.PFN_SHIFT}, ${n.word})`)} ${done} }`,
       );
     }
     // The fault: the entry for this address is dropped, and the handler starts.

@@ -13,8 +13,14 @@ export const TLBE = { V: 1, W: 2, D: 4, PFN_SHIFT: 3 } as const;
 /** A VMA, as seen from one page of it: flags and the file page it maps (0 for anonymous). */
 export const VMA = { VALID: 1, READ: 2, WRITE: 4, SHARED: 8, ANON: 16, FPAGE_SHIFT: 5 } as const;
 
-/** Page flags kept in one slot per frame. */
-export const PAGE = { DIRTY: 1, ANON: 2 } as const;
+/**
+ * Page flags kept in one slot per frame. COPIED (monitors only) marks a frame whose contents
+ * migration or an anonymous COW has copied to another frame: a later store to it is lost.
+ */
+export const PAGE = { DIRTY: 1, ANON: 2, COPIED: 4 } as const;
+
+/** The findings of the built-in monitors: bit 1 << (code of the `monitor` enum word). */
+export const MONITOR = { LOST_WRITE: 1, STALE_TLB: 2, FREED_FRAME: 4 } as const;
 
 /** Enum codes: the position of the word in src/semantics/types.ts's enumValues. */
 export const PROT = { none: 0, r: 1, rw: 2 } as const;

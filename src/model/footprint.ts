@@ -131,6 +131,14 @@ export class FootprintOf {
     if (n.value) this.value(n.value, fp);
     for (const f of this.frames)
       (n.write ? fp.write.bind(fp) : fp.read.bind(fp))(L.data + f * L.wordsPerPage + n.word);
+    // The monitors read the frame's state, every PTE (is the frame mapped dirty?) and the page's
+    // settled bit; their findings are only or-ed in.
+    if (L.monitor >= 0) {
+      for (const k of ["ref", "flags", "mapping"] as const) this.all(k, "r", fp);
+      for (const slot of [...L.pte, ...L.pteVars]) fp.read(slot);
+      fp.read(L.settled[n.page]!);
+      fp.or(L.monitor);
+    }
   }
 
   private all(
@@ -221,7 +229,16 @@ export class FootprintOf {
       case "ptep_get_and_clear":
       case "set_pte_at":
       case "pte_clear":
-        for (const p of this.pages(args[0])) rw(L.pte[p]!);
+        for (const p of this.pages(args[0])) {
+          rw(L.pte[p]!);
+          if (L.settled.length) fp.write(L.settled[p]!);
+        }
+        return;
+      case "syscall_returned":
+        for (const p of this.pages(args[0])) fp.write(L.settled[p]!);
+        return;
+      case "fired":
+        fp.read(L.monitor);
         return;
       case "flush_tlb_page":
       case "flush_tlb_range":

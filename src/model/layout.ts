@@ -29,7 +29,9 @@ export type SlotKind =
   | "cache"
   | "mm"
   | "thread_batch"
-  | "rank";
+  | "rank"
+  | "monitor"
+  | "settled";
 
 export interface Slot {
   readonly name: string;
@@ -88,6 +90,15 @@ export interface Layout {
   readonly gatherPages: readonly number[];
   readonly ranks: readonly number[];
   readonly rankCounter: number;
+  /** The monitors' findings (MONITOR bits), or -1 when no monitor runs. */
+  readonly monitor: number;
+  /**
+   * Per page, monitors only: a syscall changing the page has returned and its PTE has not been
+   * written since (stale_tlb watches such pages). Empty when no monitor runs.
+   */
+  readonly settled: readonly number[];
+  /** Slots of pte-typed kernel variables: a PTE value in flight (monitors only, else empty). */
+  readonly pteVars: readonly number[];
   /** Bias of int-typed variables and registers. */
   readonly intBias: number;
 }
@@ -259,7 +270,8 @@ export function buildLayout(
   const mapcount = frames.map((f) =>
     pk.add("mapcount", `mapcount(frame ${f})`, bitsFor(nPages)),
   )[0]!;
-  const flags = frames.map((f) => pk.add("flags", `flags(frame ${f})`, 2))[0]!;
+  // PAGE.COPIED is the monitors' third flag.
+  const flags = frames.map((f) => pk.add("flags", `flags(frame ${f})`, p.monitors ? 3 : 2))[0]!;
   // ->writepage() unlocks a page, but without lock_page() none is ever locked.
   const lockedWritten = writes(["lock_page", "trylock_page"]);
   const locked = frames.map((f) =>
@@ -311,6 +323,19 @@ export function buildLayout(
   const rankCounter =
     p.ranks.length > 0 ? pk.add("rank", "rank counter", bitsFor(p.ranks.length)) : -1;
 
+  const monitor = p.monitors ? pk.add("monitor", "monitor findings", 3) : -1;
+  const settled = p.monitors ? u.pages.map((pg) => pk.add("settled", `settled ${pg.name}`, 1)) : [];
+
+  const pteVars = p.monitors
+    ? [
+        ...new Set(
+          p.threads.flatMap((t, tid) =>
+            t.vars.filter((v) => v.type === "pte").map((v) => vars[tid]![v.id]!),
+          ),
+        ),
+      ].filter((slot) => slot >= 0)
+    : [];
+
   const packed = pk.pack();
   return {
     slots: packed.slots,
@@ -345,6 +370,9 @@ export function buildLayout(
     gatherPages,
     ranks,
     rankCounter,
+    monitor,
+    settled,
+    pteVars,
     intBias,
   };
 }

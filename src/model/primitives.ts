@@ -50,6 +50,9 @@ const pteMask = (c: EmitCtx): string => (c.L.trackAccessed ? "" : ` & ${~PTE.A}`
 const protBits = (prot: string): string =>
   `(${prot} === 0 ? ${PTE.PROTNONE} : ${prot} === 1 ? ${PTE.P} : ${PTE.P | PTE.W})`;
 const pfn = (x: string): string => `((${x}) >>> ${PTE.PFN_SHIFT})`;
+/** A PTE written: stale_tlb stops watching the page until the next syscall returns. */
+const unsettle = (c: EmitCtx, p: Arg): string =>
+  c.L.settled.length ? c.put(c.L.settled[pageOf(p)]!, "0") : "";
 
 export const exprEmitters: Readonly<Record<string, ExprEmitter>> = {
   // PTE values
@@ -120,6 +123,7 @@ export const exprEmitters: Readonly<Record<string, ExprEmitter>> = {
     bool(
       `${c.rd(c.L.cache, fp!.code)} !== 0 && (${c.rd(c.L.flags, c.rd(c.L.cache, fp!.code))} & ${PAGE.DIRTY}) !== 0`,
     ),
+  fired: (c, [m]) => (c.L.monitor < 0 ? "0" : `((${c.slot(c.L.monitor)} >>> (${m!.code})) & 1)`),
   mem_word: (_, [p, w]) => `R.memWord(t, ${p!.code}, ${w!.code})`,
   file_word: (_, [fp, w]) => `R.fileWord(t, ${fp!.code}, ${w!.code})`,
 };
@@ -163,9 +167,14 @@ export const stmtEmitters: Readonly<Record<string, StmtEmitter>> = {
   },
   // page table entries
   ptep_get_and_clear: (c, [p], dest) =>
-    `${dest(c.slot(c.L.pte[pageOf(p!)]!))} ${c.put(c.L.pte[pageOf(p!)]!, "0")}`,
-  set_pte_at: (c, [p, v]) => c.put(c.L.pte[pageOf(p!)]!, `(${v!.code})${pteMask(c)}`),
-  pte_clear: (c, [p]) => c.put(c.L.pte[pageOf(p!)]!, "0"),
+    `${dest(c.slot(c.L.pte[pageOf(p!)]!))} ${c.put(c.L.pte[pageOf(p!)]!, "0")} ${unsettle(c, p!)}`,
+  set_pte_at: (c, [p, v]) =>
+    `${c.put(c.L.pte[pageOf(p!)]!, `(${v!.code})${pteMask(c)}`)} ${unsettle(c, p!)}`,
+  pte_clear: (c, [p]) => `${c.put(c.L.pte[pageOf(p!)]!, "0")} ${unsettle(c, p!)}`,
+  syscall_returned: (c, [r]) =>
+    pagesOf(r!)
+      .map((p) => c.put(c.L.settled[p]!, "1"))
+      .join(" "),
   // TLB flushes: one atomic step on every CPU of the mm (a synchronous IPI shootdown)
   flush_tlb_page: (c, [p]) => `R.flushPage(t, ${pageOf(p!)});`,
   flush_tlb_range: (_, [r]) =>

@@ -1,5 +1,5 @@
 import type { Layout } from "./layout.js";
-import { PAGE, PTE, TLBE } from "./encoding.js";
+import { MONITOR, PAGE, PTE, TLBE } from "./encoding.js";
 
 /** The model ran out of room (frames, counter bits): a limit of the model, not a kernel bug. */
 export class ModelError extends Error {}
@@ -18,6 +18,8 @@ export class Runtime {
   private readonly tlbSlots: Int32Array;
   /** TLB slots by page, for range flushes. */
   private readonly tlbByPage: Int32Array[];
+  /** Every slot holding a PTE value: the page table, and kernel variables (monitors). */
+  private readonly pteValues: Int32Array;
 
   constructor(readonly L: Layout) {
     const n = L.slots.length;
@@ -32,6 +34,7 @@ export class Runtime {
       this.mask[i] = s.width >= 32 ? -1 : (1 << s.width) - 1;
     });
     this.tlbSlots = Int32Array.from(L.tlb.flat().filter((x) => x >= 0));
+    this.pteValues = Int32Array.from([...L.pte, ...L.pteVars]);
     this.tlbByPage = Array.from({ length: L.nPages }, (_, p) =>
       Int32Array.from(L.tlb.map((row) => row[p] ?? -1).filter((x) => x >= 0)),
     );
@@ -124,8 +127,19 @@ export class Runtime {
     this.wr(t, this.L.data + (f - 1) * this.L.wordsPerPage + w, v);
   }
 
+  /** copy_user_highpage(): a COW copy. An anonymous source is left behind (monitors). */
   copy(t: Uint32Array, to: number, from: number): void {
+    this.copyData(t, to, from);
+    if (this.L.monitor >= 0 && this.rd(t, this.L.flags + from - 1) & PAGE.ANON)
+      this.markCopied(t, from);
+  }
+
+  private copyData(t: Uint32Array, to: number, from: number): void {
     for (let w = 0; w < this.L.wordsPerPage; w++) this.setData(t, to, w, this.data(t, from, w));
+  }
+
+  private markCopied(t: Uint32Array, f: number): void {
+    this.wr(t, this.L.flags + f - 1, this.rd(t, this.L.flags + f - 1) | PAGE.COPIED);
   }
 
   // ---- page cache and disk ----------------------------------------------------------------
@@ -204,11 +218,12 @@ export class Runtime {
 
   /** migrate_page_copy(): the data, PG_dirty and PageAnon move to the new page. */
   migrateCopy(t: Uint32Array, to: number, from: number): void {
-    this.copy(t, to, from);
+    this.copyData(t, to, from);
     const L = this.L;
     const flags = this.rd(t, L.flags + from - 1);
-    this.wr(t, L.flags + to - 1, this.rd(t, L.flags + to - 1) | flags);
+    this.wr(t, L.flags + to - 1, this.rd(t, L.flags + to - 1) | (flags & ~PAGE.COPIED));
     this.wr(t, L.flags + from - 1, flags & ~PAGE.DIRTY);
+    if (L.monitor >= 0) this.markCopied(t, from);
   }
 
   // ---- TLB flushes ------------------------------------------------------------------------
@@ -227,6 +242,45 @@ export class Runtime {
 
   putFrameMask(t: Uint32Array, mask: number): void {
     for (let f = 1; f <= this.L.nFrames; f++) if (mask & (1 << (f - 1))) this.put(t, f);
+  }
+
+  // ---- monitors (docs/model.md, Monitors) ----------------------------------------------------
+
+  /** What an access through the TLB entry `e` of `page` finds: MONITOR bits. */
+  monitorHit(t: Uint32Array, e: number, page: number, write: boolean): number {
+    const f = e >>> TLBE.PFN_SHIFT;
+    let found = this.monitorFrame(t, f, write);
+    // A page-cache page the kernel believes clean: PG_dirty clear and no dirty PTE maps it.
+    if (write && (found & MONITOR.LOST_WRITE) === 0 && this.rd(t, this.L.mapping + f - 1) !== 0) {
+      const flags = this.rd(t, this.L.flags + f - 1);
+      if ((flags & PAGE.DIRTY) === 0 && !this.dirtyMapped(t, f)) found |= MONITOR.LOST_WRITE;
+    }
+    // The entry grants more than the PTE after a syscall changing the page returned.
+    if (this.rd(t, this.L.settled[page]!) !== 0) {
+      const pte = this.rd(t, this.L.pte[page]!);
+      if ((pte & PTE.P) === 0 || pte >>> PTE.PFN_SHIFT !== f || (write && (pte & PTE.W) === 0))
+        found |= MONITOR.STALE_TLB;
+    }
+    return found;
+  }
+
+  /** What any access to frame f finds: a freed frame; for a store, one copied away. */
+  monitorFrame(t: Uint32Array, f: number, write: boolean): number {
+    if (this.rd(t, this.L.ref + f - 1) === 0) return MONITOR.FREED_FRAME;
+    return write && this.rd(t, this.L.flags + f - 1) & PAGE.COPIED ? MONITOR.LOST_WRITE : 0;
+  }
+
+  /**
+   * Does the kernel still see frame f as dirty: a present PTE maps it dirty, or a PTE value a
+   * kernel path took off the page table (mremap's move, a zap) holds it dirty?
+   */
+  private dirtyMapped(t: Uint32Array, f: number): boolean {
+    for (const slot of this.pteValues) {
+      const pte = this.rd(t, slot);
+      if ((pte & (PTE.P | PTE.PROTNONE)) !== 0 && pte >>> PTE.PFN_SHIFT === f && pte & PTE.D)
+        return true;
+    }
+    return false;
   }
 
   // ---- observations for conditions ----------------------------------------------------------

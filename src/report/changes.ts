@@ -1,4 +1,5 @@
 import { describePte, describeTlbEntry, PAGE, VMA } from "../model/encoding.js";
+import { monitorNames } from "../semantics/monitors.js";
 import type { Machine } from "../model/machine.js";
 
 /** One state change of a step, in kernel words: `PTE X: P|W|D frame 1 → none`. */
@@ -8,7 +9,18 @@ export interface Change {
 }
 
 /** Kinds of state a trace shows by default: what the races are about. */
-const shown = new Set(["pte", "tlb", "flags", "data", "disk", "cache", "vma", "mm", "register"]);
+const shown = new Set([
+  "pte",
+  "tlb",
+  "flags",
+  "data",
+  "disk",
+  "cache",
+  "vma",
+  "mm",
+  "register",
+  "monitor",
+]);
 
 const frameName = (f: number): string => (f === 0 ? "no frame" : `frame ${f}`);
 
@@ -75,6 +87,14 @@ function describe(
         parts.push(`PG_dirty(${frame}) ${b & PAGE.DIRTY ? "set" : "cleared"}`);
       if ((a ^ b) & PAGE.ANON)
         parts.push(`${frame} ${b & PAGE.ANON ? "anonymous" : "no longer anonymous"}`);
+      if (b & ~a & PAGE.COPIED) parts.push(`${frame} copied away: a store to it now is lost`);
+      return parts.join(", ");
+    }
+    case "monitor": {
+      const parts: string[] = [];
+      monitorNames.forEach((n, code) => {
+        if (b & ~a & (1 << code)) parts.push(`MONITOR ${n} fired`);
+      });
       return parts.join(", ");
     }
     case "data":

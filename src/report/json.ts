@@ -1,4 +1,4 @@
-import type { RunResult } from "../explore/run.js";
+import { quantifierOf, type RunResult } from "../explore/run.js";
 import { traceOf } from "./trace.js";
 
 /** The JSON of one run: the schema documented in the README ("JSON output"). */
@@ -21,6 +21,7 @@ export function toJson(r: RunResult): Record<string, unknown> {
     witnesses: { positive: r.positive, negative: r.negative },
     deadlocks: r.deadlocks,
     outcomes: r.outcomes,
+    monitors: r.monitors ?? null,
     timeMs: Math.round(r.timeMs * 100) / 100,
     schedule: r.schedule ?? null,
     scheduleError: r.scheduleError ?? null,
@@ -29,7 +30,7 @@ export function toJson(r: RunResult): Record<string, unknown> {
       ? {}
       : {
           shard: r.shard,
-          quantifier: r.scenario.condition?.quantifier ?? null,
+          quantifier: quantifierOf(r.machine) ?? null,
           finalStates: r.shardStates!.finals,
           deadlockStates: r.shardStates!.deadlocks,
         }),

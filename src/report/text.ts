@@ -5,6 +5,7 @@ import * as doc from "prettier/doc";
 import { drawColumns } from "./columns.js";
 import { traceOf } from "./trace.js";
 import { capitalized } from "./verdict.js";
+import { anyMonitorText } from "../semantics/monitors.js";
 
 export interface TextOptions {
   readonly color: boolean;
@@ -40,9 +41,13 @@ export function formatText(r: RunResult, o: TextOptions): string {
   if (!o.quiet && r.outcomes.length) {
     for (const x of r.outcomes) lines.push(`  ${x.holds ? "*" : " "}> ${x.text}`);
   }
-  const cond = s.condition;
+  const conditionText = s.condition
+    ? `${s.condition.quantifier} (${printExpr(s.condition.expr)})`
+    : r.monitors
+      ? `${anyMonitorText} [no condition written: the built-in monitors]`
+      : undefined;
   if (r.scheduleError) lines.push(paint(["bold", "red"], `Schedule failed: ${r.scheduleError}`));
-  if (cond !== undefined) {
+  if (conditionText !== undefined) {
     if (r.verdict === undefined) {
       const why =
         r.deadlocks > 0
@@ -55,7 +60,13 @@ export function formatText(r: RunResult, o: TextOptions): string {
       lines.push(r.conditionOk ? "Ok" : "No");
       lines.push("Witnesses", `Positive: ${r.positive} Negative: ${r.negative}`);
     }
-    lines.push(`Condition ${cond.quantifier} (${printExpr(cond.expr)})`);
+    lines.push(`Condition ${conditionText}`);
+    if (r.monitors)
+      lines.push(
+        `Monitors ${Object.entries(r.monitors)
+          .map(([n, k]) => `${n} ${k}`)
+          .join("  ")}  (final states where each fired)`,
+      );
     if (r.verdict !== undefined)
       lines.push(`Observation ${s.name} ${capitalized(r.verdict)} ${r.positive} ${r.negative}`);
   }

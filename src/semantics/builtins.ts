@@ -321,6 +321,20 @@ export const builtins: Readonly<Record<string, Builtin>> = {
   disk: read([p("faddr", "faddr")], "int", "the word on disk", true),
   cached: read([p("index", "fpage")], "bool", "the file page is in the page cache", true),
   dirty: read([p("index", "fpage")], "bool", "PG_dirty of the cached file page", true),
+  fired: read(
+    [p("monitor", "monitor")],
+    "bool",
+    "a built-in monitor fired during the execution (docs/model.md, Monitors)",
+    true,
+  ),
+
+  // ---- monitor bookkeeping ------------------------------------------------------------------
+  syscall_returned: local(
+    [p("range", "range")],
+    "void",
+    "the syscall changing range returns: stale_tlb watches its pages from here (ghost state, " +
+      "no kernel action; it runs with the step before it, and only when monitors are on)",
+  ),
 };
 
 /** Named constants. */

@@ -198,13 +198,7 @@ export function check(ast: A.TestFile, text: string, file: string, prelude: Prel
   const conditions = of("ConditionDecl");
   for (const extra of conditions.slice(1))
     bag.error("E100", extra.span, "a scenario has one condition");
-  if (expects.length > 0 && conditions.length === 0 && ast.name !== undefined) {
-    bag.error(
-      "E304",
-      expects[0]!.span,
-      "an expectation needs a condition (`exists`, `~exists` or `forall`) to judge",
-    );
-  }
+  // Without a condition, expectations judge the built-in monitors (semantics/monitors.ts).
 
   // ---- bodies, conditions and schedules ---------------------------------------------------
   const types = new Map<A.Expr, Type>(prelude.types);

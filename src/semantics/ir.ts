@@ -121,4 +121,9 @@ export interface Program {
   readonly condition: Value | undefined;
   /** Labels a condition orders, as (thread, label) pairs, by rank id. */
   readonly ranks: readonly { readonly thread: number; readonly label: string }[];
+  /**
+   * The built-in monitors run: the scenario has no condition (then `condition` is "some monitor
+   * fired") or its condition names one with `fired(…)`.
+   */
+  readonly monitors: boolean;
 }

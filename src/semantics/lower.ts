@@ -6,6 +6,7 @@ import type { Node, Op, Origin, Program, ThreadProgram, Value, Var } from "./ir.
 import type { Resolved, Scenario } from "./scenario.js";
 import { enumValues, type Type } from "./types.js";
 import { faddrCode, type Universe } from "./universe.js";
+import { anyMonitorFired, monitorsOn } from "./monitors.js";
 import { forEachStmt } from "./typecheck.js";
 
 /** Which modelled fixes are applied: a release, then any per-commit toggles. */
@@ -62,9 +63,10 @@ export function lower(s: Scenario, u: Universe, config: KernelConfig): LowerResu
   const threads: ThreadProgram[] = [];
   const ranks: { thread: number; label: string }[] = [];
   collectRanks(s, ranks);
+  const monitors = monitorsOn(s);
   for (const t of s.threads) {
     threads.push(
-      new ThreadLowerer(s, u, config, bag, ranks, threads.length).thread(
+      new ThreadLowerer(s, u, config, bag, ranks, threads.length, monitors).thread(
         t.name,
         t.cpu,
         t.isKernel,
@@ -75,7 +77,7 @@ export function lower(s: Scenario, u: Universe, config: KernelConfig): LowerResu
   }
   if (s.after !== undefined) {
     threads.push(
-      new ThreadLowerer(s, u, config, bag, ranks, threads.length).thread(
+      new ThreadLowerer(s, u, config, bag, ranks, threads.length, monitors).thread(
         "after",
         -1,
         true,
@@ -86,9 +88,9 @@ export function lower(s: Scenario, u: Universe, config: KernelConfig): LowerResu
   }
   const condition = s.condition
     ? new ConditionLowerer(s, u, threads, ranks, bag).value(s.condition.expr)
-    : undefined;
+    : anyMonitorFired();
   if (bag.hasErrors) return { program: undefined, diagnostics: bag.items };
-  return { program: { threads, condition, ranks }, diagnostics: [] };
+  return { program: { threads, condition, ranks, monitors }, diagnostics: [] };
 }
 
 function collectRanks(s: Scenario, out: { thread: number; label: string }[]): void {
@@ -114,6 +116,7 @@ class ThreadLowerer {
     private readonly bag: DiagnosticBag,
     private readonly ranks: readonly { thread: number; label: string }[],
     private readonly threadIndex: number,
+    private readonly monitors: boolean,
   ) {}
 
   thread(
@@ -372,6 +375,8 @@ class ThreadLowerer {
               ? next
               : this.assign(dest, { k: "call", name: r.name, args: vals }, next, env, span);
           }
+          // Monitor bookkeeping costs nothing when no monitor runs.
+          if (r.name === "syscall_returned" && !this.monitors) return next;
           const op: Op = { k: "call", name: r.name, args: vals, dest };
           if (b.effect === "local") return this.add({ k: "silent", ops: [op], next });
           return this.add({ k: "step", ops: [op], next, origin: this.origin(env, span) });
@@ -996,6 +1001,11 @@ class ConditionLowerer {
           };
         if (r?.kind === "region") return this.location(e);
         if (r?.kind === "cpu") return { k: "const", v: r.index };
+        if (r?.kind === "enum") {
+          const type = this.s.types.get(e);
+          if (type !== undefined && enumValues[type])
+            return { k: "const", v: enumCode(type, r.value) };
+        }
         return { k: "const", v: 0 };
       case "IndexExpr":
       case "MemberExpr": {

@@ -379,7 +379,7 @@ export class TypeChecker {
         env.context !== "condition" &&
         b.inConditions &&
         b.effect === "read" &&
-        ["pte", "tlb_entry", "disk", "cached", "dirty"].includes(name)
+        ["pte", "tlb_entry", "disk", "cached", "dirty", "fired"].includes(name)
       ) {
         this.bag.error(
           "E203",

@@ -21,12 +21,14 @@ export type Type =
   | "share" // enum: shared | private
   | "advice" // enum: dontneed | free | cold | pageout
   | "source" // what mmap maps: `anon` or a file page (static)
+  | "monitor" // enum: lost_write | stale_tlb | freed_frame (conditions only)
   | "void";
 
 export const enumValues: Readonly<Partial<Record<Type, readonly string[]>>> = {
   prot: ["none", "r", "rw"],
   share: ["shared", "private"],
   advice: ["dontneed", "free", "cold", "pageout"],
+  monitor: ["lost_write", "stale_tlb", "freed_frame"],
 };
 
 export const isEnum = (t: Type): boolean => enumValues[t] !== undefined;

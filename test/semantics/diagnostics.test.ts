@@ -172,9 +172,9 @@ const cases: Case[] = [
   },
   {
     code: "E304",
-    text: edit("exists (T1:w == ok && T1:r == 1)\n", ""),
-    message: "an expectation needs a condition (`exists`, `~exists` or `forall`) to judge",
-    at: "14:1",
+    text: "tlb lonely\n\nexists (X == 1)\n",
+    message: "a scenario needs at least one thread",
+    at: "1:5",
   },
 ];
 

@@ -1,0 +1,99 @@
+import { describe, expect, it } from "vitest";
+import { runScenario } from "../../src/explore/run.js";
+import { readRepoFile, scenarioFiles } from "../helpers.js";
+import { machineOf, scenarioOf } from "../model/helpers.js";
+
+/** A scenario with its condition taken out: its expectations then judge the monitors. */
+function withoutCondition(text: string): string {
+  const out = text.replace(/^(exists|~exists|forall) .*$/m, "");
+  expect(out).not.toBe(text);
+  return out;
+}
+
+async function run(text: string, file: string) {
+  const out = await runScenario(scenarioOf(text, file), {
+    kernels: [],
+    fixes: [],
+    schedule: undefined,
+    order: "bfs",
+    reduce: true,
+    symmetry: true,
+  });
+  expect(out.diagnostics).toEqual([]);
+  return out.results;
+}
+
+describe("the built-in monitors find every race with no condition written", () => {
+  // Each scenario's expectations come from the kernel history (Sometimes before the fix, Never
+  // after): a monitor must fire before the fix and none after it.
+  for (const file of scenarioFiles()) {
+    it(`${file}: some monitor fires before the fix, none after`, async () => {
+      const results = await run(withoutCondition(readRepoFile(file)), file);
+      expect(results.length).toBeGreaterThan(0);
+      for (const r of results) {
+        expect(r.monitors, r.kernel).toBeDefined();
+        const fired = Object.values(r.monitors!).reduce((a, b) => a + b, 0);
+        if (r.expected === "never") expect(fired, `kernel ${r.kernel}`).toBe(0);
+        else expect(fired, `kernel ${r.kernel}`).toBeGreaterThan(0);
+        expect(r.ok, `kernel ${r.kernel}`).toBe(true);
+      }
+    });
+  }
+});
+
+describe("monitors named in conditions", () => {
+  const mprotect = readRepoFile("scenarios/reclaim-vs-mprotect.tlb");
+  const numa = readRepoFile("scenarios/numa-tlb-flush-pending.tlb");
+  const condition = (text: string, c: string): string =>
+    text.replace(/^(exists|~exists|forall) .*$/m, c);
+
+  it("stale_tlb: a write through the cached entry after mprotect(PROT_READ) returned", async () => {
+    const results = await run(
+      condition(mprotect, "exists (fired(stale_tlb) && !fired(lost_write))"),
+      "m.tlb",
+    );
+    expect(results.map((r) => [r.kernel, r.verdict])).toEqual([
+      ["4.12", "sometimes"],
+      ["4.13", "never"],
+    ]);
+  });
+
+  it("freed_frame and lost_write: the store reaches the old page after migration", async () => {
+    const freed = await run(condition(numa, "exists (fired(freed_frame))"), "n.tlb");
+    expect(freed.map((r) => [r.kernel, r.verdict])).toEqual([
+      ["4.12", "sometimes"],
+      ["4.13", "never"],
+    ]);
+    const lost = await run(
+      condition(numa, "exists (fired(lost_write) && T3:w == ok && X == 1)"),
+      "n.tlb",
+    );
+    expect(lost[0]!.verdict).toBe("sometimes");
+  });
+
+  it("no monitor fires on a race-free program", async () => {
+    const text = `tlb quiet
+init {
+  file F = [0]
+  X = mmap F[0] shared rw
+}
+thread T1 on cpu1 {
+  store X 1
+  mprotect X r
+  w = store X 2
+  fadvise F dontneed
+  munmap X
+}
+expect kernel 4.13 : never
+`;
+    const [r] = await run(text, "q.tlb");
+    expect(r!.verdict).toBe("never");
+    expect(r!.finals).toBeGreaterThan(0);
+  });
+
+  it("a scenario whose condition names no monitor pays nothing for them", () => {
+    const m = machineOf(mprotect, "4.12");
+    expect(m.layout.monitor).toBe(-1);
+    expect(m.layout.settled).toEqual([]);
+  });
+});
