@@ -11,7 +11,16 @@ export const PTE = { P: 1, W: 2, D: 4, A: 8, PROTNONE: 16, MIGRATION: 32, PFN_SH
 export const TLBE = { V: 1, W: 2, D: 4, PFN_SHIFT: 3 } as const;
 
 /** A VMA, as seen from one page of it: flags and the file page it maps (0 for anonymous). */
-export const VMA = { VALID: 1, READ: 2, WRITE: 4, SHARED: 8, ANON: 16, FPAGE_SHIFT: 5 } as const;
+export const VMA = {
+  VALID: 1,
+  READ: 2,
+  WRITE: 4,
+  SHARED: 8,
+  ANON: 16,
+  /** VM_UFFD_WP: registered with userfaultfd in write-protect mode. */
+  UFFD_WP: 32,
+  FPAGE_SHIFT: 6,
+} as const;
 
 /**
  * Page flags kept in one slot per frame. COPIED (monitors only) marks a frame whose contents

@@ -219,6 +219,7 @@ export class FootprintOf {
       case "vma_readable":
       case "vma_writable":
       case "vma_shared":
+      case "vma_uffd_wp":
       case "vma_anon":
       case "vma_fpage":
       case "vma_prot": {
@@ -358,6 +359,7 @@ export class FootprintOf {
       case "vma_map":
       case "vma_unmap":
       case "vma_set_prot":
+      case "vma_set_uffd_wp":
         for (const p of this.pages(args[0])) rw(L.vma[p]!);
         return;
       case "vma_copy":

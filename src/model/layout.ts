@@ -241,11 +241,22 @@ export function buildLayout(
     p.threads.some((t) =>
       t.nodes.some((n) => (n.k === "step" || n.k === "silent") && opsUse(n.ops, names)),
     );
-  const vmaWritten = writes(["vma_map", "vma_unmap", "vma_copy", "vma_set_prot"]);
+  const vmaWritten = writes([
+    "vma_map",
+    "vma_unmap",
+    "vma_copy",
+    "vma_set_prot",
+    "vma_set_uffd_wp",
+  ]);
   const vma = u.pages.map((pg, i) =>
     vmaWritten
-      ? pk.add("vma", `VMA ${pg.name}`, 5 + bitsFor(nFpages))
-      : pk.constant("vma", `VMA ${pg.name}`, 5 + bitsFor(nFpages), initialVma(s, u, i)),
+      ? pk.add("vma", `VMA ${pg.name}`, VMA.FPAGE_SHIFT + bitsFor(nFpages))
+      : pk.constant(
+          "vma",
+          `VMA ${pg.name}`,
+          VMA.FPAGE_SHIFT + bitsFor(nFpages),
+          initialVma(s, u, i),
+        ),
   );
   const userCpus = [...new Set(p.threads.filter((t) => t.cpu >= 0).map((t) => t.cpu))].sort(
     (a, b) => a - b,

@@ -108,6 +108,7 @@ export const exprEmitters: Readonly<Record<string, ExprEmitter>> = {
   vma_writable: (c, [p]) => bool(`(${c.slot(c.L.vma[pageOf(p!)]!)} & ${VMA.WRITE}) !== 0`),
   vma_shared: (c, [p]) => bool(`(${c.slot(c.L.vma[pageOf(p!)]!)} & ${VMA.SHARED}) !== 0`),
   vma_anon: (c, [p]) => bool(`(${c.slot(c.L.vma[pageOf(p!)]!)} & ${VMA.ANON}) !== 0`),
+  vma_uffd_wp: (c, [p]) => bool(`(${c.slot(c.L.vma[pageOf(p!)]!)} & ${VMA.UFFD_WP}) !== 0`),
   vma_fpage: (c, [p]) => `(${c.slot(c.L.vma[pageOf(p!)]!)} >>> ${VMA.FPAGE_SHIFT})`,
   // vm_page_prot: read-only whenever readable. Shared file mappings use write-notify
   // (->page_mkwrite) and private ones copy on write, so no VMA maps its pages writable up front.
@@ -264,5 +265,9 @@ export const stmtEmitters: Readonly<Record<string, StmtEmitter>> = {
           `(${c.slot(c.L.vma[p]!)} & ${~(VMA.READ | VMA.WRITE)}) | (${prot!.code} >= 1 ? ${VMA.READ} : 0) | (${prot!.code} === 2 ? ${VMA.WRITE} : 0)`,
         ),
       )
+      .join(" "),
+  vma_set_uffd_wp: (c, [r]) =>
+    pagesOf(r!)
+      .map((p) => c.put(c.L.vma[p]!, `${c.slot(c.L.vma[p]!)} | ${VMA.UFFD_WP}`))
       .join(" "),
 };

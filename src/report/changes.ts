@@ -118,5 +118,5 @@ function describeVma(m: Machine, v: number): string {
   const prot = v & VMA.WRITE ? "rw" : v & VMA.READ ? "r" : "none";
   const fpage = v >>> VMA.FPAGE_SHIFT;
   const backing = v & VMA.ANON ? "anon" : (m.universe.fpages[fpage]?.name ?? "?");
-  return `${backing} ${v & VMA.SHARED ? "shared" : "private"} ${prot}`;
+  return `${backing} ${v & VMA.SHARED ? "shared" : "private"} ${prot}${v & VMA.UFFD_WP ? " uffd-wp" : ""}`;
 }

@@ -292,6 +292,12 @@ export const builtins: Readonly<Record<string, Builtin>> = {
     "the file page mapped at addr (vma->vm_file, linear_page_index())",
   ),
   vma_prot: read([page], "prot", "vma->vm_page_prot, as a protection"),
+  vma_uffd_wp: read([page], "bool", "userfaultfd_wp(vma): VM_UFFD_WP is set"),
+  vma_set_uffd_wp: write(
+    [p("range", "range")],
+    "void",
+    "userfaultfd_register() with UFFDIO_REGISTER_MODE_WP: vm_flags |= VM_UFFD_WP",
+  ),
   vma_map: write(
     [p("range", "range"), p("source", "source"), p("share", "share"), p("prot", "prot")],
     "void",

@@ -194,6 +194,9 @@ export class TypeChecker {
       }
     };
     walk(t.decl.body);
+    // A user thread's loads and stores may fault: the fault handler's labels count too.
+    const fault = this.d.procs.get("__do_page_fault");
+    if (!t.isKernel && fault && !seen.has("__do_page_fault")) walk(fault.decl.body);
     return out;
   }
 
