@@ -396,7 +396,8 @@ export function expr(e: A.Expr, outer = 0): Doc {
       const p = precedence[e.op];
       // Operators associate to the left; comparisons do not chain at all.
       const leftMin = p === 3 ? p + 1 : p;
-      const inner: Doc = [expr(e.left, leftMin), " ", e.op, line, expr(e.right, p + 1)];
+      // A long expression breaks after an operator; the lexer reads the next line on.
+      const inner: Doc = [expr(e.left, leftMin), " ", e.op, indent([line, expr(e.right, p + 1)])];
       const wrapped = p < outer ? ["(", inner, ")"] : inner;
       return group(wrapped);
     }

@@ -234,6 +234,11 @@ export class FootprintOf {
           rw(L.pte[p]!);
           if (L.settled.length) fp.write(L.settled[p]!);
         }
+        // Monitors: mapping a frame clears its PAGE.COPIED.
+        if (L.monitor >= 0 && name === "set_pte_at") {
+          this.all("flags", "r", fp);
+          this.all("flags", "w", fp);
+        }
         return;
       case "syscall_returned":
         for (const p of this.pages(args[0])) fp.write(L.settled[p]!);
@@ -326,6 +331,11 @@ export class FootprintOf {
         return;
       case "page_read_word":
         this.all("data", "r", fp, args[1]?.k === "const" ? args[1].v : undefined);
+        return;
+      case "pages_identical":
+        this.all("data", "r", fp);
+        this.all("flags", "r", fp);
+        this.all("flags", "w", fp);
         return;
       case "page_write_word":
         this.all("data", "w", fp, args[1]?.k === "const" ? args[1].v : undefined);

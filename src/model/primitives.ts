@@ -64,6 +64,7 @@ export const exprEmitters: Readonly<Record<string, ExprEmitter>> = {
   pte_young: (_, [x]) => bool(`(${x!.code} & ${PTE.A}) !== 0`),
   pte_protnone: (_, [x]) => bool(`(${x!.code} & ${PTE.PROTNONE}) !== 0`),
   pte_pfn: (_, [x]) => pfn(x!.code),
+  zero_pte: () => "0",
   pte_mkclean: (_, [x]) => `(${x!.code} & ${~PTE.D})`,
   pte_mkdirty: (_, [x]) => `(${x!.code} | ${PTE.D})`,
   pte_mkold: (_, [x]) => `(${x!.code} & ${~PTE.A})`,
@@ -170,7 +171,9 @@ export const stmtEmitters: Readonly<Record<string, StmtEmitter>> = {
   ptep_get_and_clear: (c, [p], dest) =>
     `${dest(c.slot(c.L.pte[pageOf(p!)]!))} ${c.put(c.L.pte[pageOf(p!)]!, "0")} ${unsettle(c, p!)}`,
   set_pte_at: (c, [p, v]) =>
-    `${c.put(c.L.pte[pageOf(p!)]!, `(${v!.code})${pteMask(c)}`)} ${unsettle(c, p!)}`,
+    `${c.put(c.L.pte[pageOf(p!)]!, `(${v!.code})${pteMask(c)}`)} ${unsettle(c, p!)} ${
+      c.L.monitor < 0 ? "" : `R.mapped(t, ${c.slot(c.L.pte[pageOf(p!)]!)});`
+    }`,
   pte_clear: (c, [p]) => `${c.put(c.L.pte[pageOf(p!)]!, "0")} ${unsettle(c, p!)}`,
   syscall_returned: (c, [r]) =>
     pagesOf(r!)
@@ -226,6 +229,8 @@ export const stmtEmitters: Readonly<Record<string, StmtEmitter>> = {
   test_clear_page_dirty: (c, [f], dest) =>
     `${dest(`(${c.rd(c.L.flags, f!.code)} & ${PAGE.DIRTY})`)} ${c.wr(c.L.flags, f!.code, `${c.rd(c.L.flags, f!.code)} & ${~PAGE.DIRTY}`)}`,
   copy_page: (_, [to, from]) => `R.copy(t, ${to!.code}, ${from!.code});`,
+  pages_identical: (_, [page, kpage], dest) =>
+    dest(`R.pagesIdentical(t, ${page!.code}, ${kpage!.code})`),
   page_write_word: (_, [f, w, v]) => `R.setData(t, ${f!.code}, ${w!.code}, ${v!.code});`,
   // page cache and files
   find_get_page: (_, [fp], dest) => dest(`R.findGetPage(t, ${fp!.code}, false)`),

@@ -134,6 +134,14 @@ export class Runtime {
       this.markCopied(t, from);
   }
 
+  /** pages_identical(); equal contents now stand for page's (monitors: a later store is lost). */
+  pagesIdentical(t: Uint32Array, page: number, kpage: number): number {
+    for (let w = 0; w < this.L.wordsPerPage; w++)
+      if (this.data(t, page, w) !== this.data(t, kpage, w)) return 0;
+    if (this.L.monitor >= 0) this.markCopied(t, page);
+    return 1;
+  }
+
   private copyData(t: Uint32Array, to: number, from: number): void {
     for (let w = 0; w < this.L.wordsPerPage; w++) this.setData(t, to, w, this.data(t, from, w));
   }
@@ -255,13 +263,24 @@ export class Runtime {
       const flags = this.rd(t, this.L.flags + f - 1);
       if ((flags & PAGE.DIRTY) === 0 && !this.dirtyMapped(t, f)) found |= MONITOR.LOST_WRITE;
     }
-    // The entry grants more than the PTE after a syscall changing the page returned.
+    // The entry grants more than the PTE after a syscall changing the page returned. A PTE
+    // value a kernel path holds in flight (to put back or move) still counts as granting.
     if (this.rd(t, this.L.settled[page]!) !== 0) {
-      const pte = this.rd(t, this.L.pte[page]!);
-      if ((pte & PTE.P) === 0 || pte >>> PTE.PFN_SHIFT !== f || (write && (pte & PTE.W) === 0))
-        found |= MONITOR.STALE_TLB;
+      const grants = (pte: number): boolean =>
+        (pte & PTE.P) !== 0 && pte >>> PTE.PFN_SHIFT === f && (!write || (pte & PTE.W) !== 0);
+      let granted = grants(this.rd(t, this.L.pte[page]!));
+      for (const slot of this.L.pteVars) granted ||= grants(this.rd(t, slot));
+      if (!granted) found |= MONITOR.STALE_TLB;
     }
     return found;
+  }
+
+  /** set_pte_at() mapped a frame: the kernel keeps using its contents (a failed merge, say). */
+  mapped(t: Uint32Array, pte: number): void {
+    if ((pte & (PTE.P | PTE.PROTNONE)) === 0) return;
+    const f = pte >>> PTE.PFN_SHIFT;
+    const flags = this.rd(t, this.L.flags + f - 1);
+    if (flags & PAGE.COPIED) this.wr(t, this.L.flags + f - 1, flags & ~PAGE.COPIED);
   }
 
   /** What any access to frame f finds: a freed frame; for a store, one copied away. */

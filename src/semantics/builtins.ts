@@ -120,6 +120,7 @@ export const builtins: Readonly<Record<string, Builtin>> = {
   ),
   pte_mkprotnone: pure([pte], "pte", "pte_modify(pte, PAGE_NONE) as change_prot_numa() does"),
   mk_pte: pure([frame, p("prot", "prot")], "pte", "mk_pte(): a present entry, clean and old"),
+  zero_pte: pure([], "pte", "__pte(0): no entry (pte_none())"),
   make_migration_entry: pure(
     [frame, p("write", "bool")],
     "pte",
@@ -215,6 +216,12 @@ export const builtins: Readonly<Record<string, Builtin>> = {
   page_fpage: read([frame], "fpage", "page->mapping and page->index: the file page it caches"),
   copy_page: write([p("to", "frame"), p("from", "frame")], "void", "copy_highpage()"),
   page_read_word: read([frame, p("word", "int")], "int", "a kernel read of one word of the page"),
+  pages_identical: write(
+    [p("page", "frame"), p("kpage", "frame")],
+    "bool",
+    "pages_identical(): memcmp() of the two pages; when equal, page's contents are now kpage's " +
+      "(marked for the lost_write monitor)",
+  ),
   page_write_word: write(
     [frame, p("word", "int"), p("value", "int")],
     "void",

@@ -2,6 +2,16 @@ import { Lexer, type IToken } from "chevrotain";
 import type { DiagnosticBag } from "../diagnostics/diagnostic.js";
 import {
   allTokens,
+  AndAnd,
+  EqEq,
+  Greater,
+  GreaterEq,
+  Less,
+  LessEq,
+  Minus,
+  NotEq,
+  OrOr,
+  Plus,
   LBrace,
   LBracket,
   LParen,
@@ -58,10 +68,25 @@ function describeChar(ch: string): string {
   return code < 32 || code === 127 ? hex : `\`${ch}\` (${hex})`;
 }
 
+/** A line ending with a binary operator goes on (the formatter breaks long conditions there). */
+const binaryOperators = new Set([
+  AndAnd,
+  OrOr,
+  EqEq,
+  NotEq,
+  Less,
+  LessEq,
+  Greater,
+  GreaterEq,
+  Plus,
+  Minus,
+]);
+
 /**
- * Newlines end statements, but not inside parentheses or brackets, not in runs, not at the start
- * of a block or file, not before `}`, and not before `{`, `else` or a doc string (so those may
- * start the next line). This keeps the grammar free of newline noise.
+ * Newlines end statements, but not inside parentheses or brackets, not in runs, not after a
+ * binary operator, not at the start of a block or file, not before `}`, and not before `{`,
+ * `else` or a doc string (so those may start the next line). This keeps the grammar free of
+ * newline noise.
  */
 function significantNewlines(tokens: IToken[]): IToken[] {
   const out: IToken[] = [];
@@ -75,7 +100,7 @@ function significantNewlines(tokens: IToken[]): IToken[] {
       const prev = out[out.length - 1];
       if (depth > 0 || prev === undefined) continue;
       const pt = prev.tokenType;
-      if (pt === Newline || pt === Semicolon || pt === LBrace) continue;
+      if (pt === Newline || pt === Semicolon || pt === LBrace || binaryOperators.has(pt)) continue;
       out.push(t);
       continue;
     }

@@ -40,6 +40,12 @@ const history = [
     after: "3.13",
   },
   {
+    file: "scenarios/ksm/ksm-vs-deferred-flushes.tlb",
+    commit: "b3a81d0841a9",
+    before: "4.12",
+    after: "4.13",
+  },
+  {
     file: "scenarios/userfaultfd/unprotect-vs-cow.tlb",
     commit: "6ce64428d620",
     before: "5.11",

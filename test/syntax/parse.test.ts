@@ -32,6 +32,17 @@ describe("parser", () => {
     expect((d as A.AssignStmt).value.kind).toBe("CallExpr");
   });
 
+  it("a line ending with a binary operator goes on; one ending with an operand does not", () => {
+    const [a, b] = threadBody("x = y ||\n  z && w\nv = 1");
+    const or = (a as A.AssignStmt).value as A.BinaryExpr;
+    expect(or.op).toBe("||");
+    expect((or.right as A.BinaryExpr).op).toBe("&&");
+    expect((b as A.AssignStmt).target.name).toBe("v");
+    expect(parse("tlb t\nthread T on cpu0 {\nx = y\n|| z\n}\n", "t.tlb").diagnostics).not.toEqual(
+      [],
+    );
+  });
+
   it("keeps arrows and spans of a command", () => {
     const [s] = threadBody("mremap X -> Y");
     const cmd = (s as A.ExprStmt).expr as A.CommandExpr;
