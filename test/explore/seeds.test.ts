@@ -61,8 +61,19 @@ const history = [
 ];
 
 describe("seed and library races against the kernel history", () => {
+  const library = readRepoFile("docs/library.md").split("\n");
   for (const h of history) {
     const s = scenarioOf(readRepoFile(h.file), h.file);
+
+    it(`${h.file}: docs/library.md gives the same commit and verdicts`, () => {
+      const row = library.find((l) => l.startsWith(`| \`${h.file.slice("scenarios/".length)}\``));
+      expect(row).toBeDefined();
+      const cells = row!.split("|").map((c) => c.trim());
+      expect(cells[2]).toContain(h.commit);
+      expect(cells[3]).toBe(h.after);
+      expect(cells[5]).toBe(`${h.before} Sometimes`);
+      expect(cells[6]!.startsWith(`${h.after} Never`)).toBe(true);
+    });
 
     it(`${h.file}: the fix ${h.commit} landed in ${h.after}`, async () => {
       expect(s.fixes.get(h.commit)?.release).toBe(h.after);
