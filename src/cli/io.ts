@@ -1,4 +1,5 @@
-import { readFileSync, statSync } from "node:fs";
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { renderDiagnostic } from "../diagnostics/render.js";
 
@@ -14,6 +15,34 @@ export const exitCode = {
 export type SourceFile =
   | { readonly ok: true; readonly file: string; readonly text: string }
   | { readonly ok: false; readonly diagnostic: Diagnostic };
+
+/**
+ * The command line's paths with each directory replaced by the .tlb files under it, sorted
+ * (`tlbl run scenarios` runs the seeds and the library). A directory without one stays, so
+ * reading it reports the mistake.
+ */
+export function expandDirectories(paths: readonly string[]): string[] {
+  const under = (dir: string): string[] =>
+    readdirSync(dir, { withFileTypes: true })
+      .flatMap((e) =>
+        e.isDirectory()
+          ? under(join(dir, e.name))
+          : e.name.endsWith(".tlb")
+            ? [join(dir, e.name)]
+            : [],
+      )
+      .sort();
+  return paths.flatMap((p) => {
+    let isDir = false;
+    try {
+      isDir = statSync(p).isDirectory();
+    } catch {
+      return [p];
+    }
+    const found = isDir ? under(p) : [];
+    return found.length ? found : [p];
+  });
+}
 
 /** Reads a source file; a missing file, a directory or undecodable bytes become a diagnostic. */
 export function readSource(file: string): SourceFile {

@@ -2,13 +2,14 @@ import { Command, CommanderError, Option } from "commander";
 import { checkCommand } from "./check-command.js";
 import { fmtCommand } from "./fmt-command.js";
 import { mergeCommand } from "./merge-command.js";
-import { exitCode } from "./io.js";
+import { exitCode, expandDirectories } from "./io.js";
 import { runCommand, type RunOptions } from "./run-command.js";
 import { version } from "./version.js";
 
 const examples = `
 Examples:
   tlbl run scenarios/*.tlb                      every interleaving, every expected kernel
+  tlbl run scenarios                            every .tlb file under a folder
   tlbl run --kernel 4.8 scenarios/mremap.tlb    one release
   tlbl run --schedule from_commit_message scenarios/mremap.tlb
   tlbl run --json scenarios/*.tlb > results.json
@@ -31,25 +32,25 @@ export function buildProgram(): Command {
   program
     .command("check")
     .description("parse and check .tlb files; print OK or every error of each file")
-    .argument("<files...>", ".tlb files")
+    .argument("<files...>", ".tlb files, or folders of them")
     .action((files: string[]) => {
-      process.exitCode = checkCommand(files);
+      process.exitCode = checkCommand(expandDirectories(files));
     });
 
   program
     .command("fmt")
     .description("format .tlb files (through prettier with the tlb plugin)")
-    .argument("<files...>", ".tlb files")
+    .argument("<files...>", ".tlb files, or folders of them")
     .option("--check", "list the files that are not formatted; exit 1 if any")
     .option("--write", "rewrite the files in place")
     .action(async (files: string[], opts: { check?: boolean; write?: boolean }) => {
-      process.exitCode = await fmtCommand(files, opts);
+      process.exitCode = await fmtCommand(expandDirectories(files), opts);
     });
 
   program
     .command("run")
     .description("explore every interleaving (or one schedule) and judge each scenario's condition")
-    .argument("<files...>", ".tlb files")
+    .argument("<files...>", ".tlb files, or folders of them")
     .option(
       "-k, --kernel <version>",
       "a kernel release to run; repeat for several (default: the file's expect lines, else the newest)",
@@ -96,7 +97,7 @@ export function buildProgram(): Command {
     .option("--quiet", "print only the summary of each run")
     .option("--full-trace", "draw every step of a witness, locks and bookkeeping included")
     .action(async (files: string[], opts: RunOptions) => {
-      process.exitCode = await runCommand(files, opts);
+      process.exitCode = await runCommand(expandDirectories(files), opts);
     });
 
   program

@@ -35,6 +35,18 @@ describe("tlbl CLI", () => {
     );
   });
 
+  it("a folder stands for every .tlb file under it", () => {
+    const r = tlbl("check", "scenarios");
+    expect(r.status).toBe(0);
+    expect(
+      r.stdout
+        .trim()
+        .split("\n")
+        .map((l) => l.replace(/: OK$/, ""))
+        .sort(),
+    ).toEqual(scenarioFiles());
+  });
+
   it("check prints OK for every scenario", () => {
     const r = tlbl("check", ...scenarioFiles());
     expect(r.status).toBe(0);
