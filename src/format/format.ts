@@ -1,7 +1,9 @@
-import * as prettier from "prettier";
 import plugin from "./prettier-plugin.js";
 
 /** Formats .tlb text through prettier with the tlb plugin (the same path `prettier --write` takes). */
 export async function formatTlb(text: string, filepath: string): Promise<string> {
+  // Imported here, not at the top: in the bundle a top-level import would load all of prettier
+  // when any command starts, not only `tlbl fmt`.
+  const prettier = await import("prettier");
   return prettier.format(text, { parser: "tlb", plugins: [plugin], filepath, printWidth: 100 });
 }
