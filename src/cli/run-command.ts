@@ -128,7 +128,7 @@ function progressLine(): { update: (p: Progress) => void; clear: () => void } {
       shown = true;
       const mb = (p.bytes / 1048576).toFixed(0);
       process.stderr.write(
-        `\r  ${p.states.toLocaleString("en")} states, ${Math.round(p.statesPerSecond).toLocaleString("en")}/s, depth ${p.depth}, ${mb} MB   `,
+        `\r  ${p.states.toLocaleString("en")} states, ${Math.round(p.statesPerSecond).toLocaleString("en")}/s, ${p.depth === undefined ? "" : `depth ${p.depth}, `}${mb} MB   `,
       );
     },
     clear: () => {

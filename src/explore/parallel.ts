@@ -120,7 +120,12 @@ export async function searchParallel(
       let kbytes = 0;
       for (let i = 0; i < jobs; i++) kbytes += Atomics.load(ctl, KBYTES(jobs) + i);
       const seconds = (performance.now() - start) / 1000;
-      progress({ states, statesPerSecond: states / seconds, depth: 0, bytes: kbytes * 1024 });
+      progress({
+        states,
+        statesPerSecond: states / seconds,
+        depth: undefined,
+        bytes: kbytes * 1024,
+      });
     }, 500);
   try {
     return merge(m, job, jobs, await Promise.all(outputs), Atomics.load(ctl, STOP), start);

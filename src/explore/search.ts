@@ -26,7 +26,8 @@ export interface SearchOptions {
 export interface Progress {
   readonly states: number;
   readonly statesPerSecond: number;
-  readonly depth: number;
+  /** The breadth-first level (undefined with --jobs: the workers keep no common level). */
+  readonly depth: number | undefined;
   readonly bytes: number;
 }
 
