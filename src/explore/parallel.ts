@@ -246,7 +246,8 @@ function work(input: WorkerInput): WorkerOutput {
     Atomics.add(ctl, WAKE + j, 1);
     Atomics.notify(ctl, WAKE + j);
   };
-  const emitFrom = (parent: number) => (succ: Uint32Array, move: number) => {
+  let parent = -1; // the global reference of the state being expanded
+  const emit = (succ: Uint32Array, move: number): void => {
     transitions++;
     const j = owner(succ);
     if (j === me) {
@@ -308,7 +309,8 @@ function work(input: WorkerInput): WorkerOutput {
     while (next < store.count) {
       const i = next++;
       store.load(i, s);
-      const kind = ex.expand(s, emitFrom(ref(i)));
+      parent = ref(i);
+      const kind = ex.expand(s, emit);
       if (kind !== EXPANDED) {
         const holds = kind === FINAL && m.condition !== undefined && m.condition(s);
         if (kind === FINAL) {

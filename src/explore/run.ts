@@ -10,7 +10,7 @@ import { monitorNames } from "../semantics/monitors.js";
 import { resolveSchedule, runSchedule, scheduleString, type ScheduleStep } from "./schedule.js";
 import { searchParallel } from "./parallel.js";
 import { StateStore } from "./state-store.js";
-import { search, type Progress, type StopReason } from "./search.js";
+import { search, type Progress, type SearchResult } from "./search.js";
 
 export interface RunRequest {
   /** Releases to run; empty means the file's expectations, or the newest release. */
@@ -35,22 +35,26 @@ export interface RunRequest {
   readonly progress?: (p: Progress) => void;
 }
 
-/** The answer for one scenario on one kernel configuration. */
-export interface RunResult {
+/** The answer for one scenario on one kernel configuration: the search's counts, and more. */
+export interface RunResult extends Pick<
+  SearchResult,
+  | "states"
+  | "transitions"
+  | "finals"
+  | "positive"
+  | "negative"
+  | "deadlocks"
+  | "complete"
+  | "stopReason"
+  | "timeMs"
+  | "bytes"
+> {
   readonly scenario: Scenario;
   readonly machine: Machine;
   readonly kernel: string;
   /** Fixes that differ from the release's own set, as `commit=on|off`. */
   readonly fixOverrides: readonly string[];
   readonly mode: "search" | "schedule";
-  readonly states: number;
-  readonly transitions: number;
-  readonly finals: number;
-  readonly positive: number;
-  readonly negative: number;
-  readonly deadlocks: number;
-  readonly complete: boolean;
-  readonly stopReason: StopReason | undefined;
   /** The verdict on the condition's proposition, or undefined when no execution finished. */
   readonly verdict: A.Verdict | undefined;
   /** herd7's Ok/No: the quantified condition holds. */
@@ -71,8 +75,6 @@ export interface RunResult {
     readonly holds: boolean;
   }[];
   readonly scheduleError: string | undefined;
-  readonly timeMs: number;
-  readonly bytes: number;
   /** For `--shard`: which one ("1/4"), and its final states and deadlocks, for `tlbl merge`. */
   readonly shard: string | undefined;
   readonly shardStates:

@@ -67,7 +67,8 @@ export class Footprint {
   }
 }
 
-type Mode = "r" | "w" | "o";
+/** Read, write, read and write, or or-in (bits only set: such writes commute). */
+type Mode = "r" | "w" | "rw" | "o";
 
 /** Footprints of one thread's program pieces, over a layout. */
 export class FootprintOf {
@@ -148,8 +149,11 @@ export class FootprintOf {
     word?: number,
   ): void {
     const L = this.L;
-    const mark = (slot: number): void =>
-      mode === "r" ? fp.read(slot) : mode === "w" ? fp.write(slot) : fp.or(slot);
+    const mark = (slot: number): void => {
+      if (mode === "o") return fp.or(slot);
+      if (mode !== "w") fp.read(slot);
+      if (mode !== "r") fp.write(slot);
+    };
     if (kind === "data") {
       for (const f of this.frames)
         for (let w = 0; w < L.wordsPerPage; w++)
@@ -208,8 +212,7 @@ export class FootprintOf {
       case "lock_page":
       case "trylock_page":
       case "unlock_page":
-        this.all("locked", "r", fp);
-        this.all("locked", "w", fp);
+        this.all("locked", "rw", fp);
         return;
       case "wait_on_page_locked":
         this.all("locked", "r", fp);
@@ -236,8 +239,7 @@ export class FootprintOf {
         }
         // Monitors: mapping a frame clears its PAGE.COPIED.
         if (L.monitor >= 0 && name === "set_pte_at") {
-          this.all("flags", "r", fp);
-          this.all("flags", "w", fp);
+          this.all("flags", "rw", fp);
         }
         return;
       case "syscall_returned":
@@ -299,8 +301,7 @@ export class FootprintOf {
       case "put_page":
       case "copy_page":
       case "migrate_page_copy":
-        frameState("r");
-        frameState("w");
+        frameState("rw");
         return;
       case "page_count":
         this.all("ref", "r", fp);
@@ -312,8 +313,7 @@ export class FootprintOf {
       case "page_add_rmap":
       case "page_remove_rmap":
       case "page_add_new_anon_rmap":
-        this.all("mapcount", "r", fp);
-        this.all("mapcount", "w", fp);
+        this.all("mapcount", "rw", fp);
         this.all("flags", "w", fp);
         return;
       case "page_dirty":
@@ -323,8 +323,7 @@ export class FootprintOf {
       case "set_page_dirty":
       case "clear_page_dirty":
       case "test_clear_page_dirty":
-        this.all("flags", "r", fp);
-        this.all("flags", "w", fp);
+        this.all("flags", "rw", fp);
         return;
       case "page_fpage":
         this.all("mapping", "r", fp);
@@ -334,8 +333,7 @@ export class FootprintOf {
         return;
       case "pages_identical":
         this.all("data", "r", fp);
-        this.all("flags", "r", fp);
-        this.all("flags", "w", fp);
+        this.all("flags", "rw", fp);
         return;
       case "page_write_word":
         this.all("data", "w", fp, args[1]?.k === "const" ? args[1].v : undefined);
@@ -349,10 +347,8 @@ export class FootprintOf {
       case "delete_from_page_cache":
       case "remove_mapping":
       case "migrate_page_move_mapping":
-        this.all("cache", "r", fp);
-        this.all("cache", "w", fp);
-        frameState("r");
-        frameState("w");
+        this.all("cache", "rw", fp);
+        frameState("rw");
         return;
       case "writepage":
         frameState("r");

@@ -266,10 +266,8 @@ export class Runtime {
     // The entry grants more than the PTE after a syscall changing the page returned. A PTE
     // value a kernel path holds in flight (to put back or move) still counts as granting.
     if (this.rd(t, this.L.settled[page]!) !== 0) {
-      const grants = (pte: number): boolean =>
-        (pte & PTE.P) !== 0 && pte >>> PTE.PFN_SHIFT === f && (!write || (pte & PTE.W) !== 0);
-      let granted = grants(this.rd(t, this.L.pte[page]!));
-      for (const slot of this.L.pteVars) granted ||= grants(this.rd(t, slot));
+      let granted = grants(this.rd(t, this.L.pte[page]!), f, write);
+      for (const slot of this.L.pteVars) granted ||= grants(this.rd(t, slot), f, write);
       if (!granted) found |= MONITOR.STALE_TLB;
     }
     return found;
@@ -323,4 +321,9 @@ export class Runtime {
   }
 
   static readonly tlbValid = TLBE.V;
+}
+
+/** Does a PTE value let the MMU make this access to frame f? */
+function grants(pte: number, f: number, write: boolean): boolean {
+  return (pte & PTE.P) !== 0 && pte >>> PTE.PFN_SHIFT === f && (!write || (pte & PTE.W) !== 0);
 }
