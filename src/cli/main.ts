@@ -62,7 +62,7 @@ export function buildProgram(): Command {
     )
     .option(
       "--fix <commit=on|off>",
-      "apply or revert one modelled fix, whatever the release; repeatable",
+      'apply or revert one modelled fix (a commit id, or a patch\'s "<Message-ID>"), whatever the release; repeatable',
       collect,
     )
     .option(

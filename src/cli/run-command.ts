@@ -3,7 +3,7 @@ import { runScenario, type RunResult } from "../explore/run.js";
 import type { Progress } from "../explore/search.js";
 import { toJson } from "../report/json.js";
 import { formatText } from "../report/text.js";
-import { isCommitId, isKnownRelease, knownReleases } from "../semantics/kernel-versions.js";
+import { isFixId, isKnownRelease, knownReleases } from "../semantics/kernel-versions.js";
 import { knownOptions } from "../semantics/options.js";
 import { scheduleOption } from "../explore/schedule-option.js";
 import { exitCode, printDiagnostics, useColor } from "./io.js";
@@ -60,8 +60,8 @@ export async function runCommand(files: string[], opts: RunOptions): Promise<num
       kernels: opts.kernel ?? [],
       options: opts.option ?? [],
       fixes: (opts.fix ?? []).map((f) => ({
-        commit: f.split("=")[0]!,
-        enabled: f.split("=")[1] === "on",
+        commit: splitFixToggle(f)[0],
+        enabled: splitFixToggle(f)[1] === "on",
       })),
       schedule: schedule?.items,
       order: opts.search,
@@ -113,11 +113,17 @@ function checkOptions(o: RunOptions): string | undefined {
       return `unknown option \`${name}\`${didYouMean(name, Object.keys(knownOptions))}`;
   }
   for (const f of o.fix ?? []) {
-    const [commit, state] = f.split("=");
-    if (!isCommitId(commit ?? "") || (state !== "on" && state !== "off"))
+    const [commit, state] = splitFixToggle(f);
+    if (!isFixId(commit) || (state !== "on" && state !== "off"))
       return `--fix takes COMMIT=on or COMMIT=off, not \`${f}\``;
   }
   return undefined;
+}
+
+/** `COMMIT=on` → [COMMIT, "on"]; the last `=` splits, since a Message-ID may hold one. */
+function splitFixToggle(f: string): [string, string] {
+  const at = f.lastIndexOf("=");
+  return at < 0 ? [f, ""] : [f.slice(0, at), f.slice(at + 1)];
 }
 
 /** A progress line on stderr: states, rate, depth, memory. */

@@ -19,7 +19,7 @@ export const codes = {
   E105: "unknown register",
   E106: "unknown schedule",
   E107: "unknown kernel version",
-  E108: "unknown commit",
+  E108: "unknown fix",
   E109: "unknown option",
   E110: "unknown field",
   // Arity and types
@@ -31,7 +31,7 @@ export const codes = {
   E300: "two threads bound to one CPU",
   E301: "invalid CPU name",
   E302: "recursive procedure",
-  E303: "invalid commit id",
+  E303: "invalid fix name",
   E304: "missing declaration",
 } as const;
 

@@ -107,7 +107,7 @@ export async function runScenario(s: Scenario, req: RunRequest): Promise<RunOutc
   const results: RunResult[] = [];
   for (const c of configs) {
     const toggles = [...s.fixToggles, ...c.settings].map((f) => ({
-      commit: f.commit.text,
+      commit: f.commit.id,
       enabled: f.enabled,
     }));
     const fixes = fixesFor(c.kernel, s.fixes.values(), [...toggles, ...req.fixes]);

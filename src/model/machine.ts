@@ -117,7 +117,8 @@ function initialState(
         }
         R.get(t, f);
         R.wr(t, L.mapcount + f - 1, R.rd(t, L.mapcount + f - 1) + 1);
-        R.wr(t, L.pte[page]!, PTE.P | (f << PTE.PFN_SHIFT));
+        if (m.forked) R.wr(t, L.flags + f - 1, R.rd(t, L.flags + f - 1) | PAGE.DIRTY);
+        R.wr(t, L.pte[page]!, PTE.P | (m.forked ? PTE.W : 0) | (f << PTE.PFN_SHIFT));
       } else {
         const f = R.alloc(t);
         R.wr(t, L.mapcount + f - 1, 1);

@@ -108,7 +108,7 @@ export function formatText(r: RunResult, o: TextOptions): string {
     lines.push(
       paint(
         "dim",
-        `Replay:   tlbl run --kernel ${r.kernel}${r.fixOverrides.map((f) => ` --fix ${f}`).join("")} --schedule "${r.schedule}" ${s.file}`,
+        `Replay:   tlbl run --kernel ${r.kernel}${r.fixOverrides.map((f) => ` --fix ${shellWord(f)}`).join("")} --schedule "${r.schedule}" ${s.file}`,
       ),
     );
   }
@@ -118,4 +118,9 @@ export function formatText(r: RunResult, o: TextOptions): string {
 function printExpr(e: Parameters<typeof expr>[0]): string {
   return doc.printer.printDocToString(expr(e), { printWidth: 1000, tabWidth: 2 } as never)
     .formatted;
+}
+
+/** A word as a shell reads it: a fix named by its `<Message-ID>` needs quotes. */
+function shellWord(w: string): string {
+  return /^[\w.=@\/-]+$/.test(w) ? w : `'${w}'`;
 }

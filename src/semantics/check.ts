@@ -3,7 +3,7 @@ import { didYouMean } from "../diagnostics/suggest.js";
 import type { Span } from "../diagnostics/span.js";
 import type * as A from "../syntax/ast.js";
 import { builtins, constants } from "./builtins.js";
-import { isCommitId, isKnownRelease, knownReleases } from "./kernel-versions.js";
+import { fixIdForm, isFixId, isKnownRelease, knownReleases } from "./kernel-versions.js";
 import { knownOptions } from "./options.js";
 import type {
   FileDef,
@@ -154,19 +154,19 @@ export function check(ast: A.TestFile, text: string, file: string, prelude: Prel
   for (const d of of("FixDef")) {
     checkCommitSyntax(d.commit, bag);
     if (!isKnownRelease(d.release.text)) unknownRelease(d.release, bag);
-    fixes.set(d.commit.text, {
-      commit: d.commit.text,
+    fixes.set(d.commit.id, {
+      commit: d.commit.id,
       release: d.release.text,
       title: d.title.value,
     });
   }
   const checkFixSetting = (s: A.FixSetting): void => {
     if (!checkCommitSyntax(s.commit, bag)) return;
-    if (!fixes.has(s.commit.text)) {
+    if (!fixes.has(s.commit.id)) {
       bag.error(
         "E108",
         s.commit.span,
-        `no modelled fix has commit id \`${s.commit.text}\`${didYouMean(s.commit.text, fixes.keys())}`,
+        `no modelled fix is named \`${s.commit.id}\`${didYouMean(s.commit.id, fixes.keys())}`,
       );
     }
   };
@@ -177,7 +177,7 @@ export function check(ast: A.TestFile, text: string, file: string, prelude: Prel
   for (const e of expects) {
     if (!isKnownRelease(e.kernel.text)) unknownRelease(e.kernel, bag);
     e.fixes.forEach(checkFixSetting);
-    const key = `${e.kernel.text} ${e.fixes.map((f) => `${f.commit.text}=${f.enabled}`).join(",")}`;
+    const key = `${e.kernel.text} ${e.fixes.map((f) => `${f.commit.id}=${f.enabled}`).join(",")}`;
     if (seenExpect.has(key))
       bag.error("E100", e.span, `kernel ${e.kernel.text} already has an expectation in this file`);
     seenExpect.set(key, e);
@@ -274,13 +274,18 @@ function regionOf(
     );
   }
   let populate = false;
+  let forked = false;
   for (const o of item.options) {
     if (o.name === "populate") populate = true;
-    else
+    else if (o.name === "forked") {
+      forked = populate = true;
+      if (!shared || prot !== "rw" || item.source.kind !== "FileSource")
+        bag.error("E109", o.span, "`forked` applies to shared rw file mappings");
+    } else
       bag.error(
         "E109",
         o.span,
-        `unknown mmap option \`${o.name}\`${didYouMean(o.name, ["populate"])}`,
+        `unknown mmap option \`${o.name}\`${didYouMean(o.name, ["populate", "forked"])}`,
       );
   }
   const src = item.source;
@@ -314,14 +319,14 @@ function regionOf(
   return {
     name: item.name.name,
     pages,
-    mapping: { source, shared, prot: prot as "none" | "r" | "rw", populate },
+    mapping: { source, shared, prot: prot as "none" | "r" | "rw", populate, forked },
     decl: item,
   };
 }
 
 function checkCommitSyntax(c: A.CommitLit, bag: DiagnosticBag): boolean {
-  if (isCommitId(c.text)) return true;
-  bag.error("E303", c.span, `\`${c.text}\` is not a commit id (7 to 40 lower-case hex digits)`);
+  if (isFixId(c.id)) return true;
+  bag.error("E303", c.span, `\`${c.id}\` is not ${fixIdForm}`);
   return false;
 }
 

@@ -24,10 +24,15 @@ export function isKnownRelease(v: string): boolean {
   return knownReleases.includes(v);
 }
 
-/** A commit id as the language accepts it: 7 to 40 hex digits. */
-export function isCommitId(s: string): boolean {
-  return /^[0-9a-f]{7,40}$/.test(s);
+/**
+ * A fix's name as the language accepts it: a mainline commit id (7 to 40 hex digits) or, for a
+ * patch whose commit id is not known, its mail's Message-ID in angle brackets.
+ */
+export function isFixId(s: string): boolean {
+  return /^[0-9a-f]{7,40}$/.test(s) || /^<[^<>@\s]+@[^<>@\s]+>$/.test(s);
 }
+
+export const fixIdForm = 'a commit id (7 to 40 lower-case hex digits) or a patch\'s "<Message-ID>"';
 
 /**
  * The fixes applied in a release: every modelled fix that landed in it or earlier, then the

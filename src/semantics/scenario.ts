@@ -17,6 +17,11 @@ export interface MappingDef {
   readonly shared: boolean;
   readonly prot: "none" | "r" | "rw";
   readonly populate: boolean;
+  /**
+   * Populated as a fork() child inherits a page its parent wrote: copy_one_pte() keeps a shared
+   * mapping's PTE writable but marks it clean; the page stays dirty in the page cache.
+   */
+  readonly forked: boolean;
 }
 
 /** A named run of virtual pages: mapped at the start, or reserved for a later mmap/mremap. */

@@ -3,7 +3,7 @@ import { didYouMean } from "../diagnostics/suggest.js";
 import type * as A from "../syntax/ast.js";
 import { stepNames } from "../syntax/keywords.js";
 import { builtins, constants, type Builtin } from "./builtins.js";
-import { isCommitId } from "./kernel-versions.js";
+import { fixIdForm, isFixId } from "./kernel-versions.js";
 import type { FileDef, FixDef, ProcDef, RegionDef, Resolved, ThreadDef } from "./scenario.js";
 import { assignable, enumValues, fields, isEnum, paramTypes, type Type } from "./types.js";
 
@@ -697,29 +697,27 @@ export class TypeChecker {
     const [arg] = e.args;
     const text =
       arg?.kind === "CommitLit"
-        ? arg.text
-        : arg?.kind === "NameExpr"
-          ? arg.name.name
-          : arg?.kind === "IntLit"
-            ? arg.text
-            : undefined;
+        ? arg.id
+        : arg?.kind === "StringLit"
+          ? arg.value
+          : arg?.kind === "NameExpr"
+            ? arg.name.name
+            : arg?.kind === "IntLit"
+              ? arg.text
+              : undefined;
     if (e.args.length !== 1 || text === undefined) {
-      this.bag.error("E200", e.span, "`fixed` takes one commit id, as in `fixed(5d1904204c99)`");
+      this.bag.error("E200", e.span, "`fixed` takes one fix, as in `fixed(5d1904204c99)`");
       return undefined;
     }
-    if (!isCommitId(text)) {
-      this.bag.error(
-        "E303",
-        arg!.span,
-        `\`${text}\` is not a commit id (7 to 40 lower-case hex digits)`,
-      );
+    if (!isFixId(text)) {
+      this.bag.error("E303", arg!.span, `\`${text}\` is not ${fixIdForm}`);
       return undefined;
     }
     if (!this.d.fixes.has(text)) {
       this.bag.error(
         "E108",
         arg!.span,
-        `no modelled fix has commit id \`${text}\`${didYouMean(text, this.d.fixes.keys())}`,
+        `no modelled fix is named \`${text}\`${didYouMean(text, this.d.fixes.keys())}`,
       );
       return undefined;
     }

@@ -347,10 +347,16 @@ export interface VersionLit {
   readonly span: Span;
 }
 
-/** A commit id such as `5d1904204c99` (any hex string of 7 to 40 digits). */
+/**
+ * A fix's name: a commit id such as `5d1904204c99`, or a patch mail's Message-ID written as a
+ * string, `"<ccf33e20-…@intel.com>"`, when the mainline commit id is not known.
+ */
 export interface CommitLit {
   readonly kind: "CommitLit";
+  /** As written (a string keeps its quotes), so the formatter keeps it. */
   readonly text: string;
+  /** The fix's key: the commit id, or the Message-ID without the quotes. */
+  readonly id: string;
   readonly span: Span;
 }
 

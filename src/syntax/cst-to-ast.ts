@@ -199,7 +199,8 @@ function buildFixSetting(n: CstNode): A.FixSetting {
 
 function buildCommit(n: CstNode): A.CommitLit {
   const [t] = allTokens(n);
-  return { kind: "CommitLit", text: t!.image, span: tokenSpan(t!) };
+  const id = t!.tokenType === T.StringLiteral ? unquote(t!.image) : t!.image;
+  return { kind: "CommitLit", text: t!.image, id, span: tokenSpan(t!) };
 }
 
 function buildVersion(n: CstNode): A.VersionLit {
@@ -409,7 +410,7 @@ function buildAtom(n: CstNode): A.Expr {
   const span = tokenSpan(t);
   switch (t.tokenType) {
     case T.CommitId:
-      return { kind: "CommitLit", text: t.image, span };
+      return { kind: "CommitLit", text: t.image, id: t.image, span };
     case T.Version:
       return { kind: "VersionLit", text: t.image, span };
     case T.StringLiteral:

@@ -261,10 +261,11 @@ export class TlbParser extends CstParser {
     this.OR([{ ALT: () => this.CONSUME(kw("on")) }, { ALT: () => this.CONSUME(kw("off")) }]);
   });
 
-  // commit = COMMIT | IDENT | INT      (a hex string of 7 to 40 digits; checked later)
+  // commit = COMMIT | IDENT | INT | STRING   (7 to 40 hex digits or "<Message-ID>"; checked later)
   commit = this.RULE("commit", () => {
     this.OR([
       { ALT: () => this.CONSUME(T.CommitId) },
+      { ALT: () => this.CONSUME(T.StringLiteral) },
       { ALT: () => this.CONSUME(T.Identifier) },
       { ALT: () => this.CONSUME(T.Integer) },
     ]);

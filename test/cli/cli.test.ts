@@ -114,6 +114,7 @@ describe("tlbl CLI", () => {
     outcomes: unknown[];
     schedule: string | null;
     condition: boolean | null;
+    fixes: string[];
   }
   const runJson = (...args: string[]): Json[] => {
     const r = tlbl("run", "--json", ...args);
@@ -141,7 +142,8 @@ describe("tlbl CLI", () => {
         ] as const)
           expect(b[k], k).toEqual(a[k]);
         if (b.schedule !== null) {
-          const replay = runJson(file, "--kernel", b.kernel, "--schedule", b.schedule);
+          const fixes = b.fixes.flatMap((f) => ["--fix", f]);
+          const replay = runJson(file, "--kernel", b.kernel, ...fixes, "--schedule", b.schedule);
           expect(replay[0]!.condition).toBe(a.condition);
         }
       });

@@ -7,6 +7,8 @@ import { scenarioOf } from "../model/helpers.js";
  * The seed races against the kernel's history, not against what the tool prints: each commit
  * message says the outcome can happen before its fix and cannot after.
  */
+const FOLLOW_UP = "<ccf33e20-5126-15c5-a036-918d7a94344b@intel.com>";
+
 const history = [
   {
     file: "scenarios/mremap-vs-page-mkclean.tlb",
@@ -57,6 +59,13 @@ const history = [
     commit: "60bae7370896",
     before: "5.18",
     after: "6.0",
+  },
+  {
+    // The follow-up has no known mainline id; it is named by its patch mail (src/kernel/fixes.tlb).
+    file: "scenarios/mremap/dirty-after-check.tlb",
+    commit: FOLLOW_UP,
+    before: "4.8",
+    after: "4.9",
   },
 ];
 
@@ -116,4 +125,17 @@ describe("seed and library races against the kernel history", () => {
       ]);
     });
   }
+});
+
+describe("5d1904204c99 as first merged, without its follow-up", () => {
+  it("closes the seed's race: the PTE was already dirty when move_ptes() tested it", async () => {
+    const file = "scenarios/mremap-vs-page-mkclean.tlb";
+    const out = await runScenario(scenarioOf(readRepoFile(file), file), {
+      kernels: ["4.9"],
+      fixes: [{ commit: FOLLOW_UP, enabled: false }],
+      schedule: undefined,
+      order: "bfs",
+    });
+    expect(out.results.map((r) => [r.verdict, r.complete])).toEqual([["never", true]]);
+  });
 });

@@ -107,7 +107,7 @@ const cases: Case[] = [
   {
     code: "E108",
     text: edit("kernel 4.8 :", "kernel 4.8 with fix 5d1904204c98 on :"),
-    message: "no modelled fix has commit id `5d1904204c98`; did you mean `5d1904204c99`?",
+    message: "no modelled fix is named `5d1904204c98`; did you mean `5d1904204c99`?",
     at: "15:28",
   },
   {
@@ -115,6 +115,12 @@ const cases: Case[] = [
     text: `${base}option tlb_evic\n`,
     message: "unknown option `tlb_evic`; did you mean `tlb_evict`?",
     at: "19:8",
+  },
+  {
+    code: "E109",
+    text: edit("X = mmap F[0] shared rw", "X = mmap F[0] private rw forked"),
+    message: "`forked` applies to shared rw file mappings",
+    at: "4:28",
   },
   {
     code: "E110",
@@ -167,7 +173,15 @@ const cases: Case[] = [
   {
     code: "E303",
     text: `${base}fix zz99 off\n`,
-    message: "`zz99` is not a commit id (7 to 40 lower-case hex digits)",
+    message:
+      '`zz99` is not a commit id (7 to 40 lower-case hex digits) or a patch\'s "<Message-ID>"',
+    at: "19:5",
+  },
+  {
+    code: "E303",
+    text: `${base}fix "<no-host>" off\n`,
+    message:
+      '`<no-host>` is not a commit id (7 to 40 lower-case hex digits) or a patch\'s "<Message-ID>"',
     at: "19:5",
   },
   {
