@@ -1,18 +1,71 @@
 // Bundles the command line into one file, dist/tlbl.mjs: loading one module instead of a few
 // hundred (chevrotain alone pulls in lodash-es file by file) makes `tlbl run` start in a fraction
-// of the time. prettier stays outside: only `tlbl fmt` loads it.
+// of the time. prettier stays outside: only `tlbl fmt` loads it (its small doc printer, used by
+// the reports, is bundled).
+//
+// Then the V8 start-up snapshot bin/tlbl starts from: dist/tlbl.blob, the heap after the parser
+// was built and the kernel prelude parsed and checked (src/cli/snapshot.ts). It is built for the
+// node that runs this script; bin/tlbl falls back to dist/tlbl.mjs when it does not fit.
+import { spawnSync } from "node:child_process";
+import { rmSync, writeFileSync } from "node:fs";
 import { build } from "esbuild";
 
-await build({
-  entryPoints: ["src/cli/main.ts"],
-  outfile: "dist/tlbl.mjs",
+/** `prettier` itself is loaded at run time by `tlbl fmt`; `prettier/doc` is bundled. */
+const prettierMainExternal = {
+  name: "prettier-main-external",
+  setup(b) {
+    b.onResolve({ filter: /^prettier$/ }, () => ({ path: "prettier", external: true }));
+  },
+};
+
+const common = {
   bundle: true,
   platform: "node",
-  format: "esm",
   target: "node20",
-  external: ["prettier"],
+  plugins: [prettierMainExternal],
+  logLevel: "warning",
+};
+
+await build({
+  ...common,
+  entryPoints: ["src/cli/main.ts"],
+  outfile: "dist/tlbl.mjs",
+  format: "esm",
   sourcemap: true,
   // commander is CommonJS: give its require() calls a real require.
-  banner: { js: 'import { createRequire as __tlblRequire } from "node:module"; const require = __tlblRequire(import.meta.url);' },
-  logLevel: "warning",
+  banner: {
+    js: 'import { createRequire as __tlblRequire } from "node:module"; const require = __tlblRequire(import.meta.url);',
+  },
 });
+
+// A snapshot is built from one CommonJS script that requires only built-in modules.
+await build({
+  ...common,
+  entryPoints: ["src/cli/snapshot.ts"],
+  outfile: "dist/tlbl-snapshot.cjs",
+  format: "cjs",
+  // The source text is part of the heap the snapshot saves, and deserializing it is start-up
+  // time: minified, in one-byte characters.
+  charset: "ascii",
+  minify: true,
+  keepNames: true,
+  define: { "import.meta.url": "globalThis.__tlblModuleUrl" },
+  banner: {
+    js: 'globalThis.__tlblModuleUrl = require("node:url").pathToFileURL(__filename).href;',
+  },
+});
+
+rmSync("dist/tlbl.blob", { force: true });
+const snap = spawnSync(
+  process.execPath,
+  ["--snapshot-blob", "dist/tlbl.blob", "--build-snapshot", "dist/tlbl-snapshot.cjs"],
+  { encoding: "utf8" },
+);
+// A snapshot loads only into the node that built it: bin/tlbl compares versions first.
+if (snap.status === 0) writeFileSync("dist/tlbl.blob.node", `${process.version}\n`);
+else {
+  rmSync("dist/tlbl.blob", { force: true });
+  process.stderr.write(
+    `bundle: no start-up snapshot (bin/tlbl will load dist/tlbl.mjs):\n${snap.stderr}`,
+  );
+}

@@ -134,6 +134,11 @@ function parseFloatArg(v: string): number {
 }
 
 export async function main(argv: string[]): Promise<number> {
+  // `tlbl run … | head`: the reader went away; stop quietly, as a C tool dies of SIGPIPE.
+  process.stdout.on("error", (e: NodeJS.ErrnoException) => {
+    if (e.code !== "EPIPE") throw e;
+    process.exit(typeof process.exitCode === "number" ? process.exitCode : exitCode.ok);
+  });
   const program = buildProgram();
   try {
     await program.parseAsync(argv);
