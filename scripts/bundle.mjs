@@ -48,7 +48,6 @@ await build({
   // time: minified, in one-byte characters.
   charset: "ascii",
   minify: true,
-  keepNames: true,
   define: { "import.meta.url": "globalThis.__tlblModuleUrl" },
   banner: {
     js: 'globalThis.__tlblModuleUrl = require("node:url").pathToFileURL(__filename).href;',
@@ -61,8 +60,8 @@ const snap = spawnSync(
   ["--snapshot-blob", "dist/tlbl.blob", "--build-snapshot", "dist/tlbl-snapshot.cjs"],
   { encoding: "utf8" },
 );
-// A snapshot loads only into the node that built it: bin/tlbl compares versions first.
-if (snap.status === 0) writeFileSync("dist/tlbl.blob.node", `${process.version}\n`);
+// A snapshot loads only into the node that built it: bin/tlbl checks it runs that node.
+if (snap.status === 0) writeFileSync("dist/tlbl.blob.node", `${process.execPath}\n`);
 else {
   rmSync("dist/tlbl.blob", { force: true });
   process.stderr.write(

@@ -48,6 +48,14 @@ describe("bin/tlbl, the launcher that starts from the V8 snapshot", () => {
     expect(bad.stderr).toContain("/nonexistent.tlb: error: cannot read");
   });
 
+  it("runs through a symbolic link, as npm installs it", () => {
+    const dir = mkdtempSync(join(tmpdir(), "tlbl-link-"));
+    symlinkSync(join(root, "bin/tlbl"), join(dir, "tlbl"));
+    const r = sh(`${dir}/tlbl run ${scenario}`);
+    expect([r.status, r.stderr]).toEqual([0, ""]);
+    expect(r.stdout).toContain("Expected sometimes: holds");
+  });
+
   it("--version and --help are tlbl's, not node's", () => {
     const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { version: string };
     expect(sh("bin/tlbl --version").stdout.trim()).toBe(pkg.version);
@@ -74,13 +82,14 @@ describe("bin/tlbl, the launcher that starts from the V8 snapshot", () => {
     symlinkSync(join(root, "src"), join(dir, "src"));
     symlinkSync(join(root, "node_modules"), join(dir, "node_modules"));
     const expected = untimed(sh(`node bin/tlbl.js run ${scenario}`).stdout);
-    // Built by another node version: bin/tlbl does not even try it.
+    // Built by another node: bin/tlbl does not even try it.
     copyFileSync(join(root, "dist/tlbl.blob"), join(dir, "dist/tlbl.blob"));
-    writeFileSync(join(dir, "dist/tlbl.blob.node"), "v0.0.0\n");
+    writeFileSync(join(dir, "dist/tlbl.blob.node"), "/opt/other/bin/node\n");
     const other = sh(`sh ${dir}/bin/tlbl run ${scenario}`);
     expect([other.status, other.stderr]).toEqual([0, ""]);
     expect(untimed(other.stdout)).toBe(expected);
-    // Same version, other V8 flags: node refuses it (status 14) and bin/tlbl falls back.
+    // This node, other V8 flags (as a node upgraded in place would be): node refuses it with
+    // status 14 and bin/tlbl falls back.
     const built = sh(
       `node --no-opt --snapshot-blob ${dir}/dist/tlbl.blob --build-snapshot ${root}/dist/tlbl-snapshot.cjs`,
     );
