@@ -61,6 +61,12 @@ const history = [
     after: "6.0",
   },
   {
+    file: "scenarios/mremap/flush-vs-ftruncate.tlb",
+    commit: "eb66ae030829",
+    before: "4.18",
+    after: "4.19",
+  },
+  {
     // The follow-up has no known mainline id; it is named by its patch mail (src/kernel/fixes.tlb).
     file: "scenarios/mremap/dirty-after-check.tlb",
     commit: FOLLOW_UP,
