@@ -132,13 +132,12 @@ export class FootprintOf {
     if (n.value) this.value(n.value, fp);
     for (const f of this.frames)
       (n.write ? fp.write.bind(fp) : fp.read.bind(fp))(L.data + f * L.wordsPerPage + n.word);
-    // The monitors read the frame's state, every PTE (is the frame mapped dirty?), the page's
-    // settled bit and every thread's gathered flushes; their findings are only or-ed in.
+    // The monitors read the frame's state, every PTE (is the frame mapped dirty?) and the page's
+    // settled bit; their findings are only or-ed in.
     if (L.monitor >= 0) {
       for (const k of ["ref", "flags", "mapping"] as const) this.all(k, "r", fp);
       for (const slot of [...L.pte, ...L.pteVars]) fp.read(slot);
       fp.read(L.settled[n.page]!);
-      for (const slot of L.gatherRange) if (slot >= 0) fp.read(slot);
       fp.or(L.monitor);
     }
   }
@@ -257,6 +256,7 @@ export class FootprintOf {
         allTlb();
         return;
       case "mm_tlb_flush_pending":
+      case "mm_tlb_flush_nested":
         fp.read(L.flushPending);
         return;
       case "set_tlb_flush_pending":
@@ -281,6 +281,7 @@ export class FootprintOf {
         allTlb();
         return;
       case "tlb_remove_tlb_entry":
+      case "tlb_adjust_range":
       case "tlb_range_pending":
         rw(L.gatherRange[this.tid]!);
         return;

@@ -319,7 +319,7 @@ export function buildLayout(
     uses(t, ["tlb_ubc_add", "tlb_ubc_flush"]) ? pk.add("thread_batch", `${t.name} tlb_ubc`, 2) : -1,
   );
   const gatherRange = p.threads.map((t) =>
-    uses(t, ["tlb_remove_tlb_entry"])
+    uses(t, ["tlb_remove_tlb_entry", "tlb_adjust_range"])
       ? pk.add("thread_batch", `${t.name} mmu_gather range`, nPages)
       : -1,
   );

@@ -85,6 +85,7 @@ export const exprEmitters: Readonly<Record<string, ExprEmitter>> = {
   ptep_get: (c, [p]) => c.slot(c.L.pte[pageOf(p!)]!),
   // the mm and this thread's batches
   mm_tlb_flush_pending: (c) => bool(`${c.slot(c.L.flushPending)} > 0`),
+  mm_tlb_flush_nested: (c) => bool(`${c.slot(c.L.flushPending)} > 1`),
   mm_tlb_flush_batched: (c) => c.slot(c.L.flushBatched),
   tlb_ubc_flush_required: (c) => (c.L.ubc[c.tid]! < 0 ? "0" : `(${c.slot(c.L.ubc[c.tid]!)} & 1)`),
   tlb_ubc_writable: (c) => (c.L.ubc[c.tid]! < 0 ? "0" : `(${c.slot(c.L.ubc[c.tid]!)} >>> 1)`),
@@ -197,6 +198,11 @@ export const stmtEmitters: Readonly<Record<string, StmtEmitter>> = {
     c.L.ubc[c.tid]! < 0 ? "R.flushAll(t);" : `R.flushAll(t); ${c.put(c.L.ubc[c.tid]!, "0")}`,
   tlb_remove_tlb_entry: (c, [p]) =>
     c.put(c.L.gatherRange[c.tid]!, `${c.slot(c.L.gatherRange[c.tid]!)} | ${1 << pageOf(p!)}`),
+  tlb_adjust_range: (c, [r]) =>
+    c.put(
+      c.L.gatherRange[c.tid]!,
+      `${c.slot(c.L.gatherRange[c.tid]!)} | ${pagesOf(r!).reduce((m, p) => m | (1 << p), 0)}`,
+    ),
   tlb_remove_page: (c, [f]) =>
     c.put(
       c.L.gatherPages[c.tid]!,

@@ -264,13 +264,10 @@ export class Runtime {
       if ((flags & PAGE.DIRTY) === 0 && !this.dirtyMapped(t, f)) found |= MONITOR.LOST_WRITE;
     }
     // The entry grants more than the PTE after a syscall changing the page returned. A PTE
-    // value a kernel path holds in flight (to put back or move) still counts as granting, and
-    // a concurrent zap that gathered the page owns its flush (it frees nothing before it).
+    // value a kernel path holds in flight (to put back or move) still counts as granting.
     if (this.rd(t, this.L.settled[page]!) !== 0) {
       let granted = grants(this.rd(t, this.L.pte[page]!), f, write);
       for (const slot of this.L.pteVars) granted ||= grants(this.rd(t, slot), f, write);
-      for (const slot of this.L.gatherRange)
-        granted ||= slot >= 0 && (this.rd(t, slot) & (1 << page)) !== 0;
       if (!granted) found |= MONITOR.STALE_TLB;
     }
     return found;

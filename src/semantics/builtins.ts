@@ -148,6 +148,7 @@ export const builtins: Readonly<Record<string, Builtin>> = {
   flush_tlb_range: write([p("range", "range")], "void", "flush_tlb_range(): every CPU of the mm"),
   flush_tlb_mm: write([], "void", "flush_tlb_mm(): every entry of the mm on every CPU"),
   mm_tlb_flush_pending: read([], "bool", "mm_tlb_flush_pending(): mm->tlb_flush_pending != 0"),
+  mm_tlb_flush_nested: read([], "bool", "mm_tlb_flush_nested(): mm->tlb_flush_pending > 1"),
   set_tlb_flush_pending: write(
     [],
     "void",
@@ -178,6 +179,11 @@ export const builtins: Readonly<Record<string, Builtin>> = {
     [page],
     "void",
     "tlb_remove_tlb_entry(): widen this thread's mmu_gather range",
+  ),
+  tlb_adjust_range: local(
+    [p("range", "range")],
+    "void",
+    "__tlb_adjust_range(): widen this thread's mmu_gather range to the whole range",
   ),
   tlb_remove_page: local(
     [frame],

@@ -61,6 +61,12 @@ const history = [
     after: "6.0",
   },
   {
+    file: "scenarios/madvise/parallel-dontneed.tlb",
+    commit: "99baac21e458",
+    before: "4.12",
+    after: "4.13",
+  },
+  {
     file: "scenarios/mremap/flush-vs-ftruncate.tlb",
     commit: "eb66ae030829",
     before: "4.18",
