@@ -70,6 +70,8 @@ const CONTROL = "keyword.control.tlb";
 const INIT = "keyword.other.init.tlb";
 const QUANTIFIER = "keyword.operator.quantifier.tlb";
 const COMMIT = "constant.other.commit.tlb";
+/** A commit id (or what may lex as one), or a patch mail's quoted `"<Message-ID>"`. */
+const FIX_NAME = '\\w+|"<[^"<>]+>"';
 const VERSION = "constant.numeric.version.tlb";
 const THREAD = "entity.name.thread.tlb";
 const LABEL = "entity.name.label.tlb";
@@ -196,14 +198,15 @@ export function buildTextMateGrammar(): TmGrammar {
         inc("punctuation"),
       ],
     ),
-    // `fix C on`, `fix C in 4.9 "title"`: the commit may also lex as an identifier or integer.
+    // `fix C on`, `fix C in 4.9 "title"`: the commit may also lex as an identifier or integer;
+    // a patch without a known commit id is named by its mail, `fix "<message-id>" on`.
     fix: {
-      match: `\\b(${decl("fix")})\\s+(\\w+)(?:\\s+(${control("in")})\\s+(${RELEASE})\\b)?`,
+      match: `\\b(${decl("fix")})\\s+(${FIX_NAME})(?:\\s+(${control("in")})\\s+(${RELEASE})\\b)?`,
       captures: caps(DECL, COMMIT, CONTROL, VERSION),
     },
     // `fixed(C)`: the one built-in procedure, true when the kernel under test has fix C.
     fixed: {
-      match: "\\b(fixed)\\s*(\\()\\s*(\\w+)\\s*(\\))",
+      match: `\\b(fixed)\\s*(\\()\\s*(${FIX_NAME})\\s*(\\))`,
       captures: caps(
         "support.function.builtin.tlb",
         "punctuation.section.parens.begin.tlb",
