@@ -61,6 +61,12 @@ const history = [
     after: "6.0",
   },
   {
+    file: "scenarios/zap/munmap-vs-page-mkclean.tlb",
+    commit: "1cf35d47712d",
+    before: "3.14",
+    after: "3.15",
+  },
+  {
     file: "scenarios/madvise/parallel-dontneed.tlb",
     commit: "99baac21e458",
     before: "4.12",
