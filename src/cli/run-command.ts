@@ -59,9 +59,9 @@ export async function runCommand(files: string[], opts: RunOptions): Promise<num
     const out = await runScenario(s, {
       kernels: opts.kernel ?? [],
       options: opts.option ?? [],
-      fixes: (opts.fix ?? []).map((f) => ({
-        commit: splitFixToggle(f)[0],
-        enabled: splitFixToggle(f)[1] === "on",
+      fixes: (opts.fix ?? []).map(splitFixToggle).map(([commit, state]) => ({
+        commit,
+        enabled: state === "on",
       })),
       schedule: schedule?.items,
       order: opts.search,

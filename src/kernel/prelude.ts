@@ -7,7 +7,7 @@ import type { FixDef, ProcDef, Resolved } from "../semantics/scenario.js";
 import type { Type } from "../semantics/types.js";
 import type { Expr } from "../syntax/ast.js";
 import { TypeChecker, type Prelude } from "../semantics/typecheck.js";
-import { isFixId, isKnownRelease } from "../semantics/kernel-versions.js";
+import { fixIdForm, isFixId, isKnownRelease } from "../semantics/kernel-versions.js";
 
 /**
  * The kernel prelude: the mm paths, written in .tlb, one file per kernel source file
@@ -68,7 +68,8 @@ export function loadPreludeFrom(dir: string): LoadedPrelude {
           );
         procs.set(d.name.name, { decl: d, file, text });
       } else if (d.kind === "FixDef") {
-        if (!isFixId(d.commit.id)) bag.error("E303", d.commit.span, "not a fix id");
+        if (!isFixId(d.commit.id))
+          bag.error("E303", d.commit.span, `\`${d.commit.id}\` is not ${fixIdForm}`);
         if (!isKnownRelease(d.release.text)) bag.error("E107", d.release.span, "unknown release");
         fixes.set(d.commit.id, {
           commit: d.commit.id,
