@@ -615,27 +615,32 @@ export class TypeChecker {
 
   private index(e: A.IndexExpr, env: Env): Type | undefined {
     const t = this.expr(e.target, env, undefined);
-    this.expect(e.index, env, "int");
-    if (!isStatic(e.index, env)) {
-      this.bag.error(
-        "E201",
-        e.index.span,
-        "a page index must be known at compile time (a number or a `for` variable)",
-      );
-    }
+    this.pageIndex(e.index, e.target, env);
     if (t === undefined) return undefined;
-    const bound = this.staticLength(e.target);
-    if (bound !== undefined && e.index.kind === "IntLit" && e.index.value >= bound) {
-      this.bag.error(
-        "E202",
-        e.index.span,
-        `index ${e.index.value} is past the last page (${bound - 1})`,
-      );
-    }
     if (t === "range" || t === "page") return "page";
     if (t === "file") return "fpage";
     this.bag.error("E201", e.target.span, `a ${t} cannot be indexed`);
     return undefined;
+  }
+
+  /** A page index: a static int within the target. */
+  private pageIndex(index: A.Expr, target: A.Expr, env: Env): void {
+    this.expect(index, env, "int");
+    if (!isStatic(index, env)) {
+      this.bag.error(
+        "E201",
+        index.span,
+        "a page index must be known at compile time (a number or a `for` variable)",
+      );
+    }
+    const bound = this.staticLength(target);
+    if (bound !== undefined && index.kind === "IntLit" && index.value >= bound) {
+      this.bag.error(
+        "E202",
+        index.span,
+        `index ${index.value} is past the last page (${bound - 1})`,
+      );
+    }
   }
 
   private staticLength(e: A.Expr): number | undefined {
