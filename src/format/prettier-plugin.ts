@@ -369,6 +369,8 @@ export function expr(e: A.Expr, outer = 0): Doc {
       return `${e.thread.name}:${e.register.name}`;
     case "IndexExpr":
       return [expr(e.target, 6), "[", expr(e.index), "]"];
+    case "SliceExpr":
+      return [expr(e.target, 6), "[", expr(e.first), "..", expr(e.last), "]"];
     case "MemberExpr":
       return [expr(e.target, 6), ".", e.member.kind === "IntLit" ? e.member.text : e.member.name];
     case "CallExpr":

@@ -917,6 +917,28 @@ class ThreadLowerer {
         }
         return target.t === "file" ? { t: "fpage", id } : { t: "page", id };
       }
+      case "SliceExpr": {
+        const target = this.staticOf(e.target, env);
+        const first = this.staticOf(e.first, env);
+        const last = this.staticOf(e.last, env);
+        // A range parameter may hold a page: a call passed `X[1]`.
+        const ids =
+          target?.t === "range" ? target.ids : target?.t === "page" ? [target.id] : undefined;
+        if (ids === undefined || first?.t !== "int" || last?.t !== "int") return undefined;
+        const bad = (span: Span, message: string): Static => {
+          this.bag.error("E202", span, message);
+          return { t: "range", ids }; // the whole range, so that no error follows from this one
+        };
+        const end = ids.length - 1;
+        if (first.v < 0) return bad(e.first.span, `index ${first.v} is before the first page (0)`);
+        if (last.v > end) return bad(e.last.span, `index ${last.v} is past the last page (${end})`);
+        if (last.v < first.v)
+          return bad(
+            { start: e.first.span.start, end: e.last.span.end },
+            `a slice's last page (${last.v}) is before its first (${first.v})`,
+          );
+        return { t: "range", ids: ids.slice(first.v, last.v + 1) };
+      }
       case "MemberExpr": {
         if (e.member.kind !== "IntLit") return undefined;
         const target = this.staticOf(e.target, env);

@@ -518,6 +518,8 @@ export class TypeChecker {
         return this.register(e, env);
       case "IndexExpr":
         return this.index(e, env);
+      case "SliceExpr":
+        return this.slice(e, env);
       case "MemberExpr":
         return this.member(e, env);
       case "CallExpr":
@@ -623,7 +625,38 @@ export class TypeChecker {
     return undefined;
   }
 
-  /** A page index: a static int within the target. */
+  /** `A[i..j]`: a range of the target's pages, known at compile time like the target. */
+  private slice(e: A.SliceExpr, env: Env): Type | undefined {
+    // The model sets up init and evaluates conditions by page, from region names and indices.
+    if (env.context === "init" || env.context === "condition") {
+      this.bag.error(
+        "E203",
+        e.span,
+        `a slice names a range for steps and procs; ${env.context === "init" ? "init" : "a condition"} names one page, as in \`A[1]\``,
+      );
+      return undefined;
+    }
+    const t = this.expr(e.target, env, undefined);
+    this.pageIndex(e.first, e.target, env);
+    this.pageIndex(e.last, e.target, env);
+    if (e.first.kind === "IntLit" && e.last.kind === "IntLit" && e.last.value < e.first.value) {
+      this.bag.error(
+        "E202",
+        { start: e.first.span.start, end: e.last.span.end },
+        `a slice's last page (${e.last.value}) is before its first (${e.first.value})`,
+      );
+    }
+    if (t === undefined) return undefined;
+    if (t === "range") return "range";
+    this.bag.error(
+      "E201",
+      e.target.span,
+      `a ${t} cannot be sliced; a slice takes pages of a region or of a range parameter`,
+    );
+    return undefined;
+  }
+
+  /** A page index (of `A[i]` or either end of `A[i..j]`): a static int within the target. */
   private pageIndex(index: A.Expr, target: A.Expr, env: Env): void {
     this.expect(index, env, "int");
     if (!isStatic(index, env)) {
@@ -862,6 +895,11 @@ export function forEachExpr(e: A.Expr, f: (e: A.Expr) => void): void {
     case "IndexExpr":
       forEachExpr(e.target, f);
       forEachExpr(e.index, f);
+      return;
+    case "SliceExpr":
+      forEachExpr(e.target, f);
+      forEachExpr(e.first, f);
+      forEachExpr(e.last, f);
       return;
     case "MemberExpr":
       forEachExpr(e.target, f);

@@ -13,7 +13,7 @@ export type Type =
   | "addr" // a word of a virtual page: `X`, `X.1`, `X[1].2`
   | "fpage" // a page of a file: `F[0]`
   | "faddr" // a word of a file page: `F[0]`, `F[0].1`
-  | "range" // a run of virtual pages: a region name, or one page (static)
+  | "range" // a run of virtual pages: a region name, a slice `A[1..2]`, or one page (static)
   | "file" // static
   | "cpu" // static
   | "label" // `T1.moved`, conditions only (static)

@@ -312,6 +312,7 @@ export type Expr =
   | NameExpr
   | RegisterExpr
   | IndexExpr
+  | SliceExpr
   | MemberExpr
   | CallExpr
   | CommandExpr
@@ -379,6 +380,15 @@ export interface IndexExpr {
   readonly kind: "IndexExpr";
   readonly target: Expr;
   readonly index: Expr;
+  readonly span: Span;
+}
+
+/** `A[1..2]`: the pages of a range from `first` to `last`, inclusive; itself a range. */
+export interface SliceExpr {
+  readonly kind: "SliceExpr";
+  readonly target: Expr;
+  readonly first: Expr;
+  readonly last: Expr;
   readonly span: Span;
 }
 

@@ -479,6 +479,9 @@ function applyPostfix(target: A.Expr, p: CstNode): A.Expr {
   const end = nodeSpan(p).end;
   const span = { start: target.span.start, end };
   const index = node(c, "expr");
+  const last = node(c, "last");
+  if (index !== undefined && last !== undefined)
+    return { kind: "SliceExpr", target, first: buildExpr(index), last: buildExpr(last), span };
   if (index !== undefined) return { kind: "IndexExpr", target, index: buildExpr(index), span };
   const m = needToken(c, "member");
   const member: A.Ident | A.IntLit =

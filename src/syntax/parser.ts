@@ -435,7 +435,7 @@ export class TlbParser extends CstParser {
     });
   });
 
-  // argument = argAtom { "[" expr "]" | "." ( IDENT | INT ) }
+  // argument = argAtom { postfix }
   argument = this.RULE("argument", () => {
     this.SUBRULE(this.argAtom);
     this.MANY(() => this.SUBRULE(this.postfix));
@@ -521,13 +521,17 @@ export class TlbParser extends CstParser {
     this.MANY(() => this.SUBRULE(this.postfix));
   });
 
-  // postfix = "[" expr "]" | "." ( IDENT | INT )
+  // postfix = "[" expr [ ".." expr ] "]" | "." ( IDENT | INT )
   postfix = this.RULE("postfix", () => {
     this.OR([
       {
         ALT: () => {
           this.CONSUME(T.LBracket);
           this.SUBRULE(this.expr);
+          this.OPTION(() => {
+            this.CONSUME(T.DotDot);
+            this.SUBRULE2(this.expr, { LABEL: "last" });
+          });
           this.CONSUME(T.RBracket);
         },
       },

@@ -58,6 +58,17 @@ describe("tlbl fmt (prettier with the tlb plugin)", () => {
     expect(out).toBe("tlb t\n\nexists (a == 1 && (b || c) && !(d == e) && x - (y - z) == 0)\n");
   });
 
+  it("prints a slice `A[i..j]` without spaces, and reads back the same tree", async () => {
+    const messy =
+      "tlb t\nthread T on cpu0 {\n  madvise A[ 3 .. 4 ] free\n  for i in X[0..n-1] {\n    munmap X[i .. i]\n  }\n}\n";
+    const out = await formatTlb(messy, "s.tlb");
+    expect(out).toBe(
+      "tlb t\n\nthread T on cpu0 {\n  madvise A[3..4] free\n  for i in X[0..n - 1] {\n    munmap X[i..i]\n  }\n}\n",
+    );
+    expect(await formatTlb(out, "s.tlb")).toBe(out);
+    expect(withoutSpans(parse(out, "s.tlb").ast)).toEqual(withoutSpans(parse(messy, "s.tlb").ast));
+  });
+
   it("works as a plugin named in a prettier config", async () => {
     const text = readRepoFile(scenarioFiles()[0]!);
     const out = await prettier.format(text, {

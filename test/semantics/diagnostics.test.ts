@@ -141,16 +141,48 @@ const cases: Case[] = [
     at: "8:13",
   },
   {
+    code: "E201",
+    text: edit("mremap X -> Y", "munmap F[0..0]"),
+    message: "a file cannot be sliced; a slice takes pages of a region or of a range parameter",
+    at: "12:10",
+  },
+  {
     code: "E202",
     text: edit("mmap F[0]", "mmap F[3]"),
     message: "file `F` has pages 0 to 0",
     at: "4:12",
   },
   {
+    code: "E202",
+    text: edit("mremap X -> Y", "mremap X[0..1] -> Y"),
+    message: "index 1 is past the last page (0)",
+    at: "12:15",
+  },
+  {
+    code: "E202",
+    text: base
+      .replace("Y = unmapped", "Y = unmapped[2]")
+      .replace("mremap X", "munmap Y[1..0]\n  mremap X"),
+    message: "a slice's last page (0) is before its first (1)",
+    at: "12:12",
+  },
+  {
     code: "E203",
     text: edit("r = pread F[0]", "return"),
     message: "`return` belongs in a proc",
     at: "9:3",
+  },
+  {
+    code: "E203",
+    text: edit("  Y = unmapped\n", "  Y = unmapped\n  X[0..0] = 1\n"),
+    message: "a slice names a range for steps and procs; init names one page, as in `A[1]`",
+    at: "6:3",
+  },
+  {
+    code: "E203",
+    text: edit("T1:r == 1", "X[0..0] == 1"),
+    message: "a slice names a range for steps and procs; a condition names one page, as in `A[1]`",
+    at: "14:23",
   },
   {
     code: "E300",

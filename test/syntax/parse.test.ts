@@ -65,6 +65,26 @@ describe("parser", () => {
     expect(e.fixes[0]).toMatchObject({ commit: { text: "5d1904204c99" }, enabled: false });
   });
 
+  it("reads a slice `A[i..j]` as a command argument and in an expression", () => {
+    const text =
+      "tlb t\nthread T on cpu0 {\n  madvise A[3..4] free\n  for i in X[0..n - 1][1] { skip }\n}\n";
+    const [a, b] = (parseOk(text).decls[0] as A.ThreadDecl).body.stmts;
+    const slice = ((a as A.ExprStmt).expr as A.CommandExpr).args[0] as A.SliceExpr;
+    expect(slice).toMatchObject({
+      kind: "SliceExpr",
+      target: { kind: "NameExpr", name: { name: "A" } },
+      first: { kind: "IntLit", value: 3 },
+      last: { kind: "IntLit", value: 4 },
+    });
+    expect(text.slice(slice.span.start, slice.span.end)).toBe("A[3..4]");
+    const index = (b as A.ForStmt).iterable as A.IndexExpr;
+    expect(index).toMatchObject({
+      kind: "IndexExpr",
+      target: { kind: "SliceExpr", last: { kind: "BinaryExpr", op: "-" } },
+      index: { kind: "IntLit", value: 1 },
+    });
+  });
+
   it("gives every node a half-open span into the text", () => {
     const text = "tlb t\nexists (T1:r == 1)\n";
     const f = parseOk(text);
