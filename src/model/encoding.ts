@@ -4,8 +4,15 @@
  */
 
 /** x86 PTE bits the model keeps. PROTNONE is _PAGE_PROTNONE: not present to the MMU, but
- * pte_present() to the kernel. MIGRATION marks a non-present migration entry. */
+ * pte_present() to the kernel. MIGRATION marks a non-present migration entry. A swap entry is
+ * what is left: not none, none of P, PROTNONE and MIGRATION, its swap slot in the frame field
+ * (as the kernel's swp_entry_t reuses the PFN bits). */
 export const PTE = { P: 1, W: 2, D: 4, A: 8, PROTNONE: 16, MIGRATION: 32, PFN_SHIFT: 6 } as const;
+
+/** is_swap_pte() && !non_swap_entry(): a PTE holding a swap slot. */
+export function isSwapPte(v: number): boolean {
+  return v !== 0 && (v & (PTE.P | PTE.PROTNONE | PTE.MIGRATION)) === 0;
+}
 
 /** A TLB entry: valid, writable (the AND of R/W over the walk), dirty, and the frame. */
 export const TLBE = { V: 1, W: 2, D: 4, PFN_SHIFT: 3 } as const;
@@ -25,8 +32,9 @@ export const VMA = {
 /**
  * Page flags kept in one slot per frame. COPIED (monitors only) marks a frame whose contents
  * migration or an anonymous COW has copied to another frame: a later store to it is lost.
+ * LAZYFREE is an anonymous page without PG_swapbacked: MADV_FREE'd, reclaim may discard it.
  */
-export const PAGE = { DIRTY: 1, ANON: 2, COPIED: 4 } as const;
+export const PAGE = { DIRTY: 1, ANON: 2, COPIED: 4, LAZYFREE: 8 } as const;
 
 /** The findings of the built-in monitors: bit 1 << (code of the `monitor` enum word). */
 export const MONITOR = { LOST_WRITE: 1, STALE_TLB: 2, FREED_FRAME: 4 } as const;
@@ -40,9 +48,14 @@ export function bitsFor(maxValue: number): number {
   return bits;
 }
 
-export function describePte(v: number, frameName: (f: number) => string): string {
+export function describePte(
+  v: number,
+  frameName: (f: number) => string,
+  slotName: (fp: number) => string = (fp) => `slot ${fp}`,
+): string {
   if (v === 0) return "none";
   const f = v >>> PTE.PFN_SHIFT;
+  if (isSwapPte(v)) return `swap entry ${slotName(f)}`;
   if (v & PTE.MIGRATION) return `migration entry for ${frameName(f)}${v & PTE.W ? " (write)" : ""}`;
   const flags = [
     v & PTE.P ? "P" : "",

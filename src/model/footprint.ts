@@ -135,7 +135,8 @@ export class FootprintOf {
     // The monitors read the frame's state, every PTE (is the frame mapped dirty?) and the page's
     // settled bit; their findings are only or-ed in.
     if (L.monitor >= 0) {
-      for (const k of ["ref", "flags", "mapping"] as const) this.all(k, "r", fp);
+      for (const k of ["ref", "mapcount", "flags", "mapping", "swap_map"] as const)
+        this.all(k, "r", fp);
       for (const slot of [...L.pte, ...L.pteVars]) fp.read(slot);
       fp.read(L.settled[n.page]!);
       fp.or(L.monitor);
@@ -143,7 +144,17 @@ export class FootprintOf {
   }
 
   private all(
-    kind: "ref" | "mapcount" | "flags" | "locked" | "mapping" | "cache" | "data" | "disk",
+    kind:
+      | "ref"
+      | "mapcount"
+      | "flags"
+      | "locked"
+      | "mapping"
+      | "folio"
+      | "cache"
+      | "swap_map"
+      | "data"
+      | "disk",
     mode: Mode,
     fp: Footprint,
     word?: number,
@@ -163,6 +174,8 @@ export class FootprintOf {
         for (let w = 0; w < L.wordsPerPage; w++) mark(L.disk + p * L.wordsPerPage + w);
     } else if (kind === "cache") {
       for (const p of this.fpages) mark(L.cache + p);
+    } else if (kind === "swap_map") {
+      if (L.swapMap >= 0) for (let i = 0; i < L.nFpages - L.nFileFpages; i++) mark(L.swapMap + i);
     } else {
       const base = {
         ref: L.ref,
@@ -170,6 +183,7 @@ export class FootprintOf {
         flags: L.flags,
         locked: L.locked,
         mapping: L.mapping,
+        folio: L.folioHead,
       }[kind];
       for (const f of this.frames) mark(base + f);
     }
@@ -194,7 +208,7 @@ export class FootprintOf {
     };
     const allTlb = (): void => tlbOf(L.pte.map((_, i) => i));
     const frameState = (mode: Mode): void => {
-      for (const k of ["ref", "mapcount", "flags", "locked", "mapping", "data"] as const)
+      for (const k of ["ref", "mapcount", "flags", "locked", "mapping", "folio", "data"] as const)
         this.all(k, mode, fp);
     };
     if (builtins[name]?.effect === "pure") return;
@@ -340,6 +354,45 @@ export class FootprintOf {
       case "page_write_word":
         this.all("data", "w", fp, args[1]?.k === "const" ? args[1].v : undefined);
         return;
+      case "page_swapcache":
+      case "page_swap_slot":
+        this.all("mapping", "r", fp);
+        return;
+      case "page_lazyfree":
+        this.all("flags", "r", fp);
+        return;
+      case "folio_mark_lazyfree":
+        this.all("mapping", "r", fp);
+        this.all("flags", "rw", fp);
+        return;
+      case "folio_set_swapbacked":
+        this.all("flags", "rw", fp);
+        return;
+      case "swap_count":
+        this.all("swap_map", "r", fp);
+        return;
+      case "swap_duplicate":
+      case "swap_free":
+        this.all("swap_map", "rw", fp);
+        return;
+      case "add_to_swap":
+      case "add_to_swap_cache":
+        this.all("swap_map", "r", fp);
+        this.all("cache", "rw", fp);
+        frameState("rw");
+        return;
+      case "folio_test_large":
+      case "folio_nr_pages":
+      case "page_folio":
+        this.all("folio", "r", fp);
+        return;
+      case "folio_pte_batch":
+        this.all("folio", "r", fp);
+        for (const p of this.pages(args[0])) fp.read(L.pte[p]!);
+        return;
+      case "__split_unmapped_folio":
+        this.all("folio", "rw", fp);
+        return;
       case "page_cache_page":
         this.all("cache", "r", fp);
         return;
@@ -347,6 +400,7 @@ export class FootprintOf {
       case "find_get_dirty_page":
       case "add_to_page_cache":
       case "delete_from_page_cache":
+      case "delete_from_swap_cache":
       case "remove_mapping":
       case "migrate_page_move_mapping":
         this.all("cache", "rw", fp);

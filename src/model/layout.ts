@@ -27,6 +27,8 @@ export type SlotKind =
   | "data"
   | "disk"
   | "cache"
+  | "swap_map"
+  | "folio"
   | "mm"
   | "thread_batch"
   | "rank"
@@ -51,7 +53,11 @@ export interface Layout {
   readonly words: number;
   readonly nThreads: number;
   readonly nPages: number;
+  /** File pages of the scenario's files, then the swap slots (fpages nFileFpages + 1…). */
   readonly nFpages: number;
+  readonly nFileFpages: number;
+  /** Names of file pages and swap slots, by number (0: none). */
+  readonly fpageNames: readonly string[];
   readonly nFrames: number;
   readonly wordsPerPage: number;
   readonly maxData: number;
@@ -82,6 +88,13 @@ export interface Layout {
   /** File page fp (1…nFpages) fields. */
   readonly disk: number;
   readonly cache: number;
+  /**
+   * Swap slot fp (nFileFpages + 1…nFpages): swap_map's count of swap PTEs (SWAP_HAS_CACHE is
+   * `cache` ≠ 0), at swapMap + fp - nFileFpages - 1; -1 without swap.
+   */
+  readonly swapMap: number;
+  /** Frame f: the head frame of the large folio it belongs to, or 0 (a small folio). */
+  readonly folioHead: number;
   readonly flushPending: number;
   readonly flushBatched: number;
   /** Per thread, or -1 when the thread never uses them. */
@@ -162,7 +175,18 @@ export function buildLayout(
 ): Layout {
   const nThreads = p.threads.length;
   const nPages = u.pages.length;
-  const nFpages = u.fpages.length - 1;
+  const nFileFpages = u.fpages.length - 1;
+  // Anonymous memory reaches swap only through add_to_swap(): then a swap device of one slot
+  // per virtual page (folio_alloc_swap() failing when all are taken, as on a full device).
+  const swaps = p.threads.some((t) =>
+    t.nodes.some((n) => (n.k === "step" || n.k === "silent") && opsUse(n.ops, ["add_to_swap"])),
+  );
+  const nSwap = swaps ? nPages : 0;
+  const nFpages = nFileFpages + nSwap;
+  const fpageNames = [
+    ...u.fpages.map((fp) => fp.name),
+    ...Array.from({ length: nSwap }, (_, i) => `swap[${i}]`),
+  ];
   const wordsPerPage = u.wordsPerPage;
   const maxData = Math.max(3, maxConstant(s));
   // Enough frames for every file page, every anonymous page, and one in flight per thread (a
@@ -172,10 +196,11 @@ export function buildLayout(
     t.nodes.some((n) => (n.k === "step" || n.k === "silent") && opsUse(n.ops, ["alloc_page"])),
   );
   const nFrames = allocates
-    ? Math.min(31, nFpages + nPages + nThreads)
+    ? Math.min(31, nFileFpages + nPages + nThreads)
     : Math.max(1, populatedPages(s));
   const frameBits = bitsFor(nFrames);
-  const pteBits = 6 + frameBits;
+  // A swap entry keeps its slot where a present PTE keeps its frame.
+  const pteBits = PTE.PFN_SHIFT + Math.max(frameBits, nSwap > 0 ? bitsFor(nFpages) : 0);
   // Ints hold memory values, result codes and small counters (pages changed, PTEs cleaned).
   const intMax = Math.max(maxData, 2 * nPages + 2);
   const trackAccessed =
@@ -281,8 +306,9 @@ export function buildLayout(
   const mapcount = frames.map((f) =>
     pk.add("mapcount", `mapcount(frame ${f})`, bitsFor(nPages)),
   )[0]!;
-  // PAGE.COPIED is the monitors' third flag.
-  const flags = frames.map((f) => pk.add("flags", `flags(frame ${f})`, p.monitors ? 3 : 2))[0]!;
+  // PAGE.COPIED is the monitors' third flag; PAGE.LAZYFREE the fourth, once MADV_FREE runs.
+  const flagBits = writes(["folio_mark_lazyfree"]) ? 4 : p.monitors ? 3 : 2;
+  const flags = frames.map((f) => pk.add("flags", `flags(frame ${f})`, flagBits))[0]!;
   // ->writepage() unlocks a page, but without lock_page() none is ever locked.
   const lockedWritten = writes(["lock_page", "trylock_page"]);
   const locked = frames.map((f) =>
@@ -299,14 +325,25 @@ export function buildLayout(
     }
   }
   let disk = -1;
-  for (const fp of u.fpages.slice(1)) {
+  for (const name of fpageNames.slice(1)) {
     for (let w = 0; w < wordsPerPage; w++) {
-      const id = pk.add("disk", `disk ${fp.name} word ${w}`, bitsFor(maxData));
+      const id = pk.add("disk", `disk ${name} word ${w}`, bitsFor(maxData));
       if (disk < 0) disk = id;
     }
   }
   const cache =
-    u.fpages.slice(1).map((fp) => pk.add("cache", `page cache ${fp.name}`, frameBits))[0] ?? -1;
+    fpageNames.slice(1).map((name) => pk.add("cache", `page cache ${name}`, frameBits))[0] ?? -1;
+  const swapMap =
+    fpageNames
+      .slice(1 + nFileFpages)
+      .map((name) => pk.add("swap_map", `swap_map ${name}`, bitsFor(nPages)))[0] ?? -1;
+  // Large folios exist only when the init block makes one (`mthp`); split_folio() ends them.
+  const folioWritten = s.regions.some((r) => r.mapping?.mthp === true);
+  const folioHead = frames.map((f) =>
+    folioWritten
+      ? pk.add("folio", `folio head(frame ${f})`, frameBits)
+      : pk.constant("folio", `folio head(frame ${f})`, frameBits, 0),
+  )[0]!;
   const flushPending = writes(["set_tlb_flush_pending", "inc_tlb_flush_pending"])
     ? pk.add("mm", "mm->tlb_flush_pending", bitsFor(nThreads + 1))
     : pk.constant("mm", "mm->tlb_flush_pending", bitsFor(nThreads + 1), 0);
@@ -354,6 +391,8 @@ export function buildLayout(
     nThreads,
     nPages,
     nFpages,
+    nFileFpages,
+    fpageNames,
     nFrames,
     wordsPerPage,
     maxData,
@@ -374,6 +413,8 @@ export function buildLayout(
     data,
     disk,
     cache,
+    swapMap,
+    folioHead,
     flushPending,
     flushBatched,
     ubc,

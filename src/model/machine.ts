@@ -123,6 +123,12 @@ function initialState(
         const f = R.alloc(t);
         R.wr(t, L.mapcount + f - 1, 1);
         R.wr(t, L.flags + f - 1, PAGE.ANON);
+        // mTHP: the fault on the first page of each 16K run maps the whole order-2 folio;
+        // alloc() hands out the run's frames in a row, as the folio's pages are.
+        if (m.mthp && i < pages.length - (pages.length % 4)) {
+          const head = i % 4 === 0 ? f : R.rd(t, L.folioHead + f - 2);
+          R.wr(t, L.folioHead + f - 1, head);
+        }
         const writable = m.prot === "rw" ? PTE.W | PTE.D : 0;
         R.wr(t, L.pte[page]!, PTE.P | writable | (f << PTE.PFN_SHIFT));
       }

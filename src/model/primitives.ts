@@ -79,6 +79,10 @@ export const exprEmitters: Readonly<Record<string, ExprEmitter>> = {
     `((${f!.code} << ${PTE.PFN_SHIFT}) | ${PTE.MIGRATION} | (${w!.code} ? ${PTE.W} : 0))`,
   is_migration_entry: (_, [x]) => bool(`(${x!.code} & ${PTE.MIGRATION}) !== 0`),
   migration_entry_to_page: (_, [x]) => pfn(x!.code),
+  is_swap_entry: (_, [x]) =>
+    bool(`${x!.code} !== 0 && (${x!.code} & ${PTE.P | PTE.PROTNONE | PTE.MIGRATION}) === 0`),
+  swp_entry_to_pte: (_, [slot]) => `((${slot!.code}) << ${PTE.PFN_SHIFT})`,
+  swp_offset: (_, [x]) => pfn(x!.code),
   pte_maps: (_, [x, f]) =>
     bool(`(${x!.code} & ${PTE.P | PTE.PROTNONE}) !== 0 && ${pfn(x!.code)} === ${f!.code}`),
   same_ptl: (c, [a, b]) => bool(`${c.L.ptlOf[pageOf(a!)]} === ${c.L.ptlOf[pageOf(b!)]}`),
@@ -100,6 +104,20 @@ export const exprEmitters: Readonly<Record<string, ExprEmitter>> = {
   page_dirty: (c, [f]) => bool(`(${c.rd(c.L.flags, f!.code)} & ${PAGE.DIRTY}) !== 0`),
   page_anon: (c, [f]) => bool(`(${c.rd(c.L.flags, f!.code)} & ${PAGE.ANON}) !== 0`),
   page_fpage: (c, [f]) => c.rd(c.L.mapping, f!.code),
+  page_swapcache: (c, [f]) => bool(`R.isSwapSlot(${c.rd(c.L.mapping, f!.code)})`),
+  page_lazyfree: (c, [f]) =>
+    bool(
+      `(${c.rd(c.L.flags, f!.code)} & ${PAGE.ANON | PAGE.LAZYFREE}) === ${PAGE.ANON | PAGE.LAZYFREE}`,
+    ),
+  page_swap_slot: (c, [f]) =>
+    `(R.isSwapSlot(${c.rd(c.L.mapping, f!.code)}) ? ${c.rd(c.L.mapping, f!.code)} : 0)`,
+  swap_count: (_, [slot]) => `R.swapCount(t, ${slot!.code})`,
+  folio_test_large: (c, [f]) => bool(`${c.rd(c.L.folioHead, f!.code)} !== 0`),
+  folio_nr_pages: (_, [f]) => `R.folioNrPages(t, ${f!.code})`,
+  page_folio: (c, [f]) => `(${c.rd(c.L.folioHead, f!.code)} || (${f!.code}))`,
+  page_in_folio: (_, [f, folio, nr]) =>
+    bool(`${f!.code} >= ${folio!.code} && ${f!.code} < ${folio!.code} + ${nr!.code}`),
+  folio_pte_batch: (_, [r, f]) => `R.folioPteBatch(t, [${pagesOf(r!).join(", ")}], ${f!.code})`,
   page_read_word: (_, [f, w]) => `R.data(t, ${f!.code}, ${w!.code})`,
   page_cache_page: (c, [fp]) => c.rd(c.L.cache, fp!.code),
   file_page_word: (_, [a]) => `((${a!.code}) & 7)`,
@@ -250,6 +268,20 @@ export const stmtEmitters: Readonly<Record<string, StmtEmitter>> = {
   migrate_page_move_mapping: (_, [to, from], dest) =>
     dest(`R.moveMapping(t, ${to!.code}, ${from!.code})`),
   migrate_page_copy: (_, [to, from]) => `R.migrateCopy(t, ${to!.code}, ${from!.code});`,
+  // swap and large folios
+  add_to_swap: (_, [f], dest) => dest(`R.addToSwap(t, ${f!.code})`),
+  add_to_swap_cache: (_, [f, slot], dest) => dest(`R.addToSwapCache(t, ${f!.code}, ${slot!.code})`),
+  delete_from_swap_cache: (_, [f]) => `R.deleteFromPageCache(t, ${f!.code});`,
+  swap_duplicate: (_, [slot]) => `R.swapCountAdd(t, ${slot!.code}, 1);`,
+  swap_free: (_, [slot]) => `R.swapCountAdd(t, ${slot!.code}, -1);`,
+  __split_unmapped_folio: (_, [f]) => `R.splitFolio(t, ${f!.code});`,
+  folio_mark_lazyfree: (c, [f]) => {
+    const flags = c.rd(c.L.flags, f!.code);
+    const anon = `(${flags} & ${PAGE.ANON}) !== 0 && !R.isSwapSlot(${c.rd(c.L.mapping, f!.code)})`;
+    return `if (${anon}) { ${c.wr(c.L.flags, f!.code, `${flags} | ${PAGE.LAZYFREE}`)} }`;
+  },
+  folio_set_swapbacked: (c, [f]) =>
+    c.wr(c.L.flags, f!.code, `${c.rd(c.L.flags, f!.code)} & ${~PAGE.LAZYFREE}`),
   // VMAs
   vma_map: (c, [r, source, share, prot]) =>
     pagesOf(r!)

@@ -1,5 +1,5 @@
 import type { Layout } from "./layout.js";
-import { MONITOR, PAGE, PTE, TLBE } from "./encoding.js";
+import { isSwapPte, MONITOR, PAGE, PTE, TLBE } from "./encoding.js";
 
 /** The model ran out of room (frames, counter bits): a limit of the model, not a kernel bug. */
 export class ModelError extends Error {}
@@ -83,6 +83,7 @@ export class Runtime {
       this.wr(t, L.mapcount + f - 1, 0);
       this.wr(t, L.flags + f - 1, 0);
       this.wr(t, L.mapping + f - 1, 0);
+      this.wr(t, L.folioHead + f - 1, 0);
       for (let w = 0; w < L.wordsPerPage; w++) this.wr(t, L.data + (f - 1) * L.wordsPerPage + w, 0);
       return f;
     }
@@ -107,6 +108,7 @@ export class Runtime {
     if (r === 1) {
       this.wr(t, this.L.flags + f - 1, 0);
       this.wr(t, this.L.mapping + f - 1, 0);
+      this.wr(t, this.L.folioHead + f - 1, 0);
     }
   }
 
@@ -234,6 +236,88 @@ export class Runtime {
     if (L.monitor >= 0) this.markCopied(t, from);
   }
 
+  // ---- swap (file pages after the files' are the swap device's slots) ---------------------
+
+  isSwapSlot(fp: number): boolean {
+    return fp > this.L.nFileFpages && fp <= this.L.nFpages;
+  }
+
+  /** __swap_count(): the swap PTEs that hold the slot. */
+  swapCount(t: Uint32Array, fp: number): number {
+    if (!this.isSwapSlot(fp)) throw new ModelError(`no swap slot ${fp}`);
+    return this.rd(t, this.L.swapMap + fp - this.L.nFileFpages - 1);
+  }
+
+  /** swap_duplicate() (+1) and swap_free() (-1). */
+  swapCountAdd(t: Uint32Array, fp: number, delta: number): void {
+    const n = this.swapCount(t, fp) + delta;
+    if (n < 0) throw new ModelError(`swap_free() on unused swap slot ${fp}`);
+    this.wr(t, this.L.swapMap + fp - this.L.nFileFpages - 1, n);
+  }
+
+  /**
+   * add_to_swap(): folio_alloc_swap() takes a free slot, add_to_swap_cache() the page, and
+   * folio_mark_dirty() dirties it ("a special case is MADV_FREE page": its PTE may be clean).
+   */
+  addToSwap(t: Uint32Array, f: number): number {
+    for (let fp = this.L.nFileFpages + 1; fp <= this.L.nFpages; fp++) {
+      if (this.swapCount(t, fp) !== 0 || this.rd(t, this.L.cache + fp - 1) !== 0) continue;
+      this.addToPageCache(t, f, fp);
+      this.wr(t, this.L.flags + f - 1, this.rd(t, this.L.flags + f - 1) | PAGE.DIRTY);
+      return 1;
+    }
+    return 0;
+  }
+
+  /** Swap-in's add_to_swap_cache(): swapcache_prepare() fails on a freed or cached slot. */
+  addToSwapCache(t: Uint32Array, f: number, fp: number): number {
+    if (this.swapCount(t, fp) === 0) return 0;
+    return this.addToPageCache(t, f, fp);
+  }
+
+  // ---- large folios (frames in a row with one head) ----------------------------------------
+
+  folioNrPages(t: Uint32Array, f: number): number {
+    const head = this.rd(t, this.L.folioHead + this.fi(f) - 1);
+    if (head === 0) return 1;
+    let n = 0;
+    for (let g = head; g <= this.L.nFrames && this.rd(t, this.L.folioHead + g - 1) === head; g++)
+      n++;
+    return n;
+  }
+
+  /**
+   * folio_pte_batch() where it starts in the kernel's walk of `pages`: at the first PTE mapping
+   * a page of f's folio, how many PTEs in a row map that page and the ones after it.
+   */
+  folioPteBatch(t: Uint32Array, pages: readonly number[], f: number): number {
+    const head = this.rd(t, this.L.folioHead + this.fi(f) - 1);
+    const first = head === 0 ? f : head;
+    const end = first + this.folioNrPages(t, f);
+    let n = 0;
+    let next = -1;
+    for (const p of pages) {
+      const pte = this.rd(t, this.L.pte[p]!);
+      const g = pte & PTE.P ? pte >>> PTE.PFN_SHIFT : 0;
+      if (next < 0) {
+        if (g < first || g >= end) continue;
+        next = g;
+      }
+      if (g !== next || g >= end) break;
+      n++;
+      next++;
+    }
+    return n;
+  }
+
+  /** __split_unmapped_folio(): every page of f's folio becomes a folio of its own. */
+  splitFolio(t: Uint32Array, f: number): void {
+    const head = this.rd(t, this.L.folioHead + this.fi(f) - 1);
+    if (head === 0) return;
+    for (let g = head; g <= this.L.nFrames && this.rd(t, this.L.folioHead + g - 1) === head; g++)
+      this.wr(t, this.L.folioHead + g - 1, 0);
+  }
+
   // ---- TLB flushes ------------------------------------------------------------------------
 
   flushAll(t: Uint32Array): void {
@@ -258,11 +342,17 @@ export class Runtime {
   monitorHit(t: Uint32Array, e: number, page: number, write: boolean): number {
     const f = e >>> TLBE.PFN_SHIFT;
     let found = this.monitorFrame(t, f, write);
-    // A page-cache page the kernel believes clean: PG_dirty clear and no dirty PTE maps it.
-    if (write && (found & MONITOR.LOST_WRITE) === 0 && this.rd(t, this.L.mapping + f - 1) !== 0) {
+    // A page-cache page the kernel believes clean: PG_dirty clear and no dirty PTE maps it. Or
+    // a swap-cache page nothing will read again: no PTE maps it and no swap entry holds its
+    // slot (reclaim writes it out, then frees slot and page). A clean swap-cache page with a
+    // stale dirty entry comes only from MADV_FREE's deferred flush, whose racing stores the
+    // kernel may drop; it is not flagged.
+    const fp = write && (found & MONITOR.LOST_WRITE) === 0 ? this.rd(t, this.L.mapping + f - 1) : 0;
+    if (fp !== 0 && !this.isSwapSlot(fp)) {
       const flags = this.rd(t, this.L.flags + f - 1);
       if ((flags & PAGE.DIRTY) === 0 && !this.dirtyMapped(t, f)) found |= MONITOR.LOST_WRITE;
-    }
+    } else if (fp !== 0 && this.swapCount(t, fp) === 0 && this.rd(t, this.L.mapcount + f - 1) === 0)
+      found |= MONITOR.LOST_WRITE;
     // The entry grants more than the PTE after a syscall changing the page returned. A PTE
     // value a kernel path holds in flight (to put back or move) still counts as granting.
     if (this.rd(t, this.L.settled[page]!) !== 0) {
@@ -305,11 +395,13 @@ export class Runtime {
   /** What a load of word w of page p would see through the page table now (-4: unmapped). */
   memWord(t: Uint32Array, p: number, w: number): number {
     const pte = this.rd(t, this.L.pte[p]!);
+    if (isSwapPte(pte)) return this.fileWord(t, pte >>> PTE.PFN_SHIFT, w);
     if ((pte & (PTE.P | PTE.PROTNONE | PTE.MIGRATION)) === 0) return -4;
     return this.data(t, pte >>> PTE.PFN_SHIFT, w);
   }
 
-  /** What pread() of the file word would return: the cached page, else the disk. */
+  /** What pread() of the file word would return (or swap-in of a slot): the cached page, else
+   * the disk. */
   fileWord(t: Uint32Array, fp: number, w: number): number {
     const f = this.rd(t, this.L.cache + fp - 1);
     return f !== 0 ? this.data(t, f, w) : this.disk(t, fp, w);

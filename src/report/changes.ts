@@ -11,6 +11,8 @@ export interface Change {
 /** Kinds of state a trace shows by default: what the races are about. */
 const shown = new Set([
   "pte",
+  "swap_map",
+  "folio",
   "tlb",
   "flags",
   "data",
@@ -76,8 +78,10 @@ function describe(
   b: number,
 ): string {
   switch (kind) {
-    case "pte":
-      return `${name}: ${describePte(a, frameName)} → ${describePte(b, frameName)}`;
+    case "pte": {
+      const slotName = (fp: number): string => m.layout.fpageNames[fp] ?? `slot ${fp}`;
+      return `${name}: ${describePte(a, frameName, slotName)} → ${describePte(b, frameName, slotName)}`;
+    }
     case "tlb":
       return `${name}: ${describeTlbEntry(a, frameName)} → ${describeTlbEntry(b, frameName)}`;
     case "flags": {
@@ -88,6 +92,8 @@ function describe(
       if ((a ^ b) & PAGE.ANON)
         parts.push(`${frame} ${b & PAGE.ANON ? "anonymous" : "no longer anonymous"}`);
       if (b & ~a & PAGE.COPIED) parts.push(`${frame} copied away: a store to it now is lost`);
+      if ((a ^ b) & PAGE.LAZYFREE)
+        parts.push(`${frame} ${b & PAGE.LAZYFREE ? "lazyfree (!PG_swapbacked)" : "swap-backed"}`);
       return parts.join(", ");
     }
     case "monitor": {
@@ -100,10 +106,17 @@ function describe(
     case "data":
     case "disk":
       return `${name}: ${a} → ${b}`;
-    case "cache":
+    case "cache": {
+      const fpage = name.replace("page cache ", "");
+      const cache = fpage.startsWith("swap[") ? "swap cache" : "page cache";
       return b === 0
-        ? `${name.replace("page cache ", "")} dropped from the page cache`
-        : `${name.replace("page cache ", "")} cached in ${frameName(b)}`;
+        ? `${fpage} dropped from the ${cache}`
+        : `${fpage} ${cache === "swap cache" ? "in the swap cache as" : "cached in"} ${frameName(b)}`;
+    }
+    case "folio": {
+      const frame = name.slice("folio head(".length, -1);
+      return b === 0 ? `${frame} split off its folio` : `${frame} in the folio of ${frameName(b)}`;
+    }
     case "vma":
       return `${name}: ${describeVma(m, a)} → ${describeVma(m, b)}`;
     case "register":

@@ -128,6 +128,13 @@ export const builtins: Readonly<Record<string, Builtin>> = {
   ),
   is_migration_entry: pure([pte], "bool", "is_swap_pte() && is_migration_entry()"),
   migration_entry_to_page: pure([pte], "frame", "migration_entry_to_page()"),
+  is_swap_entry: pure(
+    [pte],
+    "bool",
+    "is_swap_pte() && !non_swap_entry(): the entry holds a swap slot",
+  ),
+  swp_entry_to_pte: pure([p("slot", "fpage")], "pte", "swp_entry_to_pte(): a swap entry"),
+  swp_offset: pure([pte], "fpage", "pte_to_swp_entry() and swp_offset(): the swap slot"),
   pte_maps: pure(
     [pte, frame],
     "bool",
@@ -220,6 +227,25 @@ export const builtins: Readonly<Record<string, Builtin>> = {
   test_clear_page_dirty: write([frame], "bool", "TestClearPageDirty()"),
   page_anon: read([frame], "bool", "PageAnon()"),
   page_fpage: read([frame], "fpage", "page->mapping and page->index: the file page it caches"),
+  folio_test_large: read([frame], "bool", "folio_test_large(): the page belongs to a large folio"),
+  folio_nr_pages: read([frame], "int", "folio_nr_pages() of the page's folio"),
+  page_folio: read([frame], "frame", "page_folio(): the head page of the page's folio"),
+  page_in_folio: pure(
+    [frame, p("folio", "frame"), p("nr", "int")],
+    "bool",
+    "folio_page_idx(folio, page) < nr: page is one of the nr pages from folio's head",
+  ),
+  folio_pte_batch: read(
+    [p("r", "range"), frame],
+    "int",
+    "folio_pte_batch() from the first PTE of r mapping page's folio: how many PTEs in a row " +
+      "map its pages in order",
+  ),
+  __split_unmapped_folio: write(
+    [frame],
+    "void",
+    "__split_unmapped_folio(): the unmapped, frozen folio becomes folios of one page",
+  ),
   copy_page: write([p("to", "frame"), p("from", "frame")], "void", "copy_highpage()"),
   page_read_word: read([frame, p("word", "int")], "int", "a kernel read of one word of the page"),
   pages_identical: write(
@@ -270,6 +296,39 @@ export const builtins: Readonly<Record<string, Builtin>> = {
     "void",
     "->writepage(): the contents reach the disk (I/O completes at once); unlocks the page",
   ),
+  page_swapcache: read([frame], "bool", "folio_test_swapcache()"),
+  page_lazyfree: read(
+    [frame],
+    "bool",
+    "folio_test_anon() && !folio_test_swapbacked(): MADV_FREE'd, reclaim may discard it",
+  ),
+  folio_mark_lazyfree: write(
+    [frame],
+    "void",
+    "folio_mark_lazyfree() → lru_lazyfree(): an anonymous page outside the swap cache loses " +
+      "PG_swapbacked",
+  ),
+  folio_set_swapbacked: write([frame], "void", "folio_set_swapbacked(): redirtied, keep it"),
+  page_swap_slot: read([frame], "fpage", "folio->swap: the slot of a swap-cache page"),
+  swap_count: read([p("slot", "fpage")], "int", "__swap_count(): the swap entries holding it"),
+  add_to_swap: write(
+    [frame],
+    "bool",
+    "add_to_swap(): folio_alloc_swap(), add_to_swap_cache() and folio_mark_dirty() (the PTE " +
+      "may be clean); false when swap is full",
+  ),
+  add_to_swap_cache: write(
+    [frame, p("slot", "fpage")],
+    "bool",
+    "swapcache_prepare() and add_to_swap_cache() for swap-in; false if freed or cached",
+  ),
+  delete_from_swap_cache: write(
+    [frame],
+    "void",
+    "delete_from_swap_cache(): drops the cache's reference; put_swap_folio() frees an unused slot",
+  ),
+  swap_duplicate: write([p("slot", "fpage")], "void", "swap_duplicate(): one more swap entry"),
+  swap_free: write([p("slot", "fpage")], "void", "swap_free(): one swap entry fewer"),
   readpage: write(
     [frame, p("index", "fpage")],
     "void",

@@ -275,17 +275,28 @@ function regionOf(
   }
   let populate = false;
   let forked = false;
+  let mthp = false;
   for (const o of item.options) {
     if (o.name === "populate") populate = true;
     else if (o.name === "forked") {
       forked = populate = true;
       if (!shared || prot !== "rw" || item.source.kind !== "FileSource")
         bag.error("E109", o.span, "`forked` applies to shared rw file mappings");
+    } else if (o.name === "mthp") {
+      mthp = populate = true;
+      // Anonymous mTHP orders start at 2 (THP_ORDERS_ALL_ANON leaves out order 1).
+      const pages = item.source.kind === "AnonSource" ? (item.source.pages?.value ?? 1) : 0;
+      if (shared || prot !== "rw" || item.source.kind !== "AnonSource" || pages < 4)
+        bag.error(
+          "E109",
+          o.span,
+          "`mthp` applies to private rw anonymous mappings of 4 pages or more (a 16K folio)",
+        );
     } else
       bag.error(
         "E109",
         o.span,
-        `unknown mmap option \`${o.name}\`${didYouMean(o.name, ["populate", "forked"])}`,
+        `unknown mmap option \`${o.name}\`${didYouMean(o.name, ["populate", "forked", "mthp"])}`,
       );
   }
   const src = item.source;
@@ -319,7 +330,7 @@ function regionOf(
   return {
     name: item.name.name,
     pages,
-    mapping: { source, shared, prot: prot as "none" | "r" | "rw", populate, forked },
+    mapping: { source, shared, prot: prot as "none" | "r" | "rw", populate, forked, mthp },
     decl: item,
   };
 }

@@ -22,6 +22,11 @@ export interface MappingDef {
    * mapping's PTE writable but marks it clean; the page stays dirty in the page cache.
    */
   readonly forked: boolean;
+  /**
+   * Populated with anonymous mTHP at 16K (hugepages-16kB/enabled): each run of four pages from
+   * the region's start is one order-2 folio, as alloc_anon_folio() maps it on the first fault.
+   */
+  readonly mthp: boolean;
 }
 
 /** A named run of virtual pages: mapped at the start, or reserved for a later mmap/mremap. */

@@ -79,6 +79,12 @@ const history = [
     after: "4.19",
   },
   {
+    file: "scenarios/madvise/free-split-vs-reclaim.tlb",
+    commit: "383c4613c67c",
+    before: "6.15",
+    after: "6.16",
+  },
+  {
     // The follow-up has no known mainline id; it is named by its patch mail (src/kernel/fixes.tlb).
     file: "scenarios/mremap/dirty-after-check.tlb",
     commit: FOLLOW_UP,
