@@ -60,14 +60,17 @@ export class Expander {
     const m = this.m;
     const after = m.afterThread;
     let allFinished = true;
+    // The after block runs once every thread has finished: none is enabled or blocked.
+    let othersRunning = false;
     let enabledCount = 0;
     for (let th = 0; th < this.n; th++) {
       this.enabled[th] = 0;
       this.ordinary[th] = 0;
       this.alternative[th] = 0;
       this.finished[th] = 0;
-      if (th === after && !allFinished) continue;
+      if (th === after && othersRunning) continue;
       const r = m.fire[th]!(s, this.next0[th]!, null, 0);
+      if (r !== FINISHED) othersRunning = true;
       if (r >= 0) this.enabled[th] = this.ordinary[th] = 1;
       else if (isBlocked(r)) allFinished = false;
       else if (r === FINISHED) this.finished[th] = 1;

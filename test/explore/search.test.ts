@@ -24,10 +24,12 @@ function naiveSearch(m: Machine): { states: number; finals: Set<string> } {
     for (const s of frontier) {
       let moved = false;
       let finished = true;
+      let othersDone = true;
       m.fire.forEach((fire, th) => {
-        if (th === m.afterThread && !finished) return;
+        if (th === m.afterThread && !othersDone) return;
         const t = new Uint32Array(s.length);
         const r = fire(s, t, null, 0);
+        if (r !== FINISHED) othersDone = false;
         if (r >= 0) {
           moved = true;
           const key = decode(m, t);
@@ -49,9 +51,12 @@ function statelessFinals(m: Machine): Set<string> {
   const finals = new Set<string>();
   const walk = (s: Uint32Array): void => {
     let moved = false;
+    let othersDone = true;
     for (let th = 0; th < m.fire.length; th++) {
+      if (th === m.afterThread && !othersDone) continue;
       const t = new Uint32Array(s.length);
       const r = m.fire[th]!(s, t, null, 0);
+      if (r !== FINISHED) othersDone = false;
       if (r >= 0) {
         moved = true;
         walk(t);
@@ -113,6 +118,34 @@ exists (T1:r == 0 && T2:s == 0)
     const finals = new Set<string>();
     search(m, { order: "bfs", onFinal: (st) => finals.add(decode(m, st)) });
     expect([...finals].sort()).toEqual([...statelessFinals(m)].sort());
+  });
+
+  it("the after block waits for every thread, with and without the reductions", async () => {
+    const text = `tlb after_last
+init {
+  file F = [0]
+}
+thread T1 on cpu1 {
+  pwrite F[0] 1
+  pwrite F[0] 2
+}
+after {
+  r = pread F[0]
+}
+forall (after:r == 2)
+`;
+    for (const reduce of [false, true]) {
+      const out = await runScenario(scenarioOf(text), {
+        kernels: [],
+        fixes: [],
+        schedule: undefined,
+        order: "bfs",
+        reduce,
+      });
+      expect(out.results.map((r) => [r.verdict, r.deadlocks]), `reduce ${reduce}`).toEqual([
+        ["always", 0],
+      ]);
+    }
   });
 });
 
