@@ -50,6 +50,9 @@ const pteMask = (c: EmitCtx): string => (c.L.trackAccessed ? "" : ` & ${~PTE.A}`
 const protBits = (prot: string): string =>
   `(${prot} === 0 ? ${PTE.PROTNONE} : ${prot} === 1 ? ${PTE.P} : ${PTE.P | PTE.W})`;
 const pfn = (x: string): string => `((${x}) >>> ${PTE.PFN_SHIFT})`;
+/** isSwapPte() of src/model/encoding.ts, inline. */
+const swapEntry = (x: string): string =>
+  bool(`${x} !== 0 && (${x} & ${PTE.P | PTE.PROTNONE | PTE.MIGRATION}) === 0`);
 /** A PTE written: stale_tlb stops watching the page until the next syscall returns. */
 const unsettle = (c: EmitCtx, p: Arg): string =>
   c.L.settled.length ? c.put(c.L.settled[pageOf(p)]!, "0") : "";
@@ -79,8 +82,7 @@ export const exprEmitters: Readonly<Record<string, ExprEmitter>> = {
     `((${f!.code} << ${PTE.PFN_SHIFT}) | ${PTE.MIGRATION} | (${w!.code} ? ${PTE.W} : 0))`,
   is_migration_entry: (_, [x]) => bool(`(${x!.code} & ${PTE.MIGRATION}) !== 0`),
   migration_entry_to_page: (_, [x]) => pfn(x!.code),
-  is_swap_entry: (_, [x]) =>
-    bool(`${x!.code} !== 0 && (${x!.code} & ${PTE.P | PTE.PROTNONE | PTE.MIGRATION}) === 0`),
+  is_swap_entry: (_, [x]) => swapEntry(x!.code),
   swp_entry_to_pte: (_, [slot]) => `((${slot!.code}) << ${PTE.PFN_SHIFT})`,
   swp_offset: (_, [x]) => pfn(x!.code),
   pte_maps: (_, [x, f]) =>
@@ -157,6 +159,7 @@ export const fieldEmitters: Readonly<Record<string, (x: string) => string>> = {
   "pte.accessed": (x) => bool(`(${x} & ${PTE.A}) !== 0`),
   "pte.protnone": (x) => bool(`(${x} & ${PTE.PROTNONE}) !== 0`),
   "pte.migration": (x) => bool(`(${x} & ${PTE.MIGRATION}) !== 0`),
+  "pte.swap": swapEntry,
   "pte.none": (x) => bool(`${x} === 0`),
   "pte.pfn": (x) => pfn(x),
   "tlbe.valid": (x) => bool(`(${x} & ${TLBE.V}) !== 0`),

@@ -60,6 +60,7 @@ export const fields: Readonly<Partial<Record<Type, Readonly<Record<string, Type>
     accessed: "bool",
     protnone: "bool",
     migration: "bool",
+    swap: "bool",
     none: "bool",
     pfn: "frame",
   },
