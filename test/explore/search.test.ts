@@ -142,9 +142,10 @@ forall (after:r == 2)
         order: "bfs",
         reduce,
       });
-      expect(out.results.map((r) => [r.verdict, r.deadlocks]), `reduce ${reduce}`).toEqual([
-        ["always", 0],
-      ]);
+      expect(
+        out.results.map((r) => [r.verdict, r.deadlocks]),
+        `reduce ${reduce}`,
+      ).toEqual([["always", 0]]);
     }
   });
 });
