@@ -279,11 +279,14 @@ export class Runtime {
 
   folioNrPages(t: Uint32Array, f: number): number {
     const head = this.rd(t, this.L.folioHead + this.fi(f) - 1);
-    if (head === 0) return 1;
-    let n = 0;
-    for (let g = head; g <= this.L.nFrames && this.rd(t, this.L.folioHead + g - 1) === head; g++)
-      n++;
-    return n;
+    return head === 0 ? 1 : this.folioEnd(t, head) - head;
+  }
+
+  /** The frame after the last one of the large folio whose head is `head`. */
+  private folioEnd(t: Uint32Array, head: number): number {
+    let g = head;
+    while (g <= this.L.nFrames && this.rd(t, this.L.folioHead + g - 1) === head) g++;
+    return g;
   }
 
   /**
@@ -314,8 +317,8 @@ export class Runtime {
   splitFolio(t: Uint32Array, f: number): void {
     const head = this.rd(t, this.L.folioHead + this.fi(f) - 1);
     if (head === 0) return;
-    for (let g = head; g <= this.L.nFrames && this.rd(t, this.L.folioHead + g - 1) === head; g++)
-      this.wr(t, this.L.folioHead + g - 1, 0);
+    const end = this.folioEnd(t, head);
+    for (let g = head; g < end; g++) this.wr(t, this.L.folioHead + g - 1, 0);
   }
 
   // ---- TLB flushes ------------------------------------------------------------------------
@@ -400,8 +403,7 @@ export class Runtime {
     return this.data(t, pte >>> PTE.PFN_SHIFT, w);
   }
 
-  /** What pread() of the file word would return (or swap-in of a slot): the cached page, else
-   * the disk. */
+  /** What pread() of the file word (or swap-in of a slot) would return: cache, else disk. */
   fileWord(t: Uint32Array, fp: number, w: number): number {
     const f = this.rd(t, this.L.cache + fp - 1);
     return f !== 0 ? this.data(t, f, w) : this.disk(t, fp, w);
