@@ -176,12 +176,15 @@ export function buildLayout(
   const nThreads = p.threads.length;
   const nPages = u.pages.length;
   const nFileFpages = u.fpages.length - 1;
+  // Does some step call one of these primitives? Kinds of state no step writes are constants
+  // (the benchmark never changes a VMA, say).
+  const writes = (names: string[]): boolean =>
+    p.threads.some((t) =>
+      t.nodes.some((n) => (n.k === "step" || n.k === "silent") && opsUse(n.ops, names)),
+    );
   // Anonymous memory reaches swap only through add_to_swap(): then a swap device of one slot
   // per virtual page (folio_alloc_swap() failing when all are taken, as on a full device).
-  const swaps = p.threads.some((t) =>
-    t.nodes.some((n) => (n.k === "step" || n.k === "silent") && opsUse(n.ops, ["add_to_swap"])),
-  );
-  const nSwap = swaps ? nPages : 0;
+  const nSwap = writes(["add_to_swap"]) ? nPages : 0;
   const nFpages = nFileFpages + nSwap;
   const fpageNames = [
     ...u.fpages.map((fp) => fp.name),
@@ -192,10 +195,7 @@ export function buildLayout(
   // Enough frames for every file page, every anonymous page, and one in flight per thread (a
   // migration target, a copy-on-write copy); running out is reported, never silent. A program
   // that never allocates needs only the frames the init block populates.
-  const allocates = p.threads.some((t) =>
-    t.nodes.some((n) => (n.k === "step" || n.k === "silent") && opsUse(n.ops, ["alloc_page"])),
-  );
-  const nFrames = allocates
+  const nFrames = writes(["alloc_page"])
     ? Math.min(31, nFileFpages + nPages + nThreads)
     : Math.max(1, populatedPages(s));
   const frameBits = bitsFor(nFrames);
@@ -261,11 +261,6 @@ export function buildLayout(
   const ptl = pk.add("ptl", "PTL", bitsFor(nThreads));
   const ptlOf = u.pages.map(() => ptl);
   const pte = u.pages.map((pg) => pk.add("pte", `PTE ${pg.name}`, pteBits));
-  // Kinds of state no step writes are constants (the benchmark never changes a VMA, say).
-  const writes = (names: string[]): boolean =>
-    p.threads.some((t) =>
-      t.nodes.some((n) => (n.k === "step" || n.k === "silent") && opsUse(n.ops, names)),
-    );
   const vmaWritten = writes([
     "vma_map",
     "vma_unmap",

@@ -108,10 +108,14 @@ function describe(
       return `${name}: ${a} → ${b}`;
     case "cache": {
       const fpage = name.replace("page cache ", "");
-      const cache = fpage.startsWith("swap[") ? "swap cache" : "page cache";
+      // Cache slots are numbered by file page, swap slots after the files' pages.
+      if (m.runtime.isSwapSlot(slot - m.layout.cache + 1))
+        return b === 0
+          ? `${fpage} dropped from the swap cache`
+          : `${fpage} in the swap cache as ${frameName(b)}`;
       return b === 0
-        ? `${fpage} dropped from the ${cache}`
-        : `${fpage} ${cache === "swap cache" ? "in the swap cache as" : "cached in"} ${frameName(b)}`;
+        ? `${fpage} dropped from the page cache`
+        : `${fpage} cached in ${frameName(b)}`;
     }
     case "folio": {
       const frame = name.slice("folio head(".length, -1);
