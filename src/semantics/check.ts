@@ -14,7 +14,7 @@ import type {
   Scenario,
   ThreadDef,
 } from "./scenario.js";
-import { TypeChecker, type Prelude } from "./typecheck.js";
+import { TypeChecker, unknownFix, type Prelude } from "./typecheck.js";
 import type { Type } from "./types.js";
 
 export interface CheckResult {
@@ -162,13 +162,7 @@ export function check(ast: A.TestFile, text: string, file: string, prelude: Prel
   }
   const checkFixSetting = (s: A.FixSetting): void => {
     if (!checkCommitSyntax(s.commit, bag)) return;
-    if (!fixes.has(s.commit.id)) {
-      bag.error(
-        "E108",
-        s.commit.span,
-        `no modelled fix is named \`${s.commit.id}\`${didYouMean(s.commit.id, fixes.keys())}`,
-      );
-    }
+    if (!fixes.has(s.commit.id)) bag.error("E108", s.commit.span, unknownFix(s.commit.id, fixes));
   };
   const fixToggles = of("FixToggle").map((t) => t.setting);
   fixToggles.forEach(checkFixSetting);

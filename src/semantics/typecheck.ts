@@ -752,11 +752,7 @@ export class TypeChecker {
       return undefined;
     }
     if (!this.d.fixes.has(text)) {
-      this.bag.error(
-        "E108",
-        arg!.span,
-        `no modelled fix is named \`${text}\`${didYouMean(text, this.d.fixes.keys())}`,
-      );
+      this.bag.error("E108", arg!.span, unknownFix(text, this.d.fixes));
       return undefined;
     }
     this.resolve(e, { kind: "fixed", commit: text });
@@ -839,6 +835,11 @@ export class TypeChecker {
       )}`,
     );
   }
+}
+
+/** E108's message, shared by the file's `fix` settings, `fixed(…)` and the CLI's `--fix`. */
+export function unknownFix(id: string, known: ReadonlyMap<string, FixDef>): string {
+  return `no modelled fix is named \`${id}\`${didYouMean(id, known.keys())}`;
 }
 
 /** Addresses compare as the value stored there, in conditions. */

@@ -103,6 +103,17 @@ describe("tlbl CLI", () => {
     expect(tlbl("run", "--max-states", "-3", scenarioFiles()[0]!).status).toBe(2);
   });
 
+  it("--fix with an unknown commit is E108, as the same typo in a file is", () => {
+    const r = tlbl("run", "--fix", "deadbeef1=on", scenarioFiles()[0]!);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe(
+      "tlbl run: --fix deadbeef1=on: no modelled fix is named `deadbeef1` [E108]\n",
+    );
+    const near = tlbl("run", "--fix", "5d1904204c98=off", scenarioFiles()[0]!);
+    expect(near.status).toBe(2);
+    expect(near.stderr).toContain("did you mean `5d1904204c99`? [E108]");
+  });
+
   interface Json {
     kernel: string;
     verdict: string;
