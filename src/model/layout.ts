@@ -449,6 +449,8 @@ function maxConstant(s: Scenario): number {
   };
   for (const t of s.threads) visit(t.decl.body);
   if (s.after) visit(s.after.body);
+  // The scenario's own procs write too (`store a 9`); the prelude's write no literal values.
+  for (const d of s.ast.decls) if (d.kind === "ProcDecl") visit(d.body);
   return max;
 }
 

@@ -20,4 +20,21 @@ thread T1 on cpu1 {
     expect(r!.complete).toBe(true);
     expect(r!.finals).toBe(1);
   });
+
+  it("a constant only a scenario proc writes sizes the memory values", async () => {
+    // The values were sized from the threads' literals only: 0…3, and `store a 9` overflowed.
+    const [r] = await judge(`tlb t
+init {
+  X = mmap anon private rw populate
+}
+proc put(a: addr) {
+  store a 9
+}
+thread T1 on cpu1 {
+  put(X)
+}
+exists (X == 9)
+`);
+    expect(r!.verdict).toBe("always");
+  });
 });
