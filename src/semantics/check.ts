@@ -1,3 +1,4 @@
+import type { Code } from "../diagnostics/codes.js";
 import { DiagnosticBag, type Diagnostic } from "../diagnostics/diagnostic.js";
 import { didYouMean } from "../diagnostics/suggest.js";
 import type { Span } from "../diagnostics/span.js";
@@ -219,31 +220,198 @@ export function check(ast: A.TestFile, text: string, file: string, prelude: Prel
 
   if (bag.hasErrors || ast.name === undefined)
     return { scenario: undefined, diagnostics: bag.items };
-  return {
-    scenario: {
-      file,
-      text,
-      ast,
-      name: ast.name.name,
-      files,
-      regions,
-      tlbInits,
-      memInits,
-      threads,
-      after: after,
-      procs,
-      fixes,
-      fixToggles,
-      condition,
-      expects,
-      schedules,
-      options,
-      types,
-      resolved,
-      wordsPerPage: tc.wordsPerPage,
-    },
-    diagnostics: [],
+  const scenario: Scenario = {
+    file,
+    text,
+    ast,
+    name: ast.name.name,
+    files,
+    regions,
+    tlbInits,
+    memInits,
+    threads,
+    after: after,
+    procs,
+    fixes,
+    fixToggles,
+    condition,
+    expects,
+    schedules,
+    options,
+    types,
+    resolved,
+    wordsPerPage: tc.wordsPerPage,
   };
+  // The rules read resolutions and types, so they run on a scenario that checks otherwise.
+  for (const rule of rules)
+    rule.check(scenario, (code, span, message) => bag.error(code, span, message));
+  if (bag.hasErrors) return { scenario: undefined, diagnostics: bag.items };
+  return { scenario, diagnostics: [] };
+}
+
+// ---- rules over a resolved, typed scenario ------------------------------------------------
+
+type Report = (code: Code, span: Span, message: string) => void;
+
+/** A small check of a scenario that otherwise checks: what lowering or the model would reject. */
+interface Rule {
+  readonly name: string;
+  readonly check: (s: Scenario, report: Report) => void;
+}
+
+const rules: readonly Rule[] = [
+  {
+    // The model's transitions are steps: a round of a loop with no step in it would spin inside
+    // one transition (code generation cannot even unroll it).
+    name: "every round of a loop takes a step",
+    check: (s, report) => {
+      const flow = new StepFlow(s, (w) =>
+        report(
+          "E305",
+          { start: w.span.start, end: w.cond.span.end },
+          "this loop can go round without a step: every path through it needs a load, a store, a syscall, `skip` or an `atomic` block",
+        ),
+      );
+      for (const body of ownBodies(s)) flow.block(body);
+    },
+  },
+];
+
+/** The code the scenario itself wrote: thread bodies, the after block, its procs. */
+function ownBodies(s: Scenario): A.Block[] {
+  return [
+    ...s.threads.map((t) => t.decl.body),
+    ...(s.after ? [s.after.body] : []),
+    ...s.ast.decls.flatMap((d) => (d.kind === "ProcDecl" ? [d.body] : [])),
+  ];
+}
+
+/** Whether a path through some code can take no step: to its end, or to a `return`. */
+interface Flow {
+  readonly end: boolean;
+  readonly ret: boolean;
+}
+
+const stepped: Flow = { end: false, ret: false };
+const silent: Flow = { end: true, ret: false };
+
+/**
+ * Which code always takes a step, as lowering makes steps: a load or store, a primitive that
+ * changes the machine, `skip`, `atomic`, or a proc call whose every path does. Both ways of every
+ * branch count (a `fixed(…)` test is folded differently on each kernel), and a loop may run no
+ * round, so this errs towards "no step". Reads of shared state are left out: some fold away.
+ */
+class StepFlow {
+  private readonly procs = new Map<string, boolean>();
+  private reporting = true;
+
+  constructor(
+    private readonly s: Scenario,
+    /** Called for each loop that can go round without a step. */
+    private readonly onLoop: (w: A.WhileStmt) => void,
+  ) {}
+
+  block(b: A.Block): Flow {
+    let end = true;
+    let ret = false;
+    // Every statement is visited, even after a step, so that each loop is checked.
+    for (const st of b.stmts) {
+      const f = this.stmt(st);
+      ret ||= end && f.ret;
+      end &&= f.end;
+    }
+    return { end, ret };
+  }
+
+  private stmt(st: A.Stmt): Flow {
+    switch (st.kind) {
+      case "ExprStmt":
+        return this.expr(st.expr) ? stepped : silent;
+      case "AssignStmt":
+        return this.expr(st.value) ? stepped : silent;
+      case "IfStmt": {
+        const then = this.block(st.then);
+        const other =
+          st.else === undefined
+            ? silent
+            : st.else.kind === "Block"
+              ? this.block(st.else)
+              : this.stmt(st.else);
+        if (this.expr(st.cond)) return stepped;
+        return { end: then.end || other.end, ret: then.ret || other.ret };
+      }
+      case "WhileStmt": {
+        const body = this.block(st.body);
+        if (this.expr(st.cond)) return stepped;
+        if (body.end && this.reporting) this.onLoop(st);
+        // `while true` leaves only by `return`; any other loop may run no round.
+        return { end: !(st.cond.kind === "BoolLit" && st.cond.value), ret: body.ret };
+      }
+      case "ForStmt": {
+        const body = this.block(st.body);
+        // Over a range or a file, at least one round (both have a page); over a page held in a
+        // variable, lowering runs none.
+        const t = this.s.types.get(st.iterable);
+        return t === "range" || t === "file" ? body : { end: true, ret: body.ret };
+      }
+      case "AtomicStmt":
+      case "SkipStmt":
+        return stepped;
+      case "LabelStmt":
+        return silent;
+      case "ReturnStmt":
+        return st.value !== undefined && this.expr(st.value) ? stepped : { end: false, ret: true };
+      default:
+        return unreachableStmt(st);
+    }
+  }
+
+  /** Does every evaluation of this expression take a step? */
+  private expr(e: A.Expr): boolean {
+    switch (e.kind) {
+      case "CallExpr":
+      case "CommandExpr":
+      case "NameExpr": {
+        const r = this.s.resolved.get(e);
+        if (r?.kind === "instruction") return true;
+        if (r?.kind === "builtin" && builtins[r.name]!.effect === "write") return true;
+        if (r?.kind === "proc" && this.procSteps(r.name)) return true;
+        return e.kind !== "NameExpr" && e.args.some((a) => this.expr(a));
+      }
+      case "UnaryExpr":
+        return this.expr(e.operand);
+      case "BinaryExpr":
+        // The right side of `&&` and `||` may not run.
+        return this.expr(e.left) || (e.op !== "&&" && e.op !== "||" && this.expr(e.right));
+      case "MemberExpr":
+        return this.expr(e.target);
+      case "IndexExpr":
+        return this.expr(e.target) || this.expr(e.index);
+      case "SliceExpr":
+        return this.expr(e.target);
+      default:
+        return false;
+    }
+  }
+
+  private procSteps(name: string): boolean {
+    const known = this.procs.get(name);
+    if (known !== undefined) return known;
+    this.procs.set(name, true); // recursion is E302's; assume a step meanwhile
+    const def = this.s.procs.get(name);
+    // A scenario proc's loops are reported once, where its declaration is visited.
+    const outer = this.reporting;
+    this.reporting = false;
+    const f = def === undefined ? silent : this.block(def.decl.body);
+    this.reporting = outer;
+    const steps = !f.end && !f.ret;
+    this.procs.set(name, steps);
+    return steps;
+  }
+}
+
+function unreachableStmt(x: never): never {
+  throw new Error(`unknown statement ${JSON.stringify(x)}`);
 }
 
 function regionOf(

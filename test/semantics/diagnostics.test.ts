@@ -217,6 +217,21 @@ const cases: Case[] = [
     at: "19:5",
   },
   {
+    code: "E305",
+    text: edit("r = pread F[0]", "r = pread F[0]\n  while true { x = 1 }"),
+    message:
+      "this loop can go round without a step: every path through it needs a load, a store, a syscall, `skip` or an `atomic` block",
+    at: "10:3",
+  },
+  {
+    code: "E305",
+    // The inner loop may run no round, and the outer one's other path has no step either.
+    text: `${base}proc spin(a: addr) {\n  while 1 == 1 {\n    if 2 == 2 {\n      while true {\n        store a 1\n      }\n    } else {\n      while 1 == 2 {\n        store a 2\n      }\n    }\n  }\n}\n`,
+    message:
+      "this loop can go round without a step: every path through it needs a load, a store, a syscall, `skip` or an `atomic` block",
+    at: "20:3",
+  },
+  {
     code: "E304",
     text: "tlb lonely\n\nexists (X == 1)\n",
     message: "a scenario needs at least one thread",
@@ -232,6 +247,31 @@ function firstAt(text: string, offset: number): string {
 describe("diagnostics", () => {
   it("the base scenario checks", () => {
     expect(checkText(base, "t.tlb").diagnostics).toEqual([]);
+  });
+
+  it("E305 leaves loops alone that take a step on every path round", () => {
+    const loops = `${base}proc wait(a: addr) {
+  while 1 == 1 {
+    if 2 == 2 {
+      store a 1
+    } else {
+      while true {
+        skip
+      }
+    }
+  }
+  n = 0
+  while n < 2 {
+    atomic {
+      n = n + 1
+    }
+    for p in X {
+      mprotect X[p] r
+    }
+  }
+}
+`;
+    expect(checkText(loops, "t.tlb").diagnostics).toEqual([]);
   });
 
   for (const c of cases) {
