@@ -6,15 +6,19 @@ import type * as A from "../syntax/ast.js";
 import { builtins, constants } from "./builtins.js";
 import { fixIdForm, isFixId, isKnownRelease, knownReleases } from "./kernel-versions.js";
 import { knownOptions } from "./options.js";
-import type {
-  FileDef,
-  FixDef,
-  ProcDef,
-  RegionDef,
-  Resolved,
-  Scenario,
-  ThreadDef,
+import { lower } from "./lower.js";
+import {
+  fixesOn,
+  judgedConfigs,
+  type FileDef,
+  type FixDef,
+  type ProcDef,
+  type RegionDef,
+  type Resolved,
+  type Scenario,
+  type ThreadDef,
 } from "./scenario.js";
+import { initPage, populatedAtStart, universeOf } from "./universe.js";
 import { TypeChecker, unknownFix, type Prelude } from "./typecheck.js";
 import type { Type } from "./types.js";
 
@@ -246,7 +250,26 @@ export function check(ast: A.TestFile, text: string, file: string, prelude: Prel
   for (const rule of rules)
     rule.check(scenario, (code, span, message) => bag.error(code, span, message));
   if (bag.hasErrors) return { scenario: undefined, diagnostics: bag.items };
+  const lowering = lowerEach(scenario);
+  if (lowering.length > 0) return { scenario: undefined, diagnostics: lowering };
   return { scenario, diagnostics: [] };
+}
+
+/**
+ * What lowering rejects, on every configuration `tlbl run` judges the scenario on. Those checks
+ * need procs inlined and static values folded (a kthread's store in a proc, an index past the
+ * end of the range a call passed), so they live in lowering, once, and check runs it as run does.
+ */
+function lowerEach(s: Scenario): Diagnostic[] {
+  const u = universeOf(s);
+  const out = new Map<string, Diagnostic>();
+  for (const c of judgedConfigs(s)) {
+    for (const d of lower(s, u, { release: c.kernel, fixes: fixesOn(s, c) }).diagnostics) {
+      // Most do not depend on the kernel: report each once.
+      out.set(`${d.code} ${d.file} ${d.span.start} ${d.span.end} ${d.message}`, d);
+    }
+  }
+  return [...out.values()];
 }
 
 // ---- rules over a resolved, typed scenario ------------------------------------------------
@@ -260,6 +283,33 @@ interface Rule {
 }
 
 const rules: readonly Rule[] = [
+  {
+    // initialState() (model/machine.ts) writes the value into the page's frame, or for a file
+    // page onto the disk; an anonymous page with no frame has nowhere to hold it.
+    name: "a value written in init lands in a page",
+    check: (s, report) => {
+      for (const m of s.memInits) {
+        const r = initRegionDef(s, m.address);
+        if (r !== undefined && !populatedAtStart(s, r) && r.mapping?.source.kind !== "file")
+          report("E202", m.span, "this page is not mapped at the start");
+      }
+    },
+  },
+  {
+    // A TLB entry caches a translation: the PTE must be present when the scenario starts.
+    name: "a TLB entry in init caches a present PTE",
+    check: (s, report) => {
+      for (const t of s.tlbInits) {
+        const r = initRegionDef(s, t.address);
+        if (r !== undefined && !populatedAtStart(s, r))
+          report(
+            "E202",
+            t.span,
+            "a TLB entry is built from a present PTE: map this page with `populate`",
+          );
+      }
+    },
+  },
   {
     // The model's transitions are steps: a round of a loop with no step in it would spin inside
     // one transition (code generation cannot even unroll it).
@@ -276,6 +326,14 @@ const rules: readonly Rule[] = [
     },
   },
 ];
+
+/** The region holding the page an init address names. */
+function initRegionDef(s: Scenario, address: A.Expr): RegionDef | undefined {
+  const u = universeOf(s);
+  const page = initPage(address, u);
+  const name = page === undefined ? undefined : u.pages[page]?.region;
+  return s.regions.find((r) => r.name === name);
+}
 
 /** The code the scenario itself wrote: thread bodies, the after block, its procs. */
 function ownBodies(s: Scenario): A.Block[] {

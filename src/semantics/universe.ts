@@ -65,6 +65,13 @@ export function initRegion(address: A.Expr): string {
   return e.kind === "NameExpr" ? e.name.name : "";
 }
 
+/** The virtual page an init address names (`A[1].2` is page 1 of `A`), or undefined. */
+export function initPage(address: A.Expr, u: Universe): number | undefined {
+  const e = address.kind === "MemberExpr" ? address.target : address;
+  const index = e.kind === "IndexExpr" && e.index.kind === "IntLit" ? e.index.value : 0;
+  return u.regions.get(initRegion(address))?.[index];
+}
+
 /**
  * Does the init block fault this region's pages in? MAP_POPULATE does, and so does a value
  * written to anonymous memory in init (a file page's value goes to the disk instead). A page

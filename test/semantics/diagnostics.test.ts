@@ -185,6 +185,31 @@ const cases: Case[] = [
     at: "14:23",
   },
   {
+    // Found when the scenario is lowered: check lowers it on each kernel run judges it on.
+    code: "E203",
+    text: `${base}kthread K on cpu3 {\n  store X 1\n}\n`,
+    message: "`store` needs a user thread on a CPU; a kthread has no user address space",
+    at: "20:3",
+  },
+  {
+    code: "E203",
+    text: `${base}proc put(a: addr) {\n  store a 1\n}\nafter {\n  put(X)\n}\n`,
+    message: "`store` needs a user thread on a CPU; a kthread has no user address space",
+    at: "20:3",
+  },
+  {
+    code: "E202",
+    text: edit("  Y = unmapped\n", "  Y = unmapped\n  Y.1 = 5\n"),
+    message: "this page is not mapped at the start",
+    at: "6:3",
+  },
+  {
+    code: "E202",
+    text: edit("  Y = unmapped\n", "  Y = unmapped\n  tlb cpu1 X rw\n"),
+    message: "a TLB entry is built from a present PTE: map this page with `populate`",
+    at: "6:3",
+  },
+  {
     code: "E300",
     text: edit("T2 on cpu2", "T2 on cpu1"),
     message: "thread `T2` is bound to cpu1, which already runs `T1`; tlbl runs one thread per CPU",
