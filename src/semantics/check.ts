@@ -19,7 +19,14 @@ import {
   type ThreadDef,
 } from "./scenario.js";
 import { initPage, populatedAtStart, universeOf } from "./universe.js";
-import { TypeChecker, unknownFix, type Prelude } from "./typecheck.js";
+import {
+  forEachExpr,
+  forEachStmt,
+  stmtExprs,
+  TypeChecker,
+  unknownFix,
+  type Prelude,
+} from "./typecheck.js";
 import type { Type } from "./types.js";
 
 export interface CheckResult {
@@ -248,7 +255,7 @@ export function check(ast: A.TestFile, text: string, file: string, prelude: Prel
   };
   // The rules read resolutions and types, so they run on a scenario that checks otherwise.
   for (const rule of rules)
-    rule.check(scenario, (code, span, message) => bag.error(code, span, message));
+    rule.check(scenario, (code, at, message) => bag.error(code, at.span, message));
   if (bag.hasErrors) return { scenario: undefined, diagnostics: bag.items };
   const lowering = lowerEach(scenario);
   if (lowering.length > 0) return { scenario: undefined, diagnostics: lowering };
@@ -274,9 +281,13 @@ function lowerEach(s: Scenario): Diagnostic[] {
 
 // ---- rules over a resolved, typed scenario ------------------------------------------------
 
-type Report = (code: Code, span: Span, message: string) => void;
+/** Reports a problem at an AST node (or at a span inside it, such as a loop's header). */
+type Report = (code: Code, at: { readonly span: Span }, message: string) => void;
 
-/** A small check of a scenario that otherwise checks: what lowering or the model would reject. */
+/**
+ * A small check of a scenario that otherwise checks: a fact lowering or the model relies on
+ * that the type checker does not see. Pure: it reads the scenario and reports.
+ */
 interface Rule {
   readonly name: string;
   readonly check: (s: Scenario, report: Report) => void;
@@ -291,7 +302,7 @@ const rules: readonly Rule[] = [
       for (const m of s.memInits) {
         const r = initRegionDef(s, m.address);
         if (r !== undefined && !populatedAtStart(s, r) && r.mapping?.source.kind !== "file")
-          report("E202", m.span, "this page is not mapped at the start");
+          report("E202", m, "this page is not mapped at the start");
       }
     },
   },
@@ -304,11 +315,18 @@ const rules: readonly Rule[] = [
         if (r !== undefined && !populatedAtStart(s, r))
           report(
             "E202",
-            t.span,
+            t,
             "a TLB entry is built from a present PTE: map this page with `populate`",
           );
       }
     },
+  },
+  {
+    // The model maps `mmap R F[i]`'s pages to F[i], F[i+1]… and moves `mremap`'s pages one for
+    // one; past the file's end it would map the next file's pages, past a range's end lowering
+    // stops inside the kernel prelude's code.
+    name: "ranges fit the steps they are passed to",
+    check: (s, report) => new StaticArgs(s, report).run(),
   },
   {
     // The model's transitions are steps: a round of a loop with no step in it would spin inside
@@ -318,7 +336,7 @@ const rules: readonly Rule[] = [
       const flow = new StepFlow(s, (w) =>
         report(
           "E305",
-          { start: w.span.start, end: w.cond.span.end },
+          { span: { start: w.span.start, end: w.cond.span.end } }, // `while COND`
           "this loop can go round without a step: every path through it needs a load, a store, a syscall, `skip` or an `atomic` block",
         ),
       );
@@ -326,6 +344,111 @@ const rules: readonly Rule[] = [
     },
   },
 ];
+
+/** What is known at compile time of an argument: a range's size, or a file page as a source. */
+type Known =
+  | { readonly pages: number }
+  | { readonly file: string; readonly first: number }
+  | undefined;
+
+const sizeOf = (k: Known): number | undefined => (k && "pages" in k ? k.pages : undefined);
+
+/** Steps (procs and primitives) whose static arguments must fit each other; a message if not. */
+const fits: Readonly<
+  Record<string, (s: Scenario, name: string, args: Known[]) => string | undefined>
+> = {
+  mremap: sameSize,
+  move_page_tables: sameSize,
+  move_ptes: sameSize,
+  mmap: withinFile,
+  vma_map: withinFile,
+};
+
+function sameSize(_: Scenario, name: string, [a, b]: Known[]): string | undefined {
+  const from = sizeOf(a);
+  const to = sizeOf(b);
+  if (from === undefined || to === undefined || from === to) return undefined;
+  return `\`${name}\` moves a range to one of the same size, not ${pages(from)} to ${pages(to)}`;
+}
+
+function withinFile(s: Scenario, name: string, [r, source]: Known[]): string | undefined {
+  const size = sizeOf(r);
+  if (size === undefined || source === undefined || !("file" in source)) return undefined;
+  const f = s.files.find((x) => x.name === source.file);
+  if (f === undefined || source.first + size <= f.pages.length) return undefined;
+  return `\`${name}\` maps ${pages(size)} of \`${f.name}\` from page ${source.first}, but \`${f.name}\` has pages 0 to ${f.pages.length - 1}`;
+}
+
+const pages = (n: number): string => `${n} page${n === 1 ? "" : "s"}`;
+
+/**
+ * Follows static arguments from the threads into the scenario's procs (a proc is checked with
+ * what each call passes it) up to the steps of {@link fits}. Sizes that need a `for` variable
+ * are left to lowering.
+ */
+class StaticArgs {
+  private readonly visited = new Set<string>();
+  private readonly reported = new Set<string>();
+
+  constructor(
+    private readonly s: Scenario,
+    private readonly report: Report,
+  ) {}
+
+  run(): void {
+    for (const t of this.s.threads) this.block(t.decl.body, new Map(), 0);
+    if (this.s.after) this.block(this.s.after.body, new Map(), 0);
+  }
+
+  private block(b: A.Block, env: ReadonlyMap<string, Known>, depth: number): void {
+    forEachStmt(b, (st) => {
+      for (const root of stmtExprs(st)) forEachExpr(root, (e) => this.call(e, env, depth));
+    });
+  }
+
+  private call(e: A.Expr, env: ReadonlyMap<string, Known>, depth: number): void {
+    if (e.kind !== "CallExpr" && e.kind !== "CommandExpr" && e.kind !== "NameExpr") return;
+    const r = this.s.resolved.get(e);
+    if (r?.kind !== "proc" && r?.kind !== "builtin") return;
+    const args = e.kind === "NameExpr" ? [] : e.args.map((a) => this.known(a, env));
+    const message = fits[r.name]?.(this.s, r.name, args);
+    const key = `${e.span.start} ${message}`;
+    if (message !== undefined && !this.reported.has(key)) {
+      this.reported.add(key);
+      this.report("E202", e, message);
+    }
+    const def = r.kind === "proc" ? this.s.procs.get(r.name) : undefined;
+    // Into the scenario's own procs only: the prelude's pass on what they are given.
+    if (def === undefined || def.file !== this.s.file || depth > 40) return;
+    const inner = new Map(def.decl.params.map((p, i) => [p.name.name, args[i]]));
+    const visit = `${r.name} ${JSON.stringify([...inner])}`;
+    if (this.visited.has(visit)) return;
+    this.visited.add(visit);
+    this.block(def.decl.body, inner, depth + 1);
+  }
+
+  private known(a: A.Expr, env: ReadonlyMap<string, Known>): Known {
+    const r = this.s.resolved.get(a);
+    const t = this.s.types.get(a);
+    switch (a.kind) {
+      case "NameExpr":
+        if (r?.kind === "local") return env.get(a.name.name);
+        if (r?.kind !== "region") return undefined;
+        return { pages: this.s.regions.find((x) => x.name === r.name)?.pages ?? 0 };
+      case "IndexExpr":
+        if (t === "page") return { pages: 1 };
+        if (t === "fpage" && a.target.kind === "NameExpr" && a.index.kind === "IntLit")
+          return { file: a.target.name.name, first: a.index.value };
+        return undefined;
+      case "SliceExpr":
+        return a.first.kind === "IntLit" && a.last.kind === "IntLit"
+          ? { pages: a.last.value - a.first.value + 1 }
+          : undefined;
+      default:
+        return undefined;
+    }
+  }
+}
 
 /** The region holding the page an init address names. */
 function initRegionDef(s: Scenario, address: A.Expr): RegionDef | undefined {

@@ -921,7 +921,8 @@ export function forEachExpr(e: A.Expr, f: (e: A.Expr) => void): void {
   }
 }
 
-function stmtExprs(s: A.Stmt): A.Expr[] {
+/** The expressions a statement holds itself (not those of its nested blocks). */
+export function stmtExprs(s: A.Stmt): A.Expr[] {
   switch (s.kind) {
     case "ExprStmt":
       return [s.expr];

@@ -167,6 +167,23 @@ const cases: Case[] = [
     at: "12:12",
   },
   {
+    // The model moved one page of two, or read a page past Y's end inside move_ptes().
+    code: "E202",
+    text: edit("Y = unmapped", "Y = unmapped[2]"),
+    message: "`mremap` moves a range to one of the same size, not 1 page to 2 pages",
+    at: "12:3",
+  },
+  {
+    // The model mapped Z's second page to the page after F's last: another file's.
+    code: "E202",
+    text: edit("  Y = unmapped\n", "  Y = unmapped\n  Z = unmapped[2]\n").replace(
+      "mremap X -> Y",
+      "mremap X -> Y\n  map(Z)\n}\nproc map(r: range) {\n  mmap r F[0] shared rw",
+    ),
+    message: "`mmap` maps 2 pages of `F` from page 0, but `F` has pages 0 to 0",
+    at: "17:3",
+  },
+  {
     code: "E203",
     text: edit("r = pread F[0]", "return"),
     message: "`return` belongs in a proc",
