@@ -18,7 +18,7 @@ import {
   type Scenario,
   type ThreadDef,
 } from "./scenario.js";
-import { initPage, populatedAtStart, universeOf } from "./universe.js";
+import { framesNeeded, initPage, maxFrames, populatedAtStart, universeOf } from "./universe.js";
 import {
   forEachExpr,
   forEachStmt,
@@ -294,6 +294,20 @@ interface Rule {
 }
 
 const rules: readonly Rule[] = [
+  {
+    // Past the frames the model has, a run would run out of them (or not even start).
+    name: "the scenario fits the model's page frames",
+    check: (s, report) => {
+      const need = framesNeeded(s);
+      if (need <= maxFrames) return;
+      const at = s.regions[s.regions.length - 1]?.decl ?? s.files[s.files.length - 1]?.decl;
+      report(
+        "E202",
+        at ?? s.ast,
+        `the model has ${maxFrames} page frames, and this scenario may need ${need}: one for each file page, each page of a region and each thread`,
+      );
+    },
+  },
   {
     // initialState() (model/machine.ts) writes the value into the page's frame, or for a file
     // page onto the disk; an anonymous page with no frame has nowhere to hold it.

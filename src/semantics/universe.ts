@@ -53,6 +53,19 @@ export function universeOf(s: Scenario): Universe {
   return { pages, regions, fpages, files, wordsPerPage: s.wordsPerPage };
 }
 
+/**
+ * The model's page frames: at most this many (model/layout.ts), and when a scenario allocates,
+ * one for every file page, every virtual page and every thread (a copy or a migration target in
+ * flight), so that running out never depends on the interleaving.
+ */
+export const maxFrames = 31;
+
+export function framesNeeded(s: Scenario): number {
+  const filePages = s.files.reduce((n, f) => n + f.pages.length, 0);
+  const pages = s.regions.reduce((n, r) => n + r.pages, 0);
+  return filePages + pages + s.threads.length + (s.after === undefined ? 0 : 1);
+}
+
 /** A file address (page and word) as one constant, for the condition primitives. */
 export function faddrCode(fpage: number, word: number): number {
   return fpage * 8 + word;

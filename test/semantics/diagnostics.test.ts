@@ -167,6 +167,17 @@ const cases: Case[] = [
     at: "12:12",
   },
   {
+    // With 37 pages and threads, a run could run out of frames, or not even set up init.
+    code: "E202",
+    text: edit(
+      "  Y = unmapped\n",
+      "  Y = unmapped\n  A = unmapped[8]\n  B = unmapped[8]\n  C = unmapped[8]\n  D = unmapped[8]\n",
+    ),
+    message:
+      "the model has 31 page frames, and this scenario may need 37: one for each file page, each page of a region and each thread",
+    at: "9:3",
+  },
+  {
     // The model moved one page of two, or read a page past Y's end inside move_ptes().
     code: "E202",
     text: edit("Y = unmapped", "Y = unmapped[2]"),
