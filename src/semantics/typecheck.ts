@@ -38,6 +38,15 @@ interface Env {
   inAtomic: boolean;
 }
 
+/**
+ * Types whose values are known when the scenario is compiled, never held in the state: procs
+ * are inlined with them, and the model's primitives take pages by number (an address is a page
+ * and a word). A local cannot hold one, and no call computes one.
+ */
+const compileTime: readonly Type[] = ["range", "file", "label", "cpu", "source", "page", "addr"];
+
+const article = (t: Type): string => (/^[aeiou]/.test(t) ? "an" : "a");
+
 /** The name of the range of every virtual page of the scenario, for rmap walks. */
 export const allPagesName = "mm_pages";
 
@@ -67,6 +76,12 @@ export class TypeChecker {
       if (t !== undefined) locals.set(param.name.name, t);
     }
     const result = p.result ? this.typeName(p.result) : undefined;
+    if (p.result !== undefined && result !== undefined && compileTime.includes(result))
+      this.bag.error(
+        "E201",
+        p.result.span,
+        `a proc returns a value computed as the scenario runs; ${article(result)} ${result} is known at compile time`,
+      );
     const env: Env = {
       context: "proc",
       locals,
@@ -322,11 +337,11 @@ export class TypeChecker {
       return;
     }
     if (t === undefined) return;
-    if (t === "range" || t === "file" || t === "label" || t === "cpu" || t === "source") {
+    if (compileTime.includes(t)) {
       this.bag.error(
         "E201",
         s.value.span,
-        `a ${t} is known at compile time and cannot be stored in \`${name}\``,
+        `${article(t)} ${t} is known at compile time and cannot be stored in \`${name}\``,
       );
       return;
     }
@@ -389,6 +404,14 @@ export class TypeChecker {
           e.span,
           `\`${name}\` observes the final state; it belongs in a condition`,
         );
+      }
+      if (compileTime.includes(b.result)) {
+        this.bag.error(
+          "E201",
+          e.span,
+          `\`${name}\` computes ${article(b.result)} ${b.result} as the scenario runs, but ${article(b.result)} ${b.result} is known at compile time: name it (\`X[1]\`, \`X[1].2\`)`,
+        );
+        return undefined;
       }
       this.resolve(e, { kind: "builtin", name });
       params = b.params;

@@ -141,6 +141,27 @@ const cases: Case[] = [
     at: "8:13",
   },
   {
+    // The model's primitives take pages by number: a page in a local reached them as a value.
+    code: "E201",
+    text: edit("mremap X -> Y", "p = X[0]\n  mremap X -> Y"),
+    message: "a page is known at compile time and cannot be stored in `p`",
+    at: "12:7",
+  },
+  {
+    code: "E201",
+    text: edit("mremap X -> Y", "migrate (page_of(X, 0))\n  mremap X -> Y"),
+    message:
+      "`page_of` computes a page as the scenario runs, but a page is known at compile time: name it (`X[1]`, `X[1].2`)",
+    at: "12:12",
+  },
+  {
+    code: "E201",
+    text: `${base}proc target(): addr {\n  return X.1\n}\n`,
+    message:
+      "a proc returns a value computed as the scenario runs; an addr is known at compile time",
+    at: "19:16",
+  },
+  {
     code: "E201",
     text: edit("mremap X -> Y", "munmap F[0..0]"),
     message: "a file cannot be sliced; a slice takes pages of a region or of a range parameter",
