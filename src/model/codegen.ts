@@ -2,7 +2,9 @@ import type { Node, Op, Program, ThreadProgram, Value } from "../semantics/ir.js
 import { PTE, TLBE } from "./encoding.js";
 import type { Layout } from "./layout.js";
 
-import { exprEmitters, fieldEmitters, stmtEmitters, type Arg, type EmitCtx } from "./primitives.js";
+import type { Arg, EmitCtx } from "../primitives/primitive.js";
+import { fieldNamed } from "../primitives/fields.js";
+import { primitiveNamed } from "../primitives/registry.js";
 import type { Runtime } from "./runtime.js";
 import { readsShared } from "../semantics/lower.js";
 import { restingPoints } from "./resting.js";
@@ -130,18 +132,19 @@ class ValueGen implements EmitCtx {
       case "pages":
         return String(v.ids[0] ?? 0);
       case "call": {
-        const emit = exprEmitters[v.name];
-        if (emit === undefined) throw new Error(`no expression emitter for ${v.name}`);
-        return emit(this, this.args(v.args));
+        const emit = primitiveNamed(v.name)?.emit;
+        if (emit === undefined || !("expr" in emit))
+          throw new Error(`no expression emitter for ${v.name}`);
+        return emit.expr(this, this.args(v.args));
       }
       case "not":
         return `(+((${this.value(v.a)}) === 0))`;
       case "neg":
         return `(-(${this.value(v.a)}))`;
       case "field": {
-        const emit = fieldEmitters[v.field];
-        if (emit === undefined) throw new Error(`no field ${v.field}`);
-        return emit(this.value(v.a));
+        const field = fieldNamed(v.field);
+        if (field === undefined) throw new Error(`no field ${v.field}`);
+        return field.emit(this.value(v.a));
       }
       case "bin": {
         const a = this.value(v.a);
@@ -303,11 +306,13 @@ class ThreadGen extends ValueGen {
           // Without a destination the call still runs, for its effect.
           const dest = (v: string): string =>
             o.dest === undefined ? `${v};` : this.writeVar(o.dest, v);
-          const stmt = stmtEmitters[o.name];
-          if (stmt !== undefined) out.push(stmt(this, this.args(o.args), dest));
-          else if (exprEmitters[o.name] !== undefined)
-            out.push(dest(exprEmitters[o.name]!(this, this.args(o.args))));
-          else throw new Error(`no emitter for ${o.name}`);
+          const emit = primitiveNamed(o.name)?.emit;
+          if (emit === undefined) throw new Error(`no emitter for ${o.name}`);
+          out.push(
+            "stmt" in emit
+              ? emit.stmt(this, this.args(o.args), dest)
+              : dest(emit.expr(this, this.args(o.args))),
+          );
           if (o.dest !== undefined) wrote.add(o.dest);
           break;
         }

@@ -2,6 +2,8 @@ import type { Program, Value, Op, ThreadProgram } from "../semantics/ir.js";
 import type { Scenario } from "../semantics/scenario.js";
 import type { Type } from "../semantics/types.js";
 import type { Universe } from "../semantics/universe.js";
+import type { Feature, ObjectKind } from "../primitives/primitive.js";
+import { primitiveNamed } from "../primitives/registry.js";
 import { bitsFor, PTE, VMA } from "./encoding.js";
 import { interference } from "./liveness.js";
 import { restingPoints, storedVars } from "./resting.js";
@@ -176,15 +178,14 @@ export function buildLayout(
   const nThreads = p.threads.length;
   const nPages = u.pages.length;
   const nFileFpages = u.fpages.length - 1;
-  // Does some step call one of these primitives? Kinds of state no step writes are constants
-  // (the benchmark never changes a VMA, say).
-  const writes = (names: string[]): boolean =>
-    p.threads.some((t) =>
-      t.nodes.some((n) => (n.k === "step" || n.k === "silent") && opsUse(n.ops, names)),
-    );
+  // What the called primitives declare they write and need (src/primitives/): kinds of state no
+  // step writes are constants (the benchmark never changes a VMA, say).
+  const perThread = p.threads.map(demandsOf);
+  const writes = (object: ObjectKind): boolean => perThread.some((d) => d.writes.has(object));
+  const needs = (feature: Feature): boolean => perThread.some((d) => d.needs.has(feature));
   // Anonymous memory reaches swap only through add_to_swap(): then a swap device of one slot
   // per virtual page (folio_alloc_swap() failing when all are taken, as on a full device).
-  const nSwap = writes(["add_to_swap"]) ? nPages : 0;
+  const nSwap = needs("swap") ? nPages : 0;
   const nFpages = nFileFpages + nSwap;
   const fpageNames = [
     ...u.fpages.map((fp) => fp.name),
@@ -195,7 +196,7 @@ export function buildLayout(
   // Enough frames for every file page, every anonymous page, and one in flight per thread (a
   // migration target, a copy-on-write copy); running out is reported, never silent. A program
   // that never allocates needs only the frames the init block populates.
-  const nFrames = writes(["alloc_page"])
+  const nFrames = needs("frames")
     ? Math.min(31, nFileFpages + nPages + nThreads)
     : Math.max(1, populatedPages(s));
   const frameBits = bitsFor(nFrames);
@@ -261,13 +262,7 @@ export function buildLayout(
   const ptl = pk.add("ptl", "PTL", bitsFor(nThreads));
   const ptlOf = u.pages.map(() => ptl);
   const pte = u.pages.map((pg) => pk.add("pte", `PTE ${pg.name}`, pteBits));
-  const vmaWritten = writes([
-    "vma_map",
-    "vma_unmap",
-    "vma_copy",
-    "vma_set_prot",
-    "vma_set_uffd_wp",
-  ]);
+  const vmaWritten = writes("vma");
   const vma = u.pages.map((pg, i) =>
     vmaWritten
       ? pk.add("vma", `VMA ${pg.name}`, VMA.FPAGE_SHIFT + bitsFor(nFpages))
@@ -302,10 +297,10 @@ export function buildLayout(
     pk.add("mapcount", `mapcount(frame ${f})`, bitsFor(nPages)),
   )[0]!;
   // PAGE.COPIED is the monitors' third flag; PAGE.LAZYFREE the fourth, once MADV_FREE runs.
-  const flagBits = writes(["folio_mark_lazyfree"]) ? 4 : p.monitors ? 3 : 2;
+  const flagBits = needs("lazyfree") ? 4 : p.monitors ? 3 : 2;
   const flags = frames.map((f) => pk.add("flags", `flags(frame ${f})`, flagBits))[0]!;
   // ->writepage() unlocks a page, but without lock_page() none is ever locked.
-  const lockedWritten = writes(["lock_page", "trylock_page"]);
+  const lockedWritten = writes("page_lock");
   const locked = frames.map((f) =>
     lockedWritten
       ? pk.add("page_lock", `PG_locked(frame ${f})`, bitsFor(nThreads))
@@ -339,24 +334,22 @@ export function buildLayout(
       ? pk.add("folio", `folio head(frame ${f})`, frameBits)
       : pk.constant("folio", `folio head(frame ${f})`, frameBits, 0),
   )[0]!;
-  const flushPending = writes(["set_tlb_flush_pending", "inc_tlb_flush_pending"])
+  const flushPending = writes("flush_pending")
     ? pk.add("mm", "mm->tlb_flush_pending", bitsFor(nThreads + 1))
     : pk.constant("mm", "mm->tlb_flush_pending", bitsFor(nThreads + 1), 0);
-  const flushBatched = writes(["set_tlb_flush_batched"])
+  const flushBatched = writes("flush_batched")
     ? pk.add("mm", "mm->tlb_flush_batched", 1)
     : pk.constant("mm", "mm->tlb_flush_batched", 1, 0);
-  const uses = (t: ThreadProgram, names: string[]): boolean =>
-    t.nodes.some((n) => (n.k === "step" || n.k === "silent") && opsUse(n.ops, names));
-  const ubc = p.threads.map((t) =>
-    uses(t, ["tlb_ubc_add", "tlb_ubc_flush"]) ? pk.add("thread_batch", `${t.name} tlb_ubc`, 2) : -1,
+  const ubc = p.threads.map((t, tid) =>
+    perThread[tid]!.writes.has("tlb_ubc") ? pk.add("thread_batch", `${t.name} tlb_ubc`, 2) : -1,
   );
-  const gatherRange = p.threads.map((t) =>
-    uses(t, ["tlb_remove_tlb_entry", "tlb_adjust_range"])
+  const gatherRange = p.threads.map((t, tid) =>
+    perThread[tid]!.writes.has("gather_range")
       ? pk.add("thread_batch", `${t.name} mmu_gather range`, nPages)
       : -1,
   );
-  const gatherPages = p.threads.map((t) =>
-    uses(t, ["tlb_remove_page"])
+  const gatherPages = p.threads.map((t, tid) =>
+    perThread[tid]!.writes.has("gather_pages")
       ? pk.add("thread_batch", `${t.name} mmu_gather pages`, nFrames)
       : -1,
   );
@@ -452,12 +445,24 @@ function maxConstant(s: Scenario): number {
   return max;
 }
 
-function opsUse(ops: readonly Op[], names: string[]): boolean {
-  return ops.some(
-    (o) =>
-      (o.k === "call" && names.includes(o.name)) ||
-      (o.k === "if" && (opsUse(o.then, names) || opsUse(o.else, names))),
-  );
+/** The objects a thread's primitives write (more than a reset) and the features they need. */
+function demandsOf(t: ThreadProgram): { writes: Set<ObjectKind>; needs: Set<Feature> } {
+  const writes = new Set<ObjectKind>();
+  const needs = new Set<Feature>();
+  const visit = (ops: readonly Op[]): void => {
+    for (const o of ops) {
+      if (o.k === "if") {
+        visit(o.then);
+        visit(o.else);
+      } else if (o.k === "call") {
+        const prim = primitiveNamed(o.name);
+        for (const a of prim?.touches ?? []) if (a.mode !== "r" && !a.resets) writes.add(a.object);
+        for (const f of prim?.needs ?? []) needs.add(f);
+      }
+    }
+  };
+  for (const n of t.nodes) if (n.k === "step" || n.k === "silent") visit(n.ops);
+  return { writes, needs };
 }
 
 function valueUsesAccessed(v: Value): boolean {

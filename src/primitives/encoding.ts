@@ -1,0 +1,74 @@
+/**
+ * How model values are encoded as integers. A page table entry and a TLB entry are bit sets
+ * with the frame number above the flags; frame 0 means "no frame" (null).
+ */
+
+/** x86 PTE bits the model keeps. PROTNONE is _PAGE_PROTNONE: not present to the MMU, but
+ * pte_present() to the kernel. MIGRATION marks a non-present migration entry. A swap entry is
+ * what is left: not none, none of P, PROTNONE and MIGRATION, its swap slot in the frame field
+ * (as the kernel's swp_entry_t reuses the PFN bits). */
+export const PTE = { P: 1, W: 2, D: 4, A: 8, PROTNONE: 16, MIGRATION: 32, PFN_SHIFT: 6 } as const;
+
+/** is_swap_pte() && !non_swap_entry(): a PTE holding a swap slot. */
+export function isSwapPte(v: number): boolean {
+  return v !== 0 && (v & (PTE.P | PTE.PROTNONE | PTE.MIGRATION)) === 0;
+}
+
+/** A TLB entry: valid, writable (the AND of R/W over the walk), dirty, and the frame. */
+export const TLBE = { V: 1, W: 2, D: 4, PFN_SHIFT: 3 } as const;
+
+/** A VMA, as seen from one page of it: flags and the file page it maps (0 for anonymous). */
+export const VMA = {
+  VALID: 1,
+  READ: 2,
+  WRITE: 4,
+  SHARED: 8,
+  ANON: 16,
+  /** VM_UFFD_WP: registered with userfaultfd in write-protect mode. */
+  UFFD_WP: 32,
+  FPAGE_SHIFT: 6,
+} as const;
+
+/**
+ * Page flags kept in one slot per frame. COPIED (monitors only) marks a frame whose contents
+ * migration or an anonymous COW has copied to another frame: a later store to it is lost.
+ * LAZYFREE is an anonymous page without PG_swapbacked: MADV_FREE'd, reclaim may discard it.
+ */
+export const PAGE = { DIRTY: 1, ANON: 2, COPIED: 4, LAZYFREE: 8 } as const;
+
+/** The findings of the built-in monitors: bit 1 << (code of the `monitor` enum word). */
+export const MONITOR = { LOST_WRITE: 1, STALE_TLB: 2, FREED_FRAME: 4 } as const;
+
+/** Enum codes: the position of the word in src/semantics/types.ts's enumValues. */
+export const PROT = { none: 0, r: 1, rw: 2 } as const;
+
+export function bitsFor(maxValue: number): number {
+  let bits = 1;
+  while (2 ** bits <= maxValue) bits++;
+  return bits;
+}
+
+export function describePte(
+  v: number,
+  frameName: (f: number) => string,
+  slotName: (fp: number) => string = (fp) => `slot ${fp}`,
+): string {
+  if (v === 0) return "none";
+  const f = v >>> PTE.PFN_SHIFT;
+  if (isSwapPte(v)) return `swap entry ${slotName(f)}`;
+  if (v & PTE.MIGRATION) return `migration entry for ${frameName(f)}${v & PTE.W ? " (write)" : ""}`;
+  const flags = [
+    v & PTE.P ? "P" : "",
+    v & PTE.PROTNONE ? "PROTNONE" : "",
+    v & PTE.W ? "W" : "",
+    v & PTE.D ? "D" : "",
+    v & PTE.A ? "A" : "",
+  ].filter(Boolean);
+  return `${flags.join("|")} ${frameName(f)}`;
+}
+
+export function describeTlbEntry(v: number, frameName: (f: number) => string): string {
+  if ((v & TLBE.V) === 0) return "empty";
+  const flags = [v & TLBE.W ? "W" : "R", v & TLBE.D ? "D" : ""].filter(Boolean);
+  return `${flags.join("|")} ${frameName(v >>> TLBE.PFN_SHIFT)}`;
+}
