@@ -63,6 +63,37 @@ export function compileCondition(L: Layout, R: Runtime, p: Program): ConditionFn
   )(R) as ConditionFn;
 }
 
+/** What one primitive call did to a state: its result (undefined for void), or it blocked. */
+export type CallOutcome = { readonly blocked: true } | { readonly blocked: false; value?: number };
+
+/**
+ * One primitive call on its own, compiled as the threads' code compiles it, for the registry's
+ * honesty test (test/primitives/honesty.test.ts): it runs the call in `t`.
+ */
+export function compileCall(
+  L: Layout,
+  R: Runtime,
+  tid: number,
+  name: string,
+  args: readonly Value[],
+): (t: Uint32Array) => CallOutcome {
+  const g = new ValueGen(L, tid);
+  const emit = primitiveNamed(name)?.emit;
+  if (emit === undefined) throw new Error(`no primitive ${name}`);
+  const a = g.args(args);
+  const body =
+    "stmt" in emit
+      ? `let value; ${emit.stmt(g, a, (v) => `value = ${v};`)} return { blocked: false, value };`
+      : `return { blocked: false, value: ${emit.expr(g, a)} };`;
+  const run = new Function("R", `"use strict"; return function call(t) { ${body} };`)(R) as (
+    t: Uint32Array,
+  ) => CallOutcome | number;
+  return (t) => {
+    const out = run(t);
+    return typeof out === "number" ? { blocked: true } : out;
+  };
+}
+
 /** Slot access and expressions: the part shared by thread code and condition code. */
 class ValueGen implements EmitCtx {
   private counter = 0;

@@ -155,7 +155,7 @@ export class FootprintOf {
   }
 
   /** The slots of the objects an access names (a dynamic index counts as every one). */
-  private slotsOf(a: Access, args: readonly Value[]): number[] {
+  slotsOf(a: Access, args: readonly Value[]): number[] {
     const L = this.L;
     const pages = this.pages(a.page === undefined ? undefined : args[a.page]);
     const perFrame = (base: number): number[] => this.frames.map((f) => base + f);
