@@ -48,6 +48,17 @@ export interface Slot {
   readonly shift: number;
   /** A slot nothing ever writes is no part of the state: it always holds this value. */
   readonly frozen?: number;
+  /** Whose slot it is, for reports: the page, CPU, frame, file page or word it belongs to. */
+  readonly of: SlotOwner;
+}
+
+/** Numbers as the layout counts them: pages from 0, frames and file pages from 1. */
+export interface SlotOwner {
+  readonly page?: number;
+  readonly cpu?: number;
+  readonly frame?: number;
+  readonly fpage?: number;
+  readonly word?: number;
 }
 
 export interface Layout {
@@ -131,17 +142,18 @@ class Packer {
     width: number;
     bias: number;
     frozen?: number;
+    of: SlotOwner;
   }[] = [];
 
-  add(kind: SlotKind, name: string, width: number, bias = 0): number {
+  add(kind: SlotKind, name: string, width: number, of: SlotOwner = {}, bias = 0): number {
     if (width > 32) throw new Error(`slot ${name} is ${width} bits wide`);
-    this.pending.push({ name, kind, width, bias });
+    this.pending.push({ name, kind, width, bias, of });
     return this.pending.length - 1;
   }
 
   /** A constant: named and readable like a slot, but outside the state vector. */
-  constant(kind: SlotKind, name: string, width: number, value: number): number {
-    this.pending.push({ name, kind, width, bias: 0, frozen: value });
+  constant(kind: SlotKind, name: string, width: number, value: number, of: SlotOwner): number {
+    this.pending.push({ name, kind, width, bias: 0, frozen: value, of });
     return this.pending.length - 1;
   }
 
@@ -251,7 +263,7 @@ export function buildLayout(
         free.users.push(v.id);
         slotOf[v.id] = free.slot;
       } else {
-        const slot = pk.add("var", `${t.name}.${v.name}`, width, bias);
+        const slot = pk.add("var", `${t.name}.${v.name}`, width, {}, bias);
         shared.push({ slot, key, users: [v.id] });
         slotOf[v.id] = slot;
       }
@@ -261,16 +273,17 @@ export function buildLayout(
   const mmapLock = pk.add("mmap_lock", "mmap_lock", bitsFor(nThreads + 1));
   const ptl = pk.add("ptl", "PTL", bitsFor(nThreads));
   const ptlOf = u.pages.map(() => ptl);
-  const pte = u.pages.map((pg) => pk.add("pte", `PTE ${pg.name}`, pteBits));
+  const pte = u.pages.map((pg, page) => pk.add("pte", `PTE ${pg.name}`, pteBits, { page }));
   const vmaWritten = writes("vma");
   const vma = u.pages.map((pg, i) =>
     vmaWritten
-      ? pk.add("vma", `VMA ${pg.name}`, VMA.FPAGE_SHIFT + bitsFor(nFpages))
+      ? pk.add("vma", `VMA ${pg.name}`, VMA.FPAGE_SHIFT + bitsFor(nFpages), { page: i })
       : pk.constant(
           "vma",
           `VMA ${pg.name}`,
           VMA.FPAGE_SHIFT + bitsFor(nFpages),
           initialVma(s, u, i),
+          { page: i },
         ),
   );
   const userCpus = [...new Set(p.threads.filter((t) => t.cpu >= 0).map((t) => t.cpu))].sort(
@@ -287,59 +300,71 @@ export function buildLayout(
       if (Number(init.cpu.name.slice(3)) === c) touched.add(tlbInitPage(init, u));
     tlb.push(
       u.pages.map((pg, i) =>
-        touched.has(i) ? pk.add("tlb", `TLB cpu${c} ${pg.name}`, 3 + frameBits) : -1,
+        touched.has(i)
+          ? pk.add("tlb", `TLB cpu${c} ${pg.name}`, 3 + frameBits, { cpu: c, page: i })
+          : -1,
       ),
     );
   }
   const frames = Array.from({ length: nFrames }, (_, i) => i + 1);
-  const ref = frames.map((f) => pk.add("refcount", `refcount(frame ${f})`, 4))[0]!;
+  const ref = frames.map((f) => pk.add("refcount", `refcount(frame ${f})`, 4, { frame: f }))[0]!;
   const mapcount = frames.map((f) =>
-    pk.add("mapcount", `mapcount(frame ${f})`, bitsFor(nPages)),
+    pk.add("mapcount", `mapcount(frame ${f})`, bitsFor(nPages), { frame: f }),
   )[0]!;
   // PAGE.COPIED is the monitors' third flag; PAGE.LAZYFREE the fourth, once MADV_FREE runs.
   const flagBits = needs("lazyfree") ? 4 : p.monitors ? 3 : 2;
-  const flags = frames.map((f) => pk.add("flags", `flags(frame ${f})`, flagBits))[0]!;
+  const flags = frames.map((f) => pk.add("flags", `flags(frame ${f})`, flagBits, { frame: f }))[0]!;
   // ->writepage() unlocks a page, but without lock_page() none is ever locked.
   const lockedWritten = writes("page_lock");
   const locked = frames.map((f) =>
     lockedWritten
-      ? pk.add("page_lock", `PG_locked(frame ${f})`, bitsFor(nThreads))
-      : pk.constant("page_lock", `PG_locked(frame ${f})`, bitsFor(nThreads), 0),
+      ? pk.add("page_lock", `PG_locked(frame ${f})`, bitsFor(nThreads), { frame: f })
+      : pk.constant("page_lock", `PG_locked(frame ${f})`, bitsFor(nThreads), 0, { frame: f }),
   )[0]!;
-  const mapping = frames.map((f) => pk.add("mapping", `mapping(frame ${f})`, bitsFor(nFpages)))[0]!;
+  const mapping = frames.map((f) =>
+    pk.add("mapping", `mapping(frame ${f})`, bitsFor(nFpages), { frame: f }),
+  )[0]!;
   let data = -1;
   for (const f of frames) {
     for (let w = 0; w < wordsPerPage; w++) {
-      const id = pk.add("data", `frame ${f} word ${w}`, bitsFor(maxData));
+      const id = pk.add("data", `frame ${f} word ${w}`, bitsFor(maxData), { frame: f, word: w });
       if (data < 0) data = id;
     }
   }
   let disk = -1;
-  for (const name of fpageNames.slice(1)) {
+  for (const [i, name] of fpageNames.slice(1).entries()) {
     for (let w = 0; w < wordsPerPage; w++) {
-      const id = pk.add("disk", `disk ${name} word ${w}`, bitsFor(maxData));
+      const id = pk.add("disk", `disk ${name} word ${w}`, bitsFor(maxData), {
+        fpage: i + 1,
+        word: w,
+      });
       if (disk < 0) disk = id;
     }
   }
   const cache =
-    fpageNames.slice(1).map((name) => pk.add("cache", `page cache ${name}`, frameBits))[0] ?? -1;
+    fpageNames
+      .slice(1)
+      .map((name, i) => pk.add("cache", `page cache ${name}`, frameBits, { fpage: i + 1 }))[0] ??
+    -1;
   const swapMap =
     fpageNames
       .slice(1 + nFileFpages)
-      .map((name) => pk.add("swap_map", `swap_map ${name}`, bitsFor(nPages)))[0] ?? -1;
+      .map((name, i) =>
+        pk.add("swap_map", `swap_map ${name}`, bitsFor(nPages), { fpage: nFileFpages + i + 1 }),
+      )[0] ?? -1;
   // Large folios exist only when the init block makes one (`mthp`); split_folio() ends them.
   const folioWritten = s.regions.some((r) => r.mapping?.mthp === true);
   const folioHead = frames.map((f) =>
     folioWritten
-      ? pk.add("folio", `folio head(frame ${f})`, frameBits)
-      : pk.constant("folio", `folio head(frame ${f})`, frameBits, 0),
+      ? pk.add("folio", `folio head(frame ${f})`, frameBits, { frame: f })
+      : pk.constant("folio", `folio head(frame ${f})`, frameBits, 0, { frame: f }),
   )[0]!;
   const flushPending = writes("flush_pending")
     ? pk.add("mm", "mm->tlb_flush_pending", bitsFor(nThreads + 1))
-    : pk.constant("mm", "mm->tlb_flush_pending", bitsFor(nThreads + 1), 0);
+    : pk.constant("mm", "mm->tlb_flush_pending", bitsFor(nThreads + 1), 0, {});
   const flushBatched = writes("flush_batched")
     ? pk.add("mm", "mm->tlb_flush_batched", 1)
-    : pk.constant("mm", "mm->tlb_flush_batched", 1, 0);
+    : pk.constant("mm", "mm->tlb_flush_batched", 1, 0, {});
   const ubc = p.threads.map((t, tid) =>
     perThread[tid]!.writes.has("tlb_ubc") ? pk.add("thread_batch", `${t.name} tlb_ubc`, 2) : -1,
   );
@@ -360,7 +385,9 @@ export function buildLayout(
     p.ranks.length > 0 ? pk.add("rank", "rank counter", bitsFor(p.ranks.length)) : -1;
 
   const monitor = p.monitors ? pk.add("monitor", "monitor findings", 3) : -1;
-  const settled = p.monitors ? u.pages.map((pg) => pk.add("settled", `settled ${pg.name}`, 1)) : [];
+  const settled = p.monitors
+    ? u.pages.map((pg, page) => pk.add("settled", `settled ${pg.name}`, 1, { page }))
+    : [];
 
   const pteVars = p.monitors
     ? [
@@ -496,8 +523,6 @@ function usesAccessed(t: ThreadProgram): boolean {
       (n.k === "branch" && valueUsesAccessed(n.cond)),
   );
 }
-
-export const pteWithoutAccessed = ~PTE.A;
 
 /** Frames the init block fills: a populated page of a file (cached once) or of anonymous memory. */
 function populatedPages(s: Scenario): number {
