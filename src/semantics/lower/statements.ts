@@ -8,7 +8,7 @@ import { regionEnv, withLoopVar, type Env } from "./env.js";
 import { Graph } from "./graph.js";
 import { originAt } from "./origin.js";
 import { roundsOver, staticOf } from "./static.js";
-import { assign, lowerBranch, lowerValue } from "./values.js";
+import { assign, lowerBranch, lowerDiscarded, lowerValue } from "./values.js";
 
 /**
  * Statements into the control-flow graph. Code is lowered back to front: each statement is given
@@ -71,7 +71,10 @@ export function lowerStmt(cx: ThreadLowering, st: Stmt, env: Env, next: number):
     case "ReturnStmt": {
       const ret = env.ret;
       if (ret === undefined) return next; // the checker keeps `return` to procs
-      if (st.value === undefined || ret.dest === undefined) return ret.next;
+      if (st.value === undefined) return ret.next;
+      // The returned expression runs even when the caller drops the result, as in C: a proc
+      // called as a bare statement that ends `return do_anonymous_page(addr, true)` faults in.
+      if (ret.dest === undefined) return lowerDiscarded(cx, st.value, env, ret.next);
       const dest = ret.dest;
       return lowerValue(cx, st.value, env, (v) => assign(dest, v, ret.next, env, st.span));
     }

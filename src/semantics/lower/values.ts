@@ -4,7 +4,13 @@ import type { Op, Value } from "../ir.js";
 import type { Type } from "../types.js";
 import { lowerCall } from "./calls.js";
 import { newVar, typeOf, varFor, type ThreadLowering } from "./context.js";
-import { containsAction, isReadAsName, isValuePrimitive, readsShared } from "./effects.js";
+import {
+  containsAction,
+  isAction,
+  isReadAsName,
+  isValuePrimitive,
+  readsShared,
+} from "./effects.js";
 import type { Arg, Env } from "./env.js";
 import { fieldName, foldBin } from "./ir-values.js";
 import { originAt } from "./origin.js";
@@ -111,6 +117,15 @@ export function lowerValue(
       cx.bag.error("E201", e.span, "this expression has no run-time value");
       return k({ k: "const", v: 0 });
   }
+}
+
+/**
+ * An expression evaluated for its actions only, its value dropped: an action is lowered as a call
+ * statement is; of anything else only the actions inside remain (a read with no user is no step).
+ */
+export function lowerDiscarded(cx: ThreadLowering, e: A.Expr, env: Env, next: number): number {
+  if (isAction(e, cx.s.resolved)) return lowerCall(cx, e, env, undefined, next, e.span);
+  return containsAction(e, cx.s.resolved) ? lowerValue(cx, e, env, () => next) : next;
 }
 
 /** An action in a value: its result goes to a fresh variable, which `k` reads. */
