@@ -32,28 +32,25 @@ export function lower(s: Scenario, u: Universe, config: KernelConfig): LowerResu
   const ranks = rankedLabels(s);
   const monitors = monitorsOn(s);
   const threads: ThreadProgram[] = [];
-  const shared = { s, u, fixes: config.fixes, bag, ranks, monitors };
+  const context = (cpu: number, isKernel: boolean): ThreadLowering => ({
+    s,
+    u,
+    fixes: config.fixes,
+    bag,
+    ranks,
+    monitors,
+    thread: threads.length,
+    cpu,
+    isKernel,
+    vars: [],
+  });
   for (const t of s.threads) {
-    const cpu = t.isKernel ? -1 : t.cpu;
-    const cx: ThreadLowering = {
-      ...shared,
-      thread: threads.length,
-      cpu,
-      isKernel: t.isKernel,
-      vars: [],
-    };
+    const cx = context(t.isKernel ? -1 : t.cpu, t.isKernel);
     threads.push(lowerThread(cx, t.name, false, t.decl.body));
   }
-  if (s.after !== undefined) {
-    const cx: ThreadLowering = {
-      ...shared,
-      thread: threads.length,
-      cpu: -1,
-      isKernel: true,
-      vars: [],
-    };
-    threads.push(lowerThread(cx, "after", true, s.after.body));
-  }
+  // The after block is kernel code, on no CPU.
+  if (s.after !== undefined)
+    threads.push(lowerThread(context(-1, true), "after", true, s.after.body));
   const condition = s.condition
     ? lowerCondition({ s, u, threads, ranks, bag }, s.condition.expr)
     : anyMonitorFired();
