@@ -5,7 +5,8 @@ import type { Type } from "./types.js";
  * The step programs: one control-flow graph per thread, with every proc inlined and every `for`
  * unrolled. Static things (pages, files, enum words, `fixed(…)`) are constants here. A transition
  * of the model runs the silent nodes from the thread's pc up to one `step` or `access`, and
- * executes it: silent control is folded into the next visible action (docs/semantics.md).
+ * executes it: silent control is folded into the next visible action (docs/language.md, "What is
+ * one step").
  */
 
 /** A thread-local variable: a proc local or parameter at one call site, or a register. */
@@ -43,6 +44,7 @@ export type Op =
       readonly args: readonly Value[];
       readonly dest: number | undefined;
     }
+  /** A branch inside one step: what the conditions of an `atomic` block become. */
   | {
       readonly k: "if";
       readonly cond: Value;
