@@ -1,5 +1,4 @@
 import type { Node, Op, Program, ThreadProgram, Value } from "../semantics/ir.js";
-import { PTE, TLBE } from "./encoding.js";
 import { emitAccess, type SlotCode } from "./mmu.js";
 import type { Layout } from "./layout.js";
 
