@@ -8,6 +8,7 @@ import type * as A from "../syntax/ast.js";
 import { valueName } from "../report/changes.js";
 import { monitorNames } from "../semantics/monitors.js";
 import { resolveSchedule, runSchedule, scheduleString, type ScheduleStep } from "./schedule.js";
+import type { Move } from "./model.js";
 import { searchParallel } from "./parallel.js";
 import { StateStore } from "./state-store.js";
 import { search, type Progress, type SearchResult } from "./search.js";
@@ -63,7 +64,7 @@ export interface RunResult extends Pick<
   /** true or false when the answer settles the expectation; undefined when it cannot. */
   readonly ok: boolean | undefined;
   readonly witness:
-    | { readonly kind: "positive" | "negative" | "deadlock"; readonly path: readonly number[] }
+    | { readonly kind: "positive" | "negative" | "deadlock"; readonly path: readonly Move[] }
     | undefined;
   readonly schedule: string | undefined;
   /** With monitors on: in how many final states each monitor fired (by name). */
