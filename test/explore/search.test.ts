@@ -4,7 +4,7 @@ import { replay } from "../../src/explore/replay.js";
 import { resolveSchedule, runSchedule } from "../../src/explore/schedule.js";
 import { scheduleOption } from "../../src/explore/schedule-option.js";
 import { search } from "../../src/explore/search.js";
-import { runScenario } from "../../src/explore/run.js";
+import { runScenario } from "../../src/judge/run.js";
 import type { Machine } from "../../src/model/machine.js";
 import { readRepoFile, scenarioFiles } from "../helpers.js";
 import { machineOf, scenarioOf } from "../model/helpers.js";
