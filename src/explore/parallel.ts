@@ -129,21 +129,14 @@ export async function searchParallel(
       });
     }, 500);
   try {
-    return merge(
-      new Model(m),
-      job,
-      jobs,
-      await Promise.all(outputs),
-      Atomics.load(ctl, STOP),
-      start,
-    );
+    return merge(m, job, jobs, await Promise.all(outputs), Atomics.load(ctl, STOP), start);
   } finally {
     if (ticker) clearInterval(ticker);
   }
 }
 
 function merge(
-  model: Model,
+  m: Machine,
   job: ParallelJob,
   jobs: number,
   outs: readonly WorkerOutput[],
@@ -156,7 +149,7 @@ function merge(
     for (const [k, v] of o.finalStates) finalStates.set(k, v);
     for (const k of o.deadlockStates) deadlockStates.add(k);
   }
-  const ex = new Expander(model, job.search);
+  const ex = new Expander(new Model(m), job.search);
   /** The moves from the initial state to a state, following parents across workers. */
   const pathOf = (ref: number): Move[] => {
     const moves: Move[] = [];

@@ -178,7 +178,7 @@ function statementOf(m: Machine, th: number, node: number): number {
 }
 
 /** The source text of a thread's step. */
-export function stepText(m: Machine, th: number, node: number): string {
+function stepText(m: Machine, th: number, node: number): string {
   const n = m.program.threads[th]!.nodes[node];
   return n !== undefined && (n.k === "step" || n.k === "access") ? n.origin.text : "?";
 }
