@@ -1,6 +1,7 @@
+import { valueName } from "../judge/outcomes.js";
 import { describePte, describeTlbEntry, PAGE, VMA } from "../model/encoding.js";
-import { monitorNames } from "../semantics/monitors.js";
 import type { Machine } from "../model/machine.js";
+import { monitorNames } from "../semantics/monitors.js";
 
 /** One state change of a step, in kernel words: `PTE X: P|W|D frame 1 → none`. */
 export interface Change {
@@ -52,21 +53,6 @@ function registerName(m: Machine, slot: number): string | undefined {
       if (v.isRegister && m.layout.vars[tid]![v.id] === slot) return `${t.name}:${v.name}`;
   }
   return undefined;
-}
-
-export function valueName(v: number): string {
-  switch (v) {
-    case -1:
-      return "ok";
-    case -2:
-      return "segv";
-    case -3:
-      return "sigbus";
-    case -4:
-      return "unset";
-    default:
-      return String(v);
-  }
 }
 
 function describe(

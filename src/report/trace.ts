@@ -1,5 +1,6 @@
-import type { Machine } from "../model/machine.js";
+import type { Move } from "../explore/model.js";
 import { replay } from "../explore/replay.js";
+import type { Machine } from "../model/machine.js";
 import { changesBetween, type Change } from "./changes.js";
 
 /** One transition of a witness, ready to print or serialize. */
@@ -17,7 +18,7 @@ export interface TraceEntry {
   readonly changes: readonly Change[];
 }
 
-export function traceOf(m: Machine, path: readonly number[], all = false): TraceEntry[] {
+export function traceOf(m: Machine, path: readonly Move[], all = false): TraceEntry[] {
   return replay(m, path).map((st, i) => {
     const t = m.program.threads[st.thread]!;
     const n = t.nodes[st.node]!;
