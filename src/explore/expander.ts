@@ -1,5 +1,5 @@
-import { PersistentSets } from "../model/persistent-sets.js";
-import { Symmetry } from "../model/symmetry.js";
+import { PersistentSets } from "./persistent-sets.js";
+import { Symmetry } from "./symmetry.js";
 import {
   EXPANDED,
   isEvicted,
@@ -28,7 +28,7 @@ export class Expander {
   ) {
     this.successors = model.successorBuffers();
     this.pick = new Int32Array(model.threads);
-    this.por = opts.reduce ? new PersistentSets(model.machine) : undefined;
+    this.por = opts.reduce ? new PersistentSets(model) : undefined;
     this.sym = opts.symmetry ? Symmetry.of(model.machine) : undefined;
   }
 

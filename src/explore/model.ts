@@ -113,6 +113,11 @@ export class Model {
     if (this.threads > maxThreads) throw new Error(`more than ${maxThreads} threads`);
   }
 
+  /** The after block: it moves only once every other thread has finished. */
+  waitsForTheOthers(thread: number): boolean {
+    return thread === this.after;
+  }
+
   /** The initial state, a fresh copy. */
   initial(): Uint32Array {
     return this.machine.initial.slice();
