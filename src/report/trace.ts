@@ -1,6 +1,8 @@
 import type { Move } from "../explore/model.js";
 import { replay } from "../explore/replay.js";
 import type { Machine } from "../model/machine.js";
+import { primitiveNamed } from "../primitives/registry.js";
+import type { Op } from "../semantics/ir.js";
 import { changesBetween, type Change } from "./changes.js";
 
 /** One transition of a witness, ready to print or serialize. */
@@ -15,6 +17,11 @@ export interface TraceEntry {
   readonly procs: readonly string[];
   /** The step itself, as its source reads: `ptep_get_and_clear(old[i])`. */
   readonly primitive: string;
+  /**
+   * Worth drawing even when it changed nothing a report shows: an access, a thread's exit, or a
+   * step calling a primitive its registry entry marks `shown` (locks, flushes).
+   */
+  readonly shown: boolean;
   readonly changes: readonly Change[];
 }
 
@@ -32,9 +39,18 @@ export function traceOf(m: Machine, path: readonly Move[], all = false): TraceEn
       procs: origin?.procs ?? [],
       primitive:
         n.k === "access" ? accessKind(n.write, changes, st.evicted) : (origin?.text ?? n.k),
+      shown: n.k === "access" || (n.k === "step" && (n.ops.length === 0 || callsShown(n.ops))),
       changes,
     };
   });
+}
+
+function callsShown(ops: readonly Op[]): boolean {
+  return ops.some((o) =>
+    o.k === "call"
+      ? primitiveNamed(o.name)?.shown === true
+      : o.k === "if" && (callsShown(o.then) || callsShown(o.else)),
+  );
 }
 
 /** What the MMU did: a hit uses the TLB alone; a walk reads (and for a store, dirties) the PTE. */
