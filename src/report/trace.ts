@@ -2,7 +2,7 @@ import type { Move } from "../explore/model.js";
 import { replay } from "../explore/replay.js";
 import type { Machine } from "../model/machine.js";
 import { primitiveNamed } from "../primitives/registry.js";
-import type { Op } from "../semantics/ir.js";
+import type { Op, Value } from "../semantics/ir.js";
 import { changesBetween, type Change } from "./changes.js";
 
 /** One transition of a witness, ready to print or serialize. */
@@ -46,11 +46,31 @@ export function traceOf(m: Machine, path: readonly Move[], all = false): TraceEn
 }
 
 function callsShown(ops: readonly Op[]): boolean {
-  return ops.some((o) =>
-    o.k === "call"
-      ? primitiveNamed(o.name)?.shown === true
-      : o.k === "if" && (callsShown(o.then) || callsShown(o.else)),
-  );
+  return ops.some((o) => {
+    switch (o.k) {
+      case "call":
+        return primitiveNamed(o.name)?.shown === true || o.args.some(readsShown);
+      case "set":
+        return readsShown(o.value);
+      case "if":
+        return readsShown(o.cond) || callsShown(o.then) || callsShown(o.else);
+    }
+  });
+}
+
+function readsShown(v: Value): boolean {
+  switch (v.k) {
+    case "call":
+      return primitiveNamed(v.name)?.shown === true || v.args.some(readsShown);
+    case "not":
+    case "neg":
+    case "field":
+      return readsShown(v.a);
+    case "bin":
+      return readsShown(v.a) || readsShown(v.b);
+    default:
+      return false;
+  }
 }
 
 /** What the MMU did: a hit uses the TLB alone; a walk reads (and for a store, dirties) the PTE. */
