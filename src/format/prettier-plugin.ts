@@ -2,6 +2,7 @@ import type { AstPath, Doc, Parser, Plugin, Printer, SupportLanguage } from "pre
 // The doc builders alone: the CLI loads this module to print conditions, without all of prettier.
 import * as doc from "prettier/doc";
 import type * as A from "../syntax/ast.js";
+import { unreachable } from "../syntax/ast.js";
 import { parse } from "../syntax/parse.js";
 import { renderDiagnostic } from "../diagnostics/render.js";
 
@@ -202,7 +203,7 @@ function printNode(path: AstPath<AnyNode>, text: string, print: Print): Doc {
     case "Comment":
       return n.text;
     default:
-      return assertNever(n);
+      return unreachable(n);
   }
 }
 
@@ -404,12 +405,8 @@ export function expr(e: A.Expr, outer = 0): Doc {
       return group(wrapped);
     }
     default:
-      return assertNever(e);
+      return unreachable(e);
   }
-}
-
-function assertNever(x: never): never {
-  throw new Error(`cannot print ${JSON.stringify(x)}`);
 }
 
 export const languages: SupportLanguage[] = [
