@@ -8,6 +8,8 @@ import { toJson } from "../report/json.js";
 import { formatText } from "../report/text.js";
 import { isFixId, isKnownRelease, knownReleases } from "../semantics/kernel-versions.js";
 import { knownOptions } from "../semantics/options.js";
+import { unknownFix } from "../semantics/typecheck.js";
+import { loadPrelude } from "../kernel/prelude.js";
 import { exitCode, printDiagnostics, useColor } from "./io.js";
 import { loadScenario } from "./load.js";
 
@@ -118,6 +120,9 @@ function checkOptions(o: RunOptions): string | undefined {
     const [commit, state] = splitFixToggle(f);
     if (!isFixId(commit) || (state !== "on" && state !== "off"))
       return `--fix takes COMMIT=on or COMMIT=off, not \`${f}\``;
+    // The same typo in a file is E108; a toggle of an unknown fix would change nothing.
+    const known = loadPrelude().fixes;
+    if (!known.has(commit)) return `--fix ${f}: ${unknownFix(commit, known)} [E108]`;
   }
   return undefined;
 }

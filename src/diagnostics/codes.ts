@@ -33,6 +33,7 @@ export const codes = {
   E302: "recursive procedure",
   E303: "invalid fix name",
   E304: "missing declaration",
+  E305: "a loop without a step",
 } as const;
 
 export type Code = keyof typeof codes;

@@ -1,7 +1,7 @@
 import type { Program, Value, Op, ThreadProgram } from "../semantics/ir.js";
 import type { Scenario } from "../semantics/scenario.js";
 import type { Type } from "../semantics/types.js";
-import type { Universe } from "../semantics/universe.js";
+import { populatedAtStart, type Universe } from "../semantics/universe.js";
 import type { Feature, ObjectKind } from "../primitives/primitive.js";
 import { primitiveNamed } from "../primitives/registry.js";
 import { bitsFor, PTE, VMA } from "./encoding.js";
@@ -469,6 +469,8 @@ function maxConstant(s: Scenario): number {
   };
   for (const t of s.threads) visit(t.decl.body);
   if (s.after) visit(s.after.body);
+  // The scenario's own procs write too (`store a 9`); the prelude's write no literal values.
+  for (const d of s.ast.decls) if (d.kind === "ProcDecl") visit(d.body);
   return max;
 }
 
@@ -528,15 +530,11 @@ function usesAccessed(t: ThreadProgram): boolean {
 function populatedPages(s: Scenario): number {
   const files = new Set<string>();
   let anon = 0;
-  const memAnon = new Set(
-    s.memInits.map((m) => (m.address.kind === "NameExpr" ? m.address.name.name : "")),
-  );
   for (const r of s.regions) {
     const m = r.mapping;
-    if (m === undefined || m.prot === "none") continue;
-    if (m.source.kind === "file" && m.populate) {
-      for (let i = 0; i < r.pages; i++) files.add(`${m.source.file}[${m.source.first + i}]`);
-    } else if (m.source.kind === "anon" && (m.populate || memAnon.has(r.name))) anon += r.pages;
+    if (m === undefined || !populatedAtStart(s, r)) continue;
+    if (m.source.kind === "anon") anon += r.pages;
+    else for (let i = 0; i < r.pages; i++) files.add(`${m.source.file}[${m.source.first + i}]`);
   }
   return files.size + anon;
 }

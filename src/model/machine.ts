@@ -2,7 +2,7 @@ import { DiagnosticBag, type Diagnostic } from "../diagnostics/diagnostic.js";
 import type { Program } from "../semantics/ir.js";
 import { lower, type KernelConfig } from "../semantics/lower.js";
 import type { Scenario } from "../semantics/scenario.js";
-import { universeOf, type Universe } from "../semantics/universe.js";
+import { initRegion, universeOf, type Universe } from "../semantics/universe.js";
 import { compileCondition, compileThread, type ConditionFn, type FireFn } from "./codegen.js";
 import { PAGE, PTE, TLBE, VMA } from "./encoding.js";
 import { buildLayout, initialVma, tlbInitPage, type Layout } from "./layout.js";
@@ -175,10 +175,9 @@ function initialState(
   return t;
 }
 
+/** One rule for the init block's pages, shared with the layout's count of frames. */
 function regionOf(a: Scenario["memInits"][number]["address"]): string {
-  let e = a;
-  while (e.kind === "MemberExpr" || e.kind === "IndexExpr") e = e.target;
-  return e.kind === "NameExpr" ? e.name.name : "";
+  return initRegion(a);
 }
 
 function pageOfAddress(a: Scenario["memInits"][number]["address"], u: Universe): number {

@@ -1,3 +1,4 @@
+import type { Code } from "../diagnostics/codes.js";
 import { DiagnosticBag, type Diagnostic } from "../diagnostics/diagnostic.js";
 import { didYouMean } from "../diagnostics/suggest.js";
 import type { Span } from "../diagnostics/span.js";
@@ -5,16 +6,27 @@ import type * as A from "../syntax/ast.js";
 import { builtins, constants } from "./builtins.js";
 import { fixIdForm, isFixId, isKnownRelease, knownReleases } from "./kernel-versions.js";
 import { knownOptions } from "./options.js";
-import type {
-  FileDef,
-  FixDef,
-  ProcDef,
-  RegionDef,
-  Resolved,
-  Scenario,
-  ThreadDef,
+import { lower } from "./lower.js";
+import {
+  fixesOn,
+  judgedConfigs,
+  type FileDef,
+  type FixDef,
+  type ProcDef,
+  type RegionDef,
+  type Resolved,
+  type Scenario,
+  type ThreadDef,
 } from "./scenario.js";
-import { TypeChecker, type Prelude } from "./typecheck.js";
+import { initPage, populatedAtStart, universeOf } from "./universe.js";
+import {
+  forEachExpr,
+  forEachStmt,
+  stmtExprs,
+  TypeChecker,
+  unknownFix,
+  type Prelude,
+} from "./typecheck.js";
 import type { Type } from "./types.js";
 
 export interface CheckResult {
@@ -162,13 +174,7 @@ export function check(ast: A.TestFile, text: string, file: string, prelude: Prel
   }
   const checkFixSetting = (s: A.FixSetting): void => {
     if (!checkCommitSyntax(s.commit, bag)) return;
-    if (!fixes.has(s.commit.id)) {
-      bag.error(
-        "E108",
-        s.commit.span,
-        `no modelled fix is named \`${s.commit.id}\`${didYouMean(s.commit.id, fixes.keys())}`,
-      );
-    }
+    if (!fixes.has(s.commit.id)) bag.error("E108", s.commit.span, unknownFix(s.commit.id, fixes));
   };
   const fixToggles = of("FixToggle").map((t) => t.setting);
   fixToggles.forEach(checkFixSetting);
@@ -225,31 +231,368 @@ export function check(ast: A.TestFile, text: string, file: string, prelude: Prel
 
   if (bag.hasErrors || ast.name === undefined)
     return { scenario: undefined, diagnostics: bag.items };
-  return {
-    scenario: {
-      file,
-      text,
-      ast,
-      name: ast.name.name,
-      files,
-      regions,
-      tlbInits,
-      memInits,
-      threads,
-      after: after,
-      procs,
-      fixes,
-      fixToggles,
-      condition,
-      expects,
-      schedules,
-      options,
-      types,
-      resolved,
-      wordsPerPage: tc.wordsPerPage,
-    },
-    diagnostics: [],
+  const scenario: Scenario = {
+    file,
+    text,
+    ast,
+    name: ast.name.name,
+    files,
+    regions,
+    tlbInits,
+    memInits,
+    threads,
+    after: after,
+    procs,
+    fixes,
+    fixToggles,
+    condition,
+    expects,
+    schedules,
+    options,
+    types,
+    resolved,
+    wordsPerPage: tc.wordsPerPage,
   };
+  // The rules read resolutions and types, so they run on a scenario that checks otherwise.
+  for (const rule of rules)
+    rule.check(scenario, (code, at, message) => bag.error(code, at.span, message));
+  if (bag.hasErrors) return { scenario: undefined, diagnostics: bag.items };
+  const lowering = lowerEach(scenario);
+  if (lowering.length > 0) return { scenario: undefined, diagnostics: lowering };
+  return { scenario, diagnostics: [] };
+}
+
+/**
+ * What lowering rejects, on every configuration `tlbl run` judges the scenario on. Those checks
+ * need procs inlined and static values folded (a kthread's store in a proc, an index past the
+ * end of the range a call passed), so they live in lowering, once, and check runs it as run does.
+ */
+function lowerEach(s: Scenario): Diagnostic[] {
+  const u = universeOf(s);
+  const out = new Map<string, Diagnostic>();
+  for (const c of judgedConfigs(s)) {
+    for (const d of lower(s, u, { release: c.kernel, fixes: fixesOn(s, c) }).diagnostics) {
+      // Most do not depend on the kernel: report each once.
+      out.set(`${d.code} ${d.file} ${d.span.start} ${d.span.end} ${d.message}`, d);
+    }
+  }
+  return [...out.values()];
+}
+
+// ---- rules over a resolved, typed scenario ------------------------------------------------
+
+/** Reports a problem at an AST node (or at a span inside it, such as a loop's header). */
+type Report = (code: Code, at: { readonly span: Span }, message: string) => void;
+
+/**
+ * A small check of a scenario that otherwise checks: a fact lowering or the model relies on
+ * that the type checker does not see. Pure: it reads the scenario and reports.
+ */
+interface Rule {
+  readonly name: string;
+  readonly check: (s: Scenario, report: Report) => void;
+}
+
+const rules: readonly Rule[] = [
+  {
+    // initialState() (model/machine.ts) writes the value into the page's frame, or for a file
+    // page onto the disk; an anonymous page with no frame has nowhere to hold it.
+    name: "a value written in init lands in a page",
+    check: (s, report) => {
+      for (const m of s.memInits) {
+        const r = initRegionDef(s, m.address);
+        if (r !== undefined && !populatedAtStart(s, r) && r.mapping?.source.kind !== "file")
+          report("E202", m, "this page is not mapped at the start");
+      }
+    },
+  },
+  {
+    // A TLB entry caches a translation: the PTE must be present when the scenario starts.
+    name: "a TLB entry in init caches a present PTE",
+    check: (s, report) => {
+      for (const t of s.tlbInits) {
+        const r = initRegionDef(s, t.address);
+        if (r !== undefined && !populatedAtStart(s, r))
+          report(
+            "E202",
+            t,
+            "a TLB entry is built from a present PTE: map this page with `populate`",
+          );
+      }
+    },
+  },
+  {
+    // The model maps `mmap R F[i]`'s pages to F[i], F[i+1]… and moves `mremap`'s pages one for
+    // one; past the file's end it would map the next file's pages, past a range's end lowering
+    // stops inside the kernel prelude's code.
+    name: "ranges fit the steps they are passed to",
+    check: (s, report) => new StaticArgs(s, report).run(),
+  },
+  {
+    // The model's transitions are steps: a round of a loop with no step in it would spin inside
+    // one transition (code generation cannot even unroll it).
+    name: "every round of a loop takes a step",
+    check: (s, report) => {
+      const flow = new StepFlow(s, (w) =>
+        report(
+          "E305",
+          { span: { start: w.span.start, end: w.cond.span.end } }, // `while COND`
+          "this loop can go round without a step: every path through it needs a load, a store, a syscall, `skip` or an `atomic` block",
+        ),
+      );
+      for (const body of ownBodies(s)) flow.block(body);
+    },
+  },
+];
+
+/** What is known at compile time of an argument: a range's size, or a file page as a source. */
+type Known =
+  | { readonly pages: number }
+  | { readonly file: string; readonly first: number }
+  | undefined;
+
+const sizeOf = (k: Known): number | undefined => (k && "pages" in k ? k.pages : undefined);
+
+/** Steps (procs and primitives) whose static arguments must fit each other; a message if not. */
+const fits: Readonly<
+  Record<string, (s: Scenario, name: string, args: Known[]) => string | undefined>
+> = {
+  mremap: sameSize,
+  move_page_tables: sameSize,
+  move_ptes: sameSize,
+  mmap: withinFile,
+  vma_map: withinFile,
+};
+
+function sameSize(_: Scenario, name: string, [a, b]: Known[]): string | undefined {
+  const from = sizeOf(a);
+  const to = sizeOf(b);
+  if (from === undefined || to === undefined || from === to) return undefined;
+  return `\`${name}\` moves a range to one of the same size, not ${pages(from)} to ${pages(to)}`;
+}
+
+function withinFile(s: Scenario, name: string, [r, source]: Known[]): string | undefined {
+  const size = sizeOf(r);
+  if (size === undefined || source === undefined || !("file" in source)) return undefined;
+  const f = s.files.find((x) => x.name === source.file);
+  if (f === undefined || source.first + size <= f.pages.length) return undefined;
+  return `\`${name}\` maps ${pages(size)} of \`${f.name}\` from page ${source.first}, but \`${f.name}\` has pages 0 to ${f.pages.length - 1}`;
+}
+
+const pages = (n: number): string => `${n} page${n === 1 ? "" : "s"}`;
+
+/**
+ * Follows static arguments from the threads into the scenario's procs (a proc is checked with
+ * what each call passes it) up to the steps of {@link fits}. Sizes that need a `for` variable
+ * are left to lowering.
+ */
+class StaticArgs {
+  private readonly visited = new Set<string>();
+  private readonly reported = new Set<string>();
+
+  constructor(
+    private readonly s: Scenario,
+    private readonly report: Report,
+  ) {}
+
+  run(): void {
+    for (const t of this.s.threads) this.block(t.decl.body, new Map(), 0);
+    if (this.s.after) this.block(this.s.after.body, new Map(), 0);
+  }
+
+  private block(b: A.Block, env: ReadonlyMap<string, Known>, depth: number): void {
+    forEachStmt(b, (st) => {
+      for (const root of stmtExprs(st)) forEachExpr(root, (e) => this.call(e, env, depth));
+    });
+  }
+
+  private call(e: A.Expr, env: ReadonlyMap<string, Known>, depth: number): void {
+    if (e.kind !== "CallExpr" && e.kind !== "CommandExpr" && e.kind !== "NameExpr") return;
+    const r = this.s.resolved.get(e);
+    if (r?.kind !== "proc" && r?.kind !== "builtin") return;
+    const args = e.kind === "NameExpr" ? [] : e.args.map((a) => this.known(a, env));
+    const message = fits[r.name]?.(this.s, r.name, args);
+    const key = `${e.span.start} ${message}`;
+    if (message !== undefined && !this.reported.has(key)) {
+      this.reported.add(key);
+      this.report("E202", e, message);
+    }
+    const def = r.kind === "proc" ? this.s.procs.get(r.name) : undefined;
+    // Into the scenario's own procs only: the prelude's pass on what they are given.
+    if (def === undefined || def.file !== this.s.file || depth > 40) return;
+    const inner = new Map(def.decl.params.map((p, i) => [p.name.name, args[i]]));
+    const visit = `${r.name} ${JSON.stringify([...inner])}`;
+    if (this.visited.has(visit)) return;
+    this.visited.add(visit);
+    this.block(def.decl.body, inner, depth + 1);
+  }
+
+  private known(a: A.Expr, env: ReadonlyMap<string, Known>): Known {
+    const r = this.s.resolved.get(a);
+    const t = this.s.types.get(a);
+    switch (a.kind) {
+      case "NameExpr":
+        if (r?.kind === "local") return env.get(a.name.name);
+        if (r?.kind !== "region") return undefined;
+        return { pages: this.s.regions.find((x) => x.name === r.name)?.pages ?? 0 };
+      case "IndexExpr":
+        if (t === "page") return { pages: 1 };
+        if (t === "fpage" && a.target.kind === "NameExpr" && a.index.kind === "IntLit")
+          return { file: a.target.name.name, first: a.index.value };
+        return undefined;
+      case "SliceExpr":
+        return a.first.kind === "IntLit" && a.last.kind === "IntLit"
+          ? { pages: a.last.value - a.first.value + 1 }
+          : undefined;
+      default:
+        return undefined;
+    }
+  }
+}
+
+/** The region holding the page an init address names. */
+function initRegionDef(s: Scenario, address: A.Expr): RegionDef | undefined {
+  const u = universeOf(s);
+  const page = initPage(address, u);
+  const name = page === undefined ? undefined : u.pages[page]?.region;
+  return s.regions.find((r) => r.name === name);
+}
+
+/** The code the scenario itself wrote: thread bodies, the after block, its procs. */
+function ownBodies(s: Scenario): A.Block[] {
+  return [
+    ...s.threads.map((t) => t.decl.body),
+    ...(s.after ? [s.after.body] : []),
+    ...s.ast.decls.flatMap((d) => (d.kind === "ProcDecl" ? [d.body] : [])),
+  ];
+}
+
+/** Whether a path through some code can take no step: to its end, or to a `return`. */
+interface Flow {
+  readonly end: boolean;
+  readonly ret: boolean;
+}
+
+const stepped: Flow = { end: false, ret: false };
+const silent: Flow = { end: true, ret: false };
+
+/**
+ * Which code always takes a step, as lowering makes steps: a load or store, a primitive that
+ * changes the machine, `skip`, `atomic`, or a proc call whose every path does. Both ways of every
+ * branch count (a `fixed(…)` test is folded differently on each kernel), and a loop may run no
+ * round, so this errs towards "no step". Reads of shared state are left out: some fold away.
+ */
+class StepFlow {
+  private readonly procs = new Map<string, boolean>();
+  private reporting = true;
+
+  constructor(
+    private readonly s: Scenario,
+    /** Called for each loop that can go round without a step. */
+    private readonly onLoop: (w: A.WhileStmt) => void,
+  ) {}
+
+  block(b: A.Block): Flow {
+    let end = true;
+    let ret = false;
+    // Every statement is visited, even after a step, so that each loop is checked.
+    for (const st of b.stmts) {
+      const f = this.stmt(st);
+      ret ||= end && f.ret;
+      end &&= f.end;
+    }
+    return { end, ret };
+  }
+
+  private stmt(st: A.Stmt): Flow {
+    switch (st.kind) {
+      case "ExprStmt":
+        return this.expr(st.expr) ? stepped : silent;
+      case "AssignStmt":
+        return this.expr(st.value) ? stepped : silent;
+      case "IfStmt": {
+        const then = this.block(st.then);
+        const other =
+          st.else === undefined
+            ? silent
+            : st.else.kind === "Block"
+              ? this.block(st.else)
+              : this.stmt(st.else);
+        if (this.expr(st.cond)) return stepped;
+        return { end: then.end || other.end, ret: then.ret || other.ret };
+      }
+      case "WhileStmt": {
+        const body = this.block(st.body);
+        if (this.expr(st.cond)) return stepped;
+        if (body.end && this.reporting) this.onLoop(st);
+        // `while true` leaves only by `return`; any other loop may run no round.
+        return { end: !(st.cond.kind === "BoolLit" && st.cond.value), ret: body.ret };
+      }
+      case "ForStmt": {
+        const body = this.block(st.body);
+        // Over a range or a file, at least one round (both have a page); over a page held in a
+        // variable, lowering runs none.
+        const t = this.s.types.get(st.iterable);
+        return t === "range" || t === "file" ? body : { end: true, ret: body.ret };
+      }
+      case "AtomicStmt":
+      case "SkipStmt":
+        return stepped;
+      case "LabelStmt":
+        return silent;
+      case "ReturnStmt":
+        return st.value !== undefined && this.expr(st.value) ? stepped : { end: false, ret: true };
+      default:
+        return unreachableStmt(st);
+    }
+  }
+
+  /** Does every evaluation of this expression take a step? */
+  private expr(e: A.Expr): boolean {
+    switch (e.kind) {
+      case "CallExpr":
+      case "CommandExpr":
+      case "NameExpr": {
+        const r = this.s.resolved.get(e);
+        if (r?.kind === "instruction") return true;
+        if (r?.kind === "builtin" && builtins[r.name]!.effect === "write") return true;
+        if (r?.kind === "proc" && this.procSteps(r.name)) return true;
+        return e.kind !== "NameExpr" && e.args.some((a) => this.expr(a));
+      }
+      case "UnaryExpr":
+        return this.expr(e.operand);
+      case "BinaryExpr":
+        // The right side of `&&` and `||` may not run.
+        return this.expr(e.left) || (e.op !== "&&" && e.op !== "||" && this.expr(e.right));
+      case "MemberExpr":
+        return this.expr(e.target);
+      case "IndexExpr":
+        return this.expr(e.target) || this.expr(e.index);
+      case "SliceExpr":
+        return this.expr(e.target);
+      default:
+        return false;
+    }
+  }
+
+  private procSteps(name: string): boolean {
+    const known = this.procs.get(name);
+    if (known !== undefined) return known;
+    this.procs.set(name, true); // recursion is E302's; assume a step meanwhile
+    const def = this.s.procs.get(name);
+    // A scenario proc's loops are reported once, where its declaration is visited.
+    const outer = this.reporting;
+    this.reporting = false;
+    const f = def === undefined ? silent : this.block(def.decl.body);
+    this.reporting = outer;
+    const steps = !f.end && !f.ret;
+    this.procs.set(name, steps);
+    return steps;
+  }
+}
+
+function unreachableStmt(x: never): never {
+  throw new Error(`unknown statement ${JSON.stringify(x)}`);
 }
 
 function regionOf(

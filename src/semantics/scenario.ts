@@ -1,4 +1,5 @@
 import type * as A from "../syntax/ast.js";
+import { fixesFor, knownReleases } from "./kernel-versions.js";
 import type { Type } from "./types.js";
 
 /** What the checker knows about a scenario: its declarations, resolved and typed. */
@@ -96,4 +97,36 @@ export interface Scenario {
   readonly resolved: ReadonlyMap<A.Expr, Resolved>;
   /** Words per page: one more than the highest word index any address names. */
   readonly wordsPerPage: number;
+}
+
+/** One kernel configuration a scenario is judged on: a release, fix settings, an expectation. */
+export interface Judged {
+  readonly kernel: string;
+  readonly settings: readonly A.FixSetting[];
+  readonly expected: A.Verdict | undefined;
+}
+
+/**
+ * The configurations `tlbl run` judges a scenario on when no `--kernel` is given: each
+ * expectation's, else the newest release tlbl knows. `tlbl check` builds the model on each.
+ */
+export function judgedConfigs(s: Scenario): Judged[] {
+  if (s.expects.length === 0)
+    return [
+      { kernel: knownReleases[knownReleases.length - 1]!, settings: [], expected: undefined },
+    ];
+  return s.expects.map((e) => ({ kernel: e.kernel.text, settings: e.fixes, expected: e.verdict }));
+}
+
+/** The fixes applied on a configuration: the release's, the file's toggles, then `extra`. */
+export function fixesOn(
+  s: Scenario,
+  c: Judged,
+  extra: readonly { readonly commit: string; readonly enabled: boolean }[] = [],
+): Map<string, boolean> {
+  const toggles = [...s.fixToggles, ...c.settings].map((f) => ({
+    commit: f.commit.id,
+    enabled: f.enabled,
+  }));
+  return fixesFor(c.kernel, s.fixes.values(), [...toggles, ...extra]);
 }

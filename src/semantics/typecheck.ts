@@ -752,11 +752,7 @@ export class TypeChecker {
       return undefined;
     }
     if (!this.d.fixes.has(text)) {
-      this.bag.error(
-        "E108",
-        arg!.span,
-        `no modelled fix is named \`${text}\`${didYouMean(text, this.d.fixes.keys())}`,
-      );
+      this.bag.error("E108", arg!.span, unknownFix(text, this.d.fixes));
       return undefined;
     }
     this.resolve(e, { kind: "fixed", commit: text });
@@ -841,6 +837,11 @@ export class TypeChecker {
   }
 }
 
+/** E108's message, shared by the file's `fix` settings, `fixed(…)` and the CLI's `--fix`. */
+export function unknownFix(id: string, known: ReadonlyMap<string, FixDef>): string {
+  return `no modelled fix is named \`${id}\`${didYouMean(id, known.keys())}`;
+}
+
 /** Addresses compare as the value stored there, in conditions. */
 function isLocation(t: Type): boolean {
   return t === "addr" || t === "page" || t === "range" || t === "faddr" || t === "fpage";
@@ -920,7 +921,8 @@ export function forEachExpr(e: A.Expr, f: (e: A.Expr) => void): void {
   }
 }
 
-function stmtExprs(s: A.Stmt): A.Expr[] {
+/** The expressions a statement holds itself (not those of its nested blocks). */
+export function stmtExprs(s: A.Stmt): A.Expr[] {
   switch (s.kind) {
     case "ExprStmt":
       return [s.expr];

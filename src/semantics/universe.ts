@@ -1,4 +1,5 @@
-import type { Scenario } from "./scenario.js";
+import type * as A from "../syntax/ast.js";
+import type { RegionDef, Scenario } from "./scenario.js";
 
 /**
  * The static things of a scenario, numbered: virtual pages (region by region, in declaration
@@ -55,4 +56,31 @@ export function universeOf(s: Scenario): Universe {
 /** A file address (page and word) as one constant, for the condition primitives. */
 export function faddrCode(fpage: number, word: number): number {
   return fpage * 8 + word;
+}
+
+/** The region an init address names: `A`, `A[1]`, `A.1` or `A[1].2` all name `A`. */
+export function initRegion(address: A.Expr): string {
+  let e = address;
+  while (e.kind === "MemberExpr" || e.kind === "IndexExpr") e = e.target;
+  return e.kind === "NameExpr" ? e.name.name : "";
+}
+
+/** The virtual page an init address names (`A[1].2` is page 1 of `A`), or undefined. */
+export function initPage(address: A.Expr, u: Universe): number | undefined {
+  const e = address.kind === "MemberExpr" ? address.target : address;
+  const index = e.kind === "IndexExpr" && e.index.kind === "IntLit" ? e.index.value : 0;
+  return u.regions.get(initRegion(address))?.[index];
+}
+
+/**
+ * Does the init block fault this region's pages in? MAP_POPULATE does, and so does a value
+ * written to anonymous memory in init (a file page's value goes to the disk instead). A page
+ * mapped without access is never populated. The layout sizes its frames by this, and the
+ * initial state fills them.
+ */
+export function populatedAtStart(s: Scenario, r: RegionDef): boolean {
+  const m = r.mapping;
+  if (m === undefined || m.prot === "none") return false;
+  if (m.populate) return true;
+  return m.source.kind === "anon" && s.memInits.some((i) => initRegion(i.address) === r.name);
 }

@@ -71,6 +71,30 @@ describe("tlbl CLI", () => {
     expect(r.stderr).not.toMatch(/at .*\.js:\d+/);
   });
 
+  it("check finds what run rejects, with line and column: a kthread's store, a loop without a step", () => {
+    const kthread = tempFile(
+      "kthread.tlb",
+      "tlb k\ninit {\n  X = mmap anon private rw populate\n}\nthread T1 on cpu1 {\n  store X 1\n}\nkthread K on cpu2 {\n  store X 1\n}\n",
+    );
+    const k = tlbl("check", kthread);
+    expect(k.status).toBe(2);
+    expect(k.stderr).toContain(
+      `${kthread}:9:3: error: \`store\` needs a user thread on a CPU; a kthread has no user address space [E203]\n9 |   store X 1\n      ^^^^^^^^^`,
+    );
+    const loop = tempFile(
+      "loop.tlb",
+      "tlb w\ninit {\n  X = mmap anon private rw populate\n}\nthread T1 on cpu1 {\n  while true { x = 1 }\n}\n",
+    );
+    for (const command of ["check", "run"]) {
+      const r = tlbl(command, loop);
+      expect(r.status, command).toBe(2);
+      expect(r.stderr, command).toContain(
+        `${loop}:6:3: error: this loop can go round without a step`,
+      );
+      expect(r.stderr, command).not.toContain("internal error");
+    }
+  });
+
   it("never prints a stack trace on bad input", () => {
     const cases = [
       tempFile("empty.tlb", ""),
@@ -101,6 +125,17 @@ describe("tlbl CLI", () => {
     expect(tlbl("frobnicate").status).toBe(2);
     expect(tlbl("check").status).toBe(2);
     expect(tlbl("run", "--max-states", "-3", scenarioFiles()[0]!).status).toBe(2);
+  });
+
+  it("--fix with an unknown commit is E108, as the same typo in a file is", () => {
+    const r = tlbl("run", "--fix", "deadbeef1=on", scenarioFiles()[0]!);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe(
+      "tlbl run: --fix deadbeef1=on: no modelled fix is named `deadbeef1` [E108]\n",
+    );
+    const near = tlbl("run", "--fix", "5d1904204c98=off", scenarioFiles()[0]!);
+    expect(near.status).toBe(2);
+    expect(near.stderr).toContain("did you mean `5d1904204c99`? [E108]");
   });
 
   interface Json {

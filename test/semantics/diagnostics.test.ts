@@ -167,6 +167,23 @@ const cases: Case[] = [
     at: "12:12",
   },
   {
+    // The model moved one page of two, or read a page past Y's end inside move_ptes().
+    code: "E202",
+    text: edit("Y = unmapped", "Y = unmapped[2]"),
+    message: "`mremap` moves a range to one of the same size, not 1 page to 2 pages",
+    at: "12:3",
+  },
+  {
+    // The model mapped Z's second page to the page after F's last: another file's.
+    code: "E202",
+    text: edit("  Y = unmapped\n", "  Y = unmapped\n  Z = unmapped[2]\n").replace(
+      "mremap X -> Y",
+      "mremap X -> Y\n  map(Z)\n}\nproc map(r: range) {\n  mmap r F[0] shared rw",
+    ),
+    message: "`mmap` maps 2 pages of `F` from page 0, but `F` has pages 0 to 0",
+    at: "17:3",
+  },
+  {
     code: "E203",
     text: edit("r = pread F[0]", "return"),
     message: "`return` belongs in a proc",
@@ -183,6 +200,31 @@ const cases: Case[] = [
     text: edit("T1:r == 1", "X[0..0] == 1"),
     message: "a slice names a range for steps and procs; a condition names one page, as in `A[1]`",
     at: "14:23",
+  },
+  {
+    // Found when the scenario is lowered: check lowers it on each kernel run judges it on.
+    code: "E203",
+    text: `${base}kthread K on cpu3 {\n  store X 1\n}\n`,
+    message: "`store` needs a user thread on a CPU; a kthread has no user address space",
+    at: "20:3",
+  },
+  {
+    code: "E203",
+    text: `${base}proc put(a: addr) {\n  store a 1\n}\nafter {\n  put(X)\n}\n`,
+    message: "`store` needs a user thread on a CPU; a kthread has no user address space",
+    at: "20:3",
+  },
+  {
+    code: "E202",
+    text: edit("  Y = unmapped\n", "  Y = unmapped\n  Y.1 = 5\n"),
+    message: "this page is not mapped at the start",
+    at: "6:3",
+  },
+  {
+    code: "E202",
+    text: edit("  Y = unmapped\n", "  Y = unmapped\n  tlb cpu1 X rw\n"),
+    message: "a TLB entry is built from a present PTE: map this page with `populate`",
+    at: "6:3",
   },
   {
     code: "E300",
@@ -217,6 +259,21 @@ const cases: Case[] = [
     at: "19:5",
   },
   {
+    code: "E305",
+    text: edit("r = pread F[0]", "r = pread F[0]\n  while true { x = 1 }"),
+    message:
+      "this loop can go round without a step: every path through it needs a load, a store, a syscall, `skip` or an `atomic` block",
+    at: "10:3",
+  },
+  {
+    code: "E305",
+    // The inner loop may run no round, and the outer one's other path has no step either.
+    text: `${base}proc spin(a: addr) {\n  while 1 == 1 {\n    if 2 == 2 {\n      while true {\n        store a 1\n      }\n    } else {\n      while 1 == 2 {\n        store a 2\n      }\n    }\n  }\n}\n`,
+    message:
+      "this loop can go round without a step: every path through it needs a load, a store, a syscall, `skip` or an `atomic` block",
+    at: "20:3",
+  },
+  {
     code: "E304",
     text: "tlb lonely\n\nexists (X == 1)\n",
     message: "a scenario needs at least one thread",
@@ -232,6 +289,31 @@ function firstAt(text: string, offset: number): string {
 describe("diagnostics", () => {
   it("the base scenario checks", () => {
     expect(checkText(base, "t.tlb").diagnostics).toEqual([]);
+  });
+
+  it("E305 leaves loops alone that take a step on every path round", () => {
+    const loops = `${base}proc wait(a: addr) {
+  while 1 == 1 {
+    if 2 == 2 {
+      store a 1
+    } else {
+      while true {
+        skip
+      }
+    }
+  }
+  n = 0
+  while n < 2 {
+    atomic {
+      n = n + 1
+    }
+    for p in X {
+      mprotect X[p] r
+    }
+  }
+}
+`;
+    expect(checkText(loops, "t.tlb").diagnostics).toEqual([]);
   });
 
   for (const c of cases) {

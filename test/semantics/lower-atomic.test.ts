@@ -1,3 +1,4 @@
+import { checkText } from "../../src/cli/load.js";
 import { describe, expect, it } from "vitest";
 import type { Node, Op, Value } from "../../src/semantics/ir.js";
 import { lower } from "../../src/semantics/lower.js";
@@ -100,8 +101,8 @@ describe("atomic blocks", () => {
     expect(ops).toMatchObject([{ k: "if", then: [{ k: "call", name: "get_page" }], else: [] }]);
   });
 
-  it("refuse a proc that returns early or loops", () => {
-    const r = lowered(
+  it("refuse a proc that returns early or loops, at check time", () => {
+    const r = checkText(
       withAtomic(
         `proc early(a: page): bool {
   if pte_present(ptep_get(a)) {
@@ -116,6 +117,7 @@ proc spin(a: page) {
 }`,
         "    x = early(A)\n    spin(A)",
       ),
+      "t.tlb",
     );
     expect(r.diagnostics.map((d) => `${d.code} ${d.message}`).sort()).toEqual([
       "E203 `early` returns early, so it cannot be called inside `atomic`",
