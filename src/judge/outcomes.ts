@@ -1,5 +1,5 @@
 import type { Machine } from "../model/machine.js";
-import { resultCodes } from "../semantics/builtins.js";
+import { resultCodes } from "../primitives/registry.js";
 import { monitorNames } from "../semantics/monitors.js";
 
 /** One of herd7's outcome lines: the final register values, and how many final states show them. */

@@ -1,10 +1,10 @@
 import type { Program, Value, Op, ThreadProgram } from "../semantics/ir.js";
 import type { Scenario } from "../semantics/scenario.js";
-import type { Type } from "../semantics/types.js";
+import type { Type } from "../primitives/types.js";
 import { populatedAtStart, type Universe } from "../semantics/universe.js";
 import type { Feature, ObjectKind } from "../primitives/primitive.js";
 import { primitiveNamed } from "../primitives/registry.js";
-import { bitsFor, PTE, VMA } from "./encoding.js";
+import { bitsFor, PTE, VMA } from "../primitives/encoding.js";
 import { interference } from "./liveness.js";
 import { restingPoints, storedVars } from "./resting.js";
 

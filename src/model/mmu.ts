@@ -1,4 +1,4 @@
-import { PTE, TLBE } from "./encoding.js";
+import { PTE, TLBE } from "../primitives/encoding.js";
 
 /**
  * The x86 MMU rules of docs/model.md ("x86 hardware rules", 1 to 5 and 7) as pure functions over

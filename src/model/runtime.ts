@@ -1,5 +1,5 @@
 import type { Layout } from "./layout.js";
-import { isSwapPte, MONITOR, PAGE, PTE } from "./encoding.js";
+import { isSwapPte, MONITOR, PAGE, PTE } from "../primitives/encoding.js";
 import { entryFrame, pteFrame, walkPermits, type AccessKind } from "./mmu.js";
 
 /** The model ran out of room (frames, counter bits): a limit of the model, not a kernel bug. */

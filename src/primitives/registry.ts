@@ -36,8 +36,10 @@ export const primitives: ReadonlyMap<string, Primitive> = (() => {
 /** The primitive a program calls, or undefined. */
 export const primitiveNamed = (name: string): Primitive | undefined => primitives.get(name);
 
-/** A primitive a scenario or a prelude proc may call by name. */
-export const isCallable = (name: string): boolean => primitives.get(name)?.internal === false;
+/** The primitives a scenario or a prelude proc may call by name (not the conditions' own). */
+export const builtins: Readonly<Record<string, Primitive>> = Object.fromEntries(
+  [...primitives.values()].filter((p) => !p.internal).map((p) => [p.name, p]),
+);
 
 /** Named constants. */
 export const constants: Readonly<Record<string, { readonly type: Type; readonly doc: string }>> = {

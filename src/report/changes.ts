@@ -1,5 +1,5 @@
 import { valueName } from "../judge/outcomes.js";
-import { describePte, describeTlbEntry, PAGE, VMA } from "../model/encoding.js";
+import { describePte, describeTlbEntry, PAGE, VMA } from "../primitives/encoding.js";
 import type { Machine } from "../model/machine.js";
 import type { Slot } from "../model/layout.js";
 import { monitorNames } from "../semantics/monitors.js";

@@ -1,5 +1,5 @@
 import type { Span } from "../diagnostics/span.js";
-import type { Type } from "./types.js";
+import type { Type } from "../primitives/types.js";
 
 /**
  * The step programs: one control-flow graph per thread, with every proc inlined and every `for`

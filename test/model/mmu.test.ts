@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { PTE, TLBE } from "../../src/model/encoding.js";
+import { PTE, TLBE } from "../../src/primitives/encoding.js";
 import {
   access,
   emitAccess,

@@ -21,7 +21,8 @@ describe("effects of primitives", () => {
     expect(effectOf("tlb_ubc_add")).toBe("local");
     expect(effectOf("ptep_get")).toBe("read");
     expect(effectOf("set_pte_at")).toBe("write");
-    expect(effectOf("mem_word")).toBeUndefined();
+    expect(effectOf("mem_word")).toBe("read"); // a condition's own primitive
+    expect(effectOf("move_ptes")).toBeUndefined(); // a proc
   });
 
   it("pure and read primitives are values; local and write ones are not", () => {

@@ -1,8 +1,8 @@
 import type { Span } from "../../diagnostics/span.js";
 import type * as A from "../../syntax/ast.js";
-import { resultCodes } from "../builtins.js";
+import { resultCodes } from "../../primitives/registry.js";
 import type { Op, Value } from "../ir.js";
-import type { Type } from "../types.js";
+import type { Type } from "../../primitives/types.js";
 import { atomicRefusal } from "./atomic-region.js";
 import { newVar, type ThreadLowering } from "./context.js";
 import { isPrivateAction, isValuePrimitive, readsShared } from "./effects.js";

@@ -1,6 +1,6 @@
 import type * as A from "../../syntax/ast.js";
 import type { Var } from "../ir.js";
-import type { Type } from "../types.js";
+import type { Type } from "../../primitives/types.js";
 import type { RankedLabel } from "./condition.js";
 import type { Env } from "./env.js";
 import type { StaticScope } from "./static.js";

@@ -1,25 +1,17 @@
 import type * as A from "../../syntax/ast.js";
-import { builtins } from "../builtins.js";
+import type { Effect } from "../../primitives/primitive.js";
+import { primitiveNamed } from "../../primitives/registry.js";
 import type { Value } from "../ir.js";
 import type { Resolved } from "../scenario.js";
 
 /**
  * The effect classifier: the lowering's one answer to "is this effectful?" and "does this read
- * shared state?". A primitive's effect is one of
- *   pure  — a function of its arguments;
- *   local — reads or writes only the calling thread's private kernel state (its mmu_gather, its
- *           tlb_ubc), so it is no scheduling point;
- *   read  — reads shared model state;
- *   write — changes shared model state.
+ * shared state?", from the registry's effects (src/primitives/primitive.ts, `Effect`).
  */
-export type Effect = "pure" | "local" | "read" | "write";
 
-/**
- * A primitive's effect, or undefined for a name that is no primitive. The only place the lowering
- * reads the primitive table's effects.
- */
+/** A primitive's effect, or undefined for a name that is no primitive. */
 export function effectOf(name: string): Effect | undefined {
-  return builtins[name]?.effect;
+  return primitiveNamed(name)?.effect;
 }
 
 /**
@@ -54,9 +46,7 @@ export function readsShared(v: Value): boolean {
   switch (v.k) {
     case "call": {
       const effect = effectOf(v.name);
-      return (
-        effect === undefined || effect === "read" || effect === "write" || v.args.some(readsShared)
-      );
+      return effect === "read" || effect === "write" || v.args.some(readsShared);
     }
     case "not":
     case "neg":

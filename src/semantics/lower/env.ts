@@ -1,7 +1,7 @@
 import type * as A from "../../syntax/ast.js";
 import type { Op, Value } from "../ir.js";
 import type { ProcDef, Scenario } from "../scenario.js";
-import type { Type } from "../types.js";
+import type { Type } from "../../primitives/types.js";
 import type { Graph } from "./graph.js";
 import type { Static } from "./static.js";
 

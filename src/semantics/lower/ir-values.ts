@@ -1,7 +1,7 @@
 import type * as A from "../../syntax/ast.js";
-import { resultCodes } from "../builtins.js";
+import { resultCodes } from "../../primitives/registry.js";
 import type { Value } from "../ir.js";
-import { enumValues, type Type } from "../types.js";
+import { enumValues, type Type } from "../../primitives/types.js";
 
 /** IR values built from source words and operators: codes of words, folded constants, fields. */
 

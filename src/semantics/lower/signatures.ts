@@ -1,5 +1,5 @@
-import { builtins } from "../builtins.js";
-import type { Type } from "../types.js";
+import { builtins } from "../../primitives/registry.js";
+import type { Type } from "../../primitives/types.js";
 
 /**
  * A primitive's parameter types (none for a name that is no primitive): the lowering's one read

@@ -3,7 +3,7 @@ import type { Span } from "../../diagnostics/span.js";
 import type * as A from "../../syntax/ast.js";
 import type { Value } from "../ir.js";
 import type { Scenario } from "../scenario.js";
-import { enumValues, type Type } from "../types.js";
+import { enumValues, type Type } from "../../primitives/types.js";
 import { faddrCode, type Universe } from "../universe.js";
 import type { Binding } from "./env.js";
 import { constantCode, enumCode, foldBin } from "./ir-values.js";

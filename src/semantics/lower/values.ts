@@ -1,7 +1,7 @@
 import type { Span } from "../../diagnostics/span.js";
 import type * as A from "../../syntax/ast.js";
 import type { Op, Value } from "../ir.js";
-import type { Type } from "../types.js";
+import type { Type } from "../../primitives/types.js";
 import { lowerCall } from "./calls.js";
 import { newVar, typeOf, varFor, type ThreadLowering } from "./context.js";
 import {

@@ -1,2 +1,0 @@
-// The value types moved to the primitives stage; this re-export keeps older imports working.
-export * from "../primitives/types.js";
