@@ -1,4 +1,10 @@
-import { unreachable, type BinaryOp, type Expr } from "../syntax/ast.js";
+import { unreachable, type Expr } from "../syntax/ast.js";
+import {
+  operandPrecedence,
+  postfixPrecedence as postfix,
+  precedence,
+  unaryPrecedence as unary,
+} from "../syntax/precedence.js";
 
 /**
  * An expression on one line, as the formatter prints it when it fits (`tlbl fmt`, the prettier
@@ -36,30 +42,11 @@ export function expressionText(e: Expr, outer = 0): string {
     case "UnaryExpr":
       return `${e.op}${expressionText(e.operand, unary)}`;
     case "BinaryExpr": {
-      const p = precedence[e.op];
-      // Operators associate to the left; comparisons do not chain at all.
-      const leftMin = p === comparison ? p + 1 : p;
-      const text = `${expressionText(e.left, leftMin)} ${e.op} ${expressionText(e.right, p + 1)}`;
-      return p < outer ? `(${text})` : text;
+      const operands = operandPrecedence(e.op);
+      const text = `${expressionText(e.left, operands.left)} ${e.op} ${expressionText(e.right, operands.right)}`;
+      return precedence[e.op] < outer ? `(${text})` : text;
     }
     default:
       return unreachable(e);
   }
 }
-
-/** How tightly each binary operator binds; unary operators and postfix forms bind tighter. */
-const precedence: Record<BinaryOp, number> = {
-  "||": 1,
-  "&&": 2,
-  "==": 3,
-  "!=": 3,
-  "<": 3,
-  "<=": 3,
-  ">": 3,
-  ">=": 3,
-  "+": 4,
-  "-": 4,
-};
-const comparison = 3;
-const unary = 5;
-const postfix = 6;
