@@ -1,8 +1,14 @@
-import type { Program, Value, Op, ThreadProgram } from "../semantics/ir.js";
+import {
+  someValue,
+  type Program,
+  type Value,
+  type Op,
+  type ThreadProgram,
+} from "../semantics/ir.js";
 import type { Scenario } from "../semantics/scenario.js";
 import type { Type } from "../primitives/types.js";
 import { populatedAtStart, type Universe } from "../semantics/universe.js";
-import type { Feature, ObjectKind } from "../primitives/primitive.js";
+import type { Feature, ObjectKind, SlotMap } from "../primitives/primitive.js";
 import { primitiveNamed } from "../primitives/registry.js";
 import { bitsFor, PTE, VMA } from "../primitives/encoding.js";
 import { interference } from "./liveness.js";
@@ -61,11 +67,13 @@ export interface SlotOwner {
   readonly word?: number;
 }
 
-export interface Layout {
+/**
+ * Every slot of the state vector, by what it models. The slots primitives use are in
+ * `SlotMap` (src/primitives/primitive.ts); these are the rest.
+ */
+export interface Layout extends SlotMap {
   readonly slots: readonly Slot[];
   readonly words: number;
-  readonly nThreads: number;
-  readonly nPages: number;
   /** File pages of the scenario's files, then the swap slots (fpages nFileFpages + 1…). */
   readonly nFpages: number;
   readonly nFileFpages: number;
@@ -74,55 +82,26 @@ export interface Layout {
   readonly nFrames: number;
   readonly wordsPerPage: number;
   readonly maxData: number;
-  /** Is the accessed bit observed by anything? If not, the hardware need not set it. */
-  readonly trackAccessed: boolean;
   readonly pc: readonly number[];
   /**
    * vars[thread][var]: the slot of each variable (variables never live together share one), or
    * -1 for a variable never live between transitions (a local of the generated code).
    */
   readonly vars: readonly (readonly number[])[];
-  readonly mmapLock: number;
-  /** The PTL of each page's page table: one table (and one PTL) for the whole mm. */
-  readonly ptlOf: readonly number[];
-  readonly pte: readonly number[];
-  readonly vma: readonly number[];
   /** tlb[cpu][page], or -1 where that CPU never touches that page. */
   readonly tlb: readonly (readonly number[])[];
   readonly userCpus: readonly number[];
-  /** Frame f (1…nFrames) fields are at base + f - 1. */
-  readonly ref: number;
-  readonly mapcount: number;
-  readonly flags: number;
-  readonly locked: number;
-  readonly mapping: number;
   /** Data word w of frame f is at data + (f - 1) * wordsPerPage + w. */
   readonly data: number;
-  /** File page fp (1…nFpages) fields. */
+  /** Word w of file page fp (1…nFpages) is at disk + (fp - 1) * wordsPerPage + w. */
   readonly disk: number;
-  readonly cache: number;
   /**
    * Swap slot fp (nFileFpages + 1…nFpages): swap_map's count of swap PTEs (SWAP_HAS_CACHE is
    * `cache` ≠ 0), at swapMap + fp - nFileFpages - 1; -1 without swap.
    */
   readonly swapMap: number;
-  /** Frame f: the head frame of the large folio it belongs to, or 0 (a small folio). */
-  readonly folioHead: number;
-  readonly flushPending: number;
-  readonly flushBatched: number;
-  /** Per thread, or -1 when the thread never uses them. */
-  readonly ubc: readonly number[];
-  readonly gatherRange: readonly number[];
-  readonly gatherPages: readonly number[];
   readonly ranks: readonly number[];
   readonly rankCounter: number;
-  /** The monitors' findings (MONITOR bits), or -1 when no monitor runs. */
-  readonly monitor: number;
-  /**
-   * Per page, monitors only: a syscall changing the page has returned and its PTE has not been
-   * written since (stale_tlb watches such pages). Empty when no monitor runs.
-   */
-  readonly settled: readonly number[];
   /** Slots of pte-typed kernel variables: a PTE value in flight (monitors only, else empty). */
   readonly pteVars: readonly number[];
   /** Bias of int-typed variables and registers. */
@@ -495,19 +474,11 @@ function demandsOf(t: ThreadProgram): { writes: Set<ObjectKind>; needs: Set<Feat
 }
 
 function valueUsesAccessed(v: Value): boolean {
-  switch (v.k) {
-    case "call":
-      return v.name === "pte_young" || v.args.some(valueUsesAccessed);
-    case "field":
-      return v.field === "pte.accessed" || valueUsesAccessed(v.a);
-    case "not":
-    case "neg":
-      return valueUsesAccessed(v.a);
-    case "bin":
-      return valueUsesAccessed(v.a) || valueUsesAccessed(v.b);
-    default:
-      return false;
-  }
+  return someValue(
+    v,
+    (x) =>
+      (x.k === "call" && x.name === "pte_young") || (x.k === "field" && x.field === "pte.accessed"),
+  );
 }
 
 function usesAccessed(t: ThreadProgram): boolean {

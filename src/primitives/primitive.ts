@@ -109,21 +109,30 @@ export type ArgValue =
   | { readonly k: string };
 
 /**
- * The slot numbers the emitters use (src/model/layout.ts provides them): per page, per thread,
- * or the first slot of a per-frame or per-file-page run. -1 (or an empty list) when absent.
+ * The slot numbers the emitters use (src/model/layout.ts lays them out): per page, per thread, or
+ * the first slot of a per-frame or per-file-page run (frame f's at base + f - 1, file page fp's at
+ * base + fp - 1). -1, or an empty list, where the scenario has none.
  */
 export interface SlotMap {
   readonly nThreads: number;
   readonly nPages: number;
+  /** Is the accessed bit observed by anything? If not, the hardware need not set it. */
   readonly trackAccessed: boolean;
   readonly mmapLock: number;
+  /** The PTL of each page's page table: one table (and one PTL) for the whole mm. */
   readonly ptlOf: readonly number[];
   readonly pte: readonly number[];
   readonly vma: readonly number[];
+  /**
+   * Per page, monitors only: a syscall changing the page has returned and its PTE has not been
+   * written since (stale_tlb watches such pages). Empty when no monitor runs.
+   */
   readonly settled: readonly number[];
+  /** The monitors' findings (MONITOR bits), or -1 when no monitor runs. */
   readonly monitor: number;
   readonly flushPending: number;
   readonly flushBatched: number;
+  /** Per thread, or -1 when the thread never uses them. */
   readonly ubc: readonly number[];
   readonly gatherRange: readonly number[];
   readonly gatherPages: readonly number[];
@@ -132,7 +141,9 @@ export interface SlotMap {
   readonly flags: number;
   readonly locked: number;
   readonly mapping: number;
+  /** Frame f: the head frame of the large folio it belongs to, or 0 (a small folio). */
   readonly folioHead: number;
+  /** File page fp: the frame caching it, or 0. */
   readonly cache: number;
 }
 

@@ -2,7 +2,7 @@ import type { Move } from "../explore/model.js";
 import { replay } from "../explore/replay.js";
 import type { Machine } from "../model/machine.js";
 import { primitiveNamed } from "../primitives/registry.js";
-import type { Op, Value } from "../semantics/ir.js";
+import { someValue, type Op, type Value } from "../semantics/ir.js";
 import { changesBetween, type Change } from "./changes.js";
 
 /** One transition of a witness, ready to print or serialize. */
@@ -59,18 +59,7 @@ function callsShown(ops: readonly Op[]): boolean {
 }
 
 function readsShown(v: Value): boolean {
-  switch (v.k) {
-    case "call":
-      return primitiveNamed(v.name)?.shown === true || v.args.some(readsShown);
-    case "not":
-    case "neg":
-    case "field":
-      return readsShown(v.a);
-    case "bin":
-      return readsShown(v.a) || readsShown(v.b);
-    default:
-      return false;
-  }
+  return someValue(v, (x) => x.k === "call" && primitiveNamed(x.name)?.shown === true);
 }
 
 /** What the MMU did: a hit uses the TLB alone; a walk reads (and for a store, dirties) the PTE. */

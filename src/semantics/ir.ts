@@ -33,6 +33,23 @@ export type Value =
   | { readonly k: "reg"; readonly thread: number; readonly v: number }
   | { readonly k: "rank"; readonly id: number };
 
+/** Does the value, or a value inside it, pass the test? */
+export function someValue(v: Value, test: (x: Value) => boolean): boolean {
+  if (test(v)) return true;
+  switch (v.k) {
+    case "call":
+      return v.args.some((a) => someValue(a, test));
+    case "not":
+    case "neg":
+    case "field":
+      return someValue(v.a, test);
+    case "bin":
+      return someValue(v.a, test) || someValue(v.b, test);
+    default:
+      return false;
+  }
+}
+
 export type BinOp = "||" | "&&" | "==" | "!=" | "<" | "<=" | ">" | ">=" | "+" | "-";
 
 /** An effect inside a step. */

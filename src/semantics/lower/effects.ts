@@ -1,7 +1,7 @@
 import type * as A from "../../syntax/ast.js";
 import type { Effect } from "../../primitives/primitive.js";
 import { primitiveNamed } from "../../primitives/registry.js";
-import type { Value } from "../ir.js";
+import { someValue, type Value } from "../ir.js";
 import type { Resolved } from "../scenario.js";
 
 /**
@@ -43,20 +43,10 @@ export function isPrivateAction(name: string): boolean {
  * is no primitive is a condition's accessor of the final state (`mem_word`, `file_word`): shared.
  */
 export function readsShared(v: Value): boolean {
-  switch (v.k) {
-    case "call": {
-      const effect = effectOf(v.name);
-      return effect === "read" || effect === "write" || v.args.some(readsShared);
-    }
-    case "not":
-    case "neg":
-    case "field":
-      return readsShared(v.a);
-    case "bin":
-      return readsShared(v.a) || readsShared(v.b);
-    default:
-      return false;
-  }
+  return someValue(v, (x) => {
+    const effect = x.k === "call" ? effectOf(x.name) : undefined;
+    return effect === "read" || effect === "write";
+  });
 }
 
 type Resolution = ReadonlyMap<A.Expr, Resolved>;
