@@ -1,8 +1,20 @@
 import { defineConfig } from "vitest/config";
 
+/**
+ * The tests that explore whole library scenarios or spawn the CLI: `npm run test:fast` leaves
+ * them out for the edit loop (under a minute); `npm test` runs everything.
+ */
+const slow = [
+  "test/cli/**",
+  "test/explore/**",
+  "test/pinned/**",
+  "test/semantics/check-run.property.test.ts",
+];
+
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
+    exclude: process.env["TLBL_FAST"] === "1" ? slow : [],
     testTimeout: 60_000,
   },
 });

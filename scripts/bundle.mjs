@@ -1,7 +1,7 @@
 // Bundles the command line into one file, dist/tlbl.mjs: loading one module instead of a few
 // hundred (chevrotain alone pulls in lodash-es file by file) makes `tlbl run` start in a fraction
 // of the time. prettier stays outside: only `tlbl fmt` loads it (its small doc printer, used by
-// the reports, is bundled).
+// the tlb plugin, is bundled).
 //
 // Then the V8 start-up snapshot bin/tlbl starts from: dist/tlbl.blob, the heap after the parser
 // was built and the kernel prelude parsed and checked (src/cli/snapshot.ts). It is built for the

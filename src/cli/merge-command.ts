@@ -1,5 +1,7 @@
 import { readFileSync } from "node:fs";
-import { conditionHolds, capitalized, verdictOf } from "../report/verdict.js";
+import { undecided } from "../judge/judge.js";
+import { mergeShards, type ShardAnswer } from "../judge/shards.js";
+import { formatMergedText, mergedJson, type MergedRun } from "../report/merge.js";
 import type { Quantifier, Verdict } from "../syntax/ast.js";
 import { exitCode } from "./io.js";
 
@@ -21,7 +23,7 @@ interface ShardEntry {
 
 /**
  * `tlbl merge`: the union of every shard's final states and deadlocks is the whole search's, so
- * the merged verdict is exact. Refuses a set of shards with one missing.
+ * the merged verdict is exact. A set of shards with one missing is judged as an incomplete search.
  */
 export function mergeCommand(files: string[], opts: { json?: boolean }): number {
   const groups = new Map<string, ShardEntry[]>();
@@ -46,72 +48,36 @@ export function mergeCommand(files: string[], opts: { json?: boolean }): number 
       groups.set(key, [...(groups.get(key) ?? []), e]);
     }
   }
-  const merged = [...groups.values()].map((shards) => {
-    const count = Number(shards[0]!.shard.split("/")[1]);
-    const have = new Set(shards.map((s) => s.shard));
-    const missing = Array.from({ length: count }, (_, i) => `${i + 1}/${count}`).filter(
-      (s) => !have.has(s),
-    );
-    const finals = new Map<string, boolean>();
-    const deadlocks = new Set<string>();
-    for (const s of shards) {
-      for (const [k, v] of s.finalStates) finals.set(k, v);
-      for (const d of s.deadlockStates) deadlocks.add(d);
-    }
-    const positive = [...finals.values()].filter(Boolean).length;
-    const negative = finals.size - positive;
+  const merged = [...groups.values()].map((shards): MergedRun => {
     const first = shards[0]!;
-    const complete = missing.length === 0 && shards.every((s) => s.complete);
-    const verdict = finals.size > 0 ? verdictOf(positive, negative) : null;
-    const ok =
-      first.expected === null || verdict === null || !complete ? null : verdict === first.expected;
     return {
       file: first.file,
       test: first.test,
       kernel: first.kernel,
       fixes: first.fixes,
-      shards: count,
-      missing,
-      verdict,
-      condition:
-        verdict === null || first.quantifier === null
-          ? null
-          : conditionHolds(first.quantifier, positive, negative),
-      expected: first.expected,
-      ok,
-      complete,
-      states: shards.reduce((a, s) => a + s.states, 0),
-      executions: finals.size,
-      witnesses: { positive, negative },
-      deadlocks: deadlocks.size,
-      schedule:
-        shards
-          .map((s) => s.schedule)
-          .filter((x): x is string => x !== null)
-          .sort((a, b) => a.length - b.length)[0] ?? null,
+      answer: mergeShards(
+        first.quantifier ?? undefined,
+        first.expected ?? undefined,
+        shards.map(answerOf),
+      ),
     };
   });
-  if (opts.json) process.stdout.write(`${JSON.stringify(merged, null, 2)}\n`);
-  else {
-    for (const m of merged) {
-      const lines = [
-        `Test ${m.test} kernel ${m.kernel}${m.fixes.length ? ` with ${m.fixes.join(", ")}` : ""}  (${m.file}, ${m.shards} shards)`,
-        m.missing.length
-          ? `Incomplete: shards ${m.missing.join(", ")} are missing`
-          : `States ${m.states} (summed over shards)  Final states ${m.executions}`,
-        `Positive: ${m.witnesses.positive} Negative: ${m.witnesses.negative}`,
-        m.verdict === null
-          ? "No verdict: no final state"
-          : `Observation ${m.test} ${capitalized(m.verdict)} ${m.witnesses.positive} ${m.witnesses.negative}`,
-      ];
-      if (m.expected !== null)
-        lines.push(
-          `Expected ${m.expected}: ${m.ok === true ? "holds" : m.ok === false ? "FAILS" : "undecided"}`,
-        );
-      process.stdout.write(`${lines.join("\n")}\n\n`);
-    }
-  }
-  if (merged.some((m) => m.ok === false)) return exitCode.expectationFailed;
-  if (merged.some((m) => !m.complete)) return exitCode.incomplete;
+  if (opts.json) process.stdout.write(`${JSON.stringify(merged.map(mergedJson), null, 2)}\n`);
+  else for (const m of merged) process.stdout.write(`${formatMergedText(m)}\n\n`);
+  if (merged.some((m) => m.answer.ok === false)) return exitCode.expectationFailed;
+  if (merged.some((m) => undecided(m.answer))) return exitCode.incomplete;
   return exitCode.ok;
+}
+
+/** A shard's entry as the judge reads it; its `i/n` was written by `tlbl run --shard`. */
+function answerOf(e: ShardEntry): ShardAnswer {
+  const [i, n] = e.shard.split("/").map(Number);
+  return {
+    shard: { index: i! - 1, count: n! },
+    complete: e.complete,
+    states: e.states,
+    finalStates: e.finalStates,
+    deadlockStates: e.deadlockStates,
+    schedule: e.schedule ?? undefined,
+  };
 }

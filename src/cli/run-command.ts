@@ -1,13 +1,15 @@
 import { didYouMean } from "../diagnostics/suggest.js";
-import { runScenario, type RunResult } from "../explore/run.js";
+import type { Shard } from "../explore/run.js";
+import { scheduleOption } from "../explore/schedule-option.js";
 import type { Progress } from "../explore/search.js";
+import { undecided } from "../judge/judge.js";
+import { runScenario, type RunResult } from "../judge/run.js";
 import { toJson } from "../report/json.js";
 import { formatText } from "../report/text.js";
 import { isFixId, isKnownRelease, knownReleases } from "../semantics/kernel-versions.js";
 import { knownOptions } from "../semantics/options.js";
 import { unknownFix } from "../semantics/typecheck.js";
 import { loadPrelude } from "../kernel/prelude.js";
-import { scheduleOption } from "../explore/schedule-option.js";
 import { exitCode, printDiagnostics, useColor } from "./io.js";
 import { loadScenario } from "./load.js";
 
@@ -98,7 +100,7 @@ export async function runCommand(files: string[], opts: RunOptions): Promise<num
   if (badInput) return exitCode.badInput;
   if (modelError) return exitCode.internalError;
   if (results.some((r) => r.ok === false)) return exitCode.expectationFailed;
-  if (results.some((r) => !r.complete && r.ok === undefined)) return exitCode.incomplete;
+  if (results.some(undecided)) return exitCode.incomplete;
   return exitCode.ok;
 }
 
@@ -150,7 +152,7 @@ function progressLine(): { update: (p: Progress) => void; clear: () => void } {
 }
 
 /** `--shard i/n`, 1-based, as a 0-based index and a count. */
-function parseShard(text: string | undefined): { index: number; count: number } | undefined {
+function parseShard(text: string | undefined): Shard | undefined {
   const m = /^(\d+)\/(\d+)$/.exec(text ?? "");
   if (m === null) return undefined;
   const i = Number(m[1]);

@@ -4,15 +4,6 @@ export interface Span {
   readonly end: number;
 }
 
-export function span(start: number, end: number): Span {
-  return { start, end };
-}
-
-/** The smallest span covering both. */
-export function cover(a: Span, b: Span): Span {
-  return { start: Math.min(a.start, b.start), end: Math.max(a.end, b.end) };
-}
-
 /** Where a span starts, as 1-based line and column. */
 export interface Position {
   readonly line: number;

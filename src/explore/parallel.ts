@@ -9,7 +9,8 @@ import {
 } from "node:worker_threads";
 import { checkText } from "../kernel/load.js";
 import { buildMachine, type Machine } from "../model/machine.js";
-import { DEADLOCK, EXPANDED, Expander, FINAL } from "./expander.js";
+import { Expander } from "./expander.js";
+import { DEADLOCK, EXPANDED, FINAL, Model, storedMove, type Move } from "./model.js";
 import type { Progress, SearchOptions, SearchResult, StopReason } from "./search.js";
 import { StateStore, chunkBits, chunkMask, hash } from "./state-store.js";
 
@@ -148,21 +149,21 @@ function merge(
     for (const [k, v] of o.finalStates) finalStates.set(k, v);
     for (const k of o.deadlockStates) deadlockStates.add(k);
   }
-  const ex = new Expander(m, job.search);
+  const ex = new Expander(new Model(m), job.search);
   /** The moves from the initial state to a state, following parents across workers. */
-  const pathOf = (ref: number): number[] => {
-    const moves: number[] = [];
+  const pathOf = (ref: number): Move[] => {
+    const moves: Move[] = [];
     for (let r = ref; ; ) {
       const o = outs[r % jobs]!;
       const i = Math.floor(r / jobs);
       const parent = o.parents[i >>> chunkBits]![i & chunkMask]!;
       if (parent < 0) break;
-      moves.push(o.via[i >>> chunkBits]![i & chunkMask]!);
+      moves.push(storedMove(o.via[i >>> chunkBits]![i & chunkMask]!));
       r = parent;
     }
     return ex.realPath(moves.reverse());
   };
-  const shortest = (pick: (o: WorkerOutput) => number): number[] | undefined =>
+  const shortest = (pick: (o: WorkerOutput) => number): Move[] | undefined =>
     outs
       .map(pick)
       .filter((r) => r >= 0)
@@ -221,9 +222,10 @@ function work(input: WorkerInput): WorkerOutput {
   );
   if (built.machine === undefined) throw new Error(`worker: ${job.file} does not build`);
   const m = built.machine;
-  const W = m.layout.words;
+  const model = new Model(m);
+  const W = model.words;
   const ctl = new Int32Array(input.control);
-  const ex = new Expander(m, job.search);
+  const ex = new Expander(model, job.search);
   const store = new StateStore(W);
   const record = W + 2; // a state in a batch: its words, its parent's reference, the move
   const outbox = Array.from({ length: n }, () => new Uint32Array(batchStates * record));
@@ -247,7 +249,7 @@ function work(input: WorkerInput): WorkerOutput {
     Atomics.notify(ctl, WAKE + j);
   };
   let parent = -1; // the global reference of the state being expanded
-  const emit = (succ: Uint32Array, move: number): void => {
+  const emit = (succ: Uint32Array, move: Move): void => {
     transitions++;
     const j = owner(succ);
     if (j === me) {
@@ -276,7 +278,11 @@ function work(input: WorkerInput): WorkerOutput {
         const k = batch.length / record;
         for (let r = 0; r < k; r++) {
           const at = r * record;
-          store.insert(batch.subarray(at, at + W), batch[at + W]! | 0, batch[at + W + 1]!);
+          store.insert(
+            batch.subarray(at, at + W),
+            batch[at + W]! | 0,
+            storedMove(batch[at + W + 1]!),
+          );
         }
         got += k;
         Atomics.sub(ctl, WORK, k);
@@ -301,7 +307,7 @@ function work(input: WorkerInput): WorkerOutput {
   };
 
   const init = ex.initial();
-  if (owner(init) === me) store.insert(init, -1, 0);
+  if (owner(init) === me) store.insertRoot(init);
   const s = new Uint32Array(W);
   let next = 0;
   let expanded = 0;
@@ -312,7 +318,7 @@ function work(input: WorkerInput): WorkerOutput {
       parent = ref(i);
       const kind = ex.expand(s, emit);
       if (kind !== EXPANDED) {
-        const holds = kind === FINAL && m.condition !== undefined && m.condition(s);
+        const holds = kind === FINAL && model.holds(s);
         if (kind === FINAL) {
           finals.set(store.key(i), holds);
           if (holds && first.positive < 0) first.positive = ref(i);

@@ -1,6 +1,5 @@
-import { FINISHED, blockedAt, isBlocked } from "../model/codegen.js";
 import type { Machine } from "../model/machine.js";
-import { evicted } from "./search.js";
+import { Model, isEvicted, threadOf, type Move } from "./model.js";
 
 /** One transition of an execution, as replayed: which thread ran which step, and the states. */
 export interface TraceStep {
@@ -15,17 +14,17 @@ export interface TraceStep {
 }
 
 /** Runs a path (the move of each transition) from the initial state, keeping every state. */
-export function replay(m: Machine, path: readonly number[]): TraceStep[] {
+export function replay(m: Machine, path: readonly Move[]): TraceStep[] {
+  const model = new Model(m);
   const out: TraceStep[] = [];
-  let s = m.initial.slice();
+  let s = model.initial();
   for (const move of path) {
-    const thread = move % evicted;
+    const thread = threadOf(move);
     const t = new Uint32Array(s.length);
     const labels: number[] = [];
-    const node = m.fire[thread]!(s, t, labels, move >= evicted ? 1 : 0);
-    if (isBlocked(node) || node === FINISHED)
-      throw new Error(`replay: thread ${thread} cannot move`);
-    out.push({ thread, evicted: move >= evicted, node, before: s, after: t, labels });
+    const tr = model.step(s, move, t, labels);
+    if (tr.kind !== "step") throw new Error(`replay: thread ${thread} cannot move`);
+    out.push({ thread, evicted: isEvicted(move), node: tr.node, before: s, after: t, labels });
     s = t;
   }
   return out;

@@ -1,7 +1,6 @@
-import type * as A from "../syntax/ast.js";
-import { FINISHED, blockedAt, isBlocked } from "../model/codegen.js";
 import type { Machine } from "../model/machine.js";
-import { evicted } from "./search.js";
+import type * as A from "../syntax/ast.js";
+import { Model, isEvicted, moveOf, threadOf, type Move, type Transition } from "./model.js";
 
 /** One item of a fixed schedule, resolved to a thread index. */
 export type ScheduleStep =
@@ -12,8 +11,8 @@ export type ScheduleStep =
   | { readonly thread: number; readonly kind: "evicted" };
 
 export type ScheduleOutcome =
-  | { readonly ok: true; readonly path: readonly number[]; readonly final: Uint32Array }
-  | { readonly ok: false; readonly path: readonly number[]; readonly message: string };
+  | { readonly ok: true; readonly path: readonly Move[]; readonly final: Uint32Array }
+  | { readonly ok: false; readonly path: readonly Move[]; readonly message: string };
 
 export function resolveSchedule(m: Machine, items: readonly A.ScheduleItem[]): ScheduleStep[] {
   return items.map((it) => {
@@ -42,27 +41,28 @@ export function resolveSchedule(m: Machine, items: readonly A.ScheduleItem[]): S
  * the step each waits at.
  */
 export function runSchedule(m: Machine, steps: readonly ScheduleStep[]): ScheduleOutcome {
-  let s = m.initial.slice();
+  const model = new Model(m);
+  let s = model.initial();
   const t = new Uint32Array(s.length);
-  const path: number[] = [];
+  const path: Move[] = [];
   const name = (th: number): string => m.program.threads[th]!.name;
-  const fire = (th: number, labels: number[] | null, alt = 0): number =>
-    m.fire[th]!(s, t, labels, alt);
-  const commit = (th: number): void => {
+  const step = (move: Move, labels: number[] | null): Transition => model.step(s, move, t, labels);
+  const commit = (move: Move): void => {
     s = t.slice();
-    path.push(th);
+    path.push(move);
   };
-  const stuck = (th: number, why: string, r: number): ScheduleOutcome => ({
+  const stuck = (th: number, why: string, waits: Transition): ScheduleOutcome => ({
     ok: false,
     path,
-    message: `${why}: ${name(th)} cannot move after ${path.length} steps (it waits at \`${stepText(m, th, blockedAt(r))}\`) and no other thread can`,
+    message: `${why}: ${name(th)} cannot move after ${path.length} steps (it waits at \`${waits.kind === "blocked" ? stepText(m, th, waits.node) : "?"}\`) and no other thread can`,
   });
   /** While `th` waits, the first other thread that can move takes one step. */
   const others = (th: number): boolean => {
-    for (let other = 0; other < m.fire.length; other++) {
-      if (other === th || (other === m.afterThread && !allFinished(m, s, other))) continue;
-      if (fire(other, null) >= 0) {
-        commit(other);
+    for (let other = 0; other < model.threads; other++) {
+      if (other === th) continue;
+      const move = moveOf(other, false);
+      if (step(move, null).kind === "step") {
+        commit(move);
         return true;
       }
     }
@@ -75,19 +75,20 @@ export function runSchedule(m: Machine, steps: readonly ScheduleStep[]): Schedul
   const advance = (
     th: number,
     item: string,
-    stop: (r: number, labels: number[]) => "before" | "after" | false,
+    stop: (tr: Transition, labels: number[]) => "before" | "after" | false,
   ): "moved" | "stop" | "finished" | ScheduleOutcome => {
+    const move = moveOf(th, false);
     for (;;) {
       const labels: number[] = [];
-      const r = fire(th, labels);
-      if (r === FINISHED) return "finished";
-      const when = stop(r, labels);
+      const tr = step(move, labels);
+      if (tr.kind === "finished") return "finished";
+      const when = stop(tr, labels);
       if (when === "before") return "stop";
-      if (!isBlocked(r)) {
-        commit(th);
+      if (tr.kind === "step") {
+        commit(move);
         return when === "after" ? "stop" : "moved";
       }
-      if (!others(th)) return stuck(th, item, r);
+      if (!others(th)) return stuck(th, item, tr);
     }
   };
 
@@ -95,26 +96,27 @@ export function runSchedule(m: Machine, steps: readonly ScheduleStep[]): Schedul
     const th = st.thread;
     const item = `schedule item ${index + 1}`;
     if (st.kind === "evicted") {
-      if (fire(th, null, 1) < 0) {
+      const move = moveOf(th, true);
+      if (step(move, null).kind !== "step") {
         return {
           ok: false,
           path,
           message: `${item}: the next step of ${name(th)} is not an access whose TLB entry could be evicted`,
         };
       }
-      s = t.slice();
-      path.push(th + evicted);
+      commit(move);
       continue;
     }
     let done = 0;
     let target = -1;
     // Labels come back as id when passed before the step a transition takes, as ~id after it.
-    const stop = (r: number, labels: number[]): "before" | "after" | false => {
+    const stop = (tr: Transition, labels: number[]): "before" | "after" | false => {
       switch (st.kind) {
         case "steps":
           return done >= st.count ? "before" : false;
         case "statements": {
-          const stmt = statementOf(m, th, isBlocked(r) ? blockedAt(r) : r);
+          const node = tr.kind === "step" || tr.kind === "blocked" ? tr.node : -1;
+          const stmt = statementOf(m, th, node);
           if (target < 0) target = stmt + st.count;
           return stmt >= target ? "before" : false;
         }
@@ -158,7 +160,7 @@ export function runSchedule(m: Machine, steps: readonly ScheduleStep[]): Schedul
     }
   }
   // The rest runs to the end, thread by thread; the after block last.
-  for (let th = 0; th < m.fire.length; th++) {
+  for (let th = 0; th < model.threads; th++) {
     for (;;) {
       const a = advance(th, "after the schedule", () => false);
       if (a === "finished") break;
@@ -169,27 +171,24 @@ export function runSchedule(m: Machine, steps: readonly ScheduleStep[]): Schedul
 }
 
 function statementOf(m: Machine, th: number, node: number): number {
-  const n = m.program.threads[th]!.nodes[node]!;
-  return n.k === "step" || n.k === "access" ? n.origin.statement : Number.MAX_SAFE_INTEGER;
-}
-
-function allFinished(m: Machine, s: Uint32Array, except: number): boolean {
-  const t = new Uint32Array(s.length);
-  return m.fire.every((f, th) => th === except || f(s, t, null, 0) === FINISHED);
+  const n = m.program.threads[th]!.nodes[node];
+  return n !== undefined && (n.k === "step" || n.k === "access")
+    ? n.origin.statement
+    : Number.MAX_SAFE_INTEGER;
 }
 
 /** The source text of a thread's step. */
-export function stepText(m: Machine, th: number, node: number): string {
+function stepText(m: Machine, th: number, node: number): string {
   const n = m.program.threads[th]!.nodes[node];
   return n !== undefined && (n.k === "step" || n.k === "access") ? n.origin.text : "?";
 }
 
 /** A path as a schedule string that `--schedule` accepts: runs of steps per thread. */
-export function scheduleString(m: Machine, path: readonly number[]): string {
+export function scheduleString(m: Machine, path: readonly Move[]): string {
   const items: string[] = [];
   for (let i = 0; i < path.length; ) {
-    const name = m.program.threads[path[i]! % evicted]!.name;
-    if (path[i]! >= evicted) {
+    const name = m.program.threads[threadOf(path[i]!)]!.name;
+    if (isEvicted(path[i]!)) {
       items.push(`${name} evicted`);
       i++;
       continue;

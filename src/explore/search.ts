@@ -1,8 +1,7 @@
 import type { Machine } from "../model/machine.js";
-import { DEADLOCK, EXPANDED, Expander, FINAL } from "./expander.js";
+import { Expander } from "./expander.js";
+import { DEADLOCK, EXPANDED, FINAL, Model, type Expansion, type Move } from "./model.js";
 import { StateStore } from "./state-store.js";
-
-export { evicted } from "./expander.js";
 
 export interface SearchOptions {
   readonly order: "bfs" | "dfs";
@@ -46,9 +45,9 @@ export interface SearchResult {
   readonly complete: boolean;
   readonly stopReason: StopReason | undefined;
   /** Paths (the move of each transition) to the first such states found. */
-  readonly positivePath: readonly number[] | undefined;
-  readonly negativePath: readonly number[] | undefined;
-  readonly deadlockPath: readonly number[] | undefined;
+  readonly positivePath: readonly Move[] | undefined;
+  readonly negativePath: readonly Move[] | undefined;
+  readonly deadlockPath: readonly Move[] | undefined;
   /** With `collect`: every final state (key → condition) and deadlock found. */
   readonly finalStates?: ReadonlyMap<string, boolean>;
   readonly deadlockStates?: ReadonlySet<string>;
@@ -66,20 +65,21 @@ const rootsPerShard = 8;
  */
 export function search(m: Machine, opts: SearchOptions): SearchResult {
   const start = performance.now();
-  const ex = new Expander(m, opts);
-  const store = new StateStore(m.layout.words);
-  const s = new Uint32Array(m.layout.words);
+  const model = new Model(m);
+  const ex = new Expander(model, opts);
+  const store = new StateStore(model.words);
+  const s = new Uint32Array(model.words);
   const counts = { transitions: 0, finals: 0, positive: 0, negative: 0, deadlocks: 0 };
-  const paths: { positive?: number[]; negative?: number[]; deadlock?: number[] } = {};
+  const paths: { positive?: Move[]; negative?: Move[]; deadlock?: Move[] } = {};
   const finalStates = opts.collect ? new Map<string, boolean>() : undefined;
   const deadlockStates = opts.collect ? new Set<string>() : undefined;
 
   // The roots: the initial state, or this shard's share of a frontier every shard computes alike.
-  const roots: { state: Uint32Array; prefix: number[] }[] = [];
+  const roots: { state: Uint32Array; prefix: Move[] }[] = [];
   let splitStates = 0;
   if (opts.shard === undefined) roots.push({ state: ex.initial(), prefix: [] });
   else {
-    const split = splitFrontier(m, ex, opts.shard.count * rootsPerShard);
+    const split = splitFrontier(ex, opts.shard.count * rootsPerShard);
     split.frontier.forEach((r, k) => {
       if (k % opts.shard!.count === opts.shard!.index) roots.push(r);
     });
@@ -90,20 +90,25 @@ export function search(m: Machine, opts: SearchOptions): SearchResult {
       for (const t of split.terminals) record(t.kind, t.state, t.key, () => t.path);
     }
   }
-  const rootPrefix = new Map<number, number[]>();
+  const rootPrefix = new Map<number, Move[]>();
   for (const r of roots) {
-    const i = store.insert(r.state, -1, 0);
+    const i = store.insertRoot(r.state);
     if (i >= 0) rootPrefix.set(i, r.prefix);
   }
-  const realPath = (i: number): number[] => {
+  const realPath = (i: number): Move[] => {
     const p = store.path(i);
     return ex.realPath([...rootPrefix.get(p.root)!, ...p.moves]);
   };
 
-  function record(kind: number, state: Uint32Array, key: () => string, path: () => number[]): void {
+  function record(
+    kind: Expansion,
+    state: Uint32Array,
+    key: () => string,
+    path: () => Move[],
+  ): void {
     if (kind === FINAL) {
       counts.finals++;
-      const holds = m.condition === undefined ? false : m.condition(state);
+      const holds = model.holds(state);
       opts.onFinal?.(state, holds);
       finalStates?.set(key(), holds);
       if (holds) {
@@ -129,7 +134,7 @@ export function search(m: Machine, opts: SearchOptions): SearchResult {
   let lastProgress = start;
   let processed = 0;
   let current = 0;
-  const emit = (succ: Uint32Array, move: number): void => {
+  const emit = (succ: Uint32Array, move: Move): void => {
     counts.transitions++;
     const j = store.insert(succ, current, move);
     if (j >= 0 && opts.order === "dfs") stack.push(j);
@@ -200,23 +205,23 @@ export function search(m: Machine, opts: SearchOptions): SearchResult {
  * of the whole search. Shards may meet the same states; their union is exact, their sum is not.
  */
 export function splitFrontier(
-  m: Machine,
   ex: Expander,
   size: number,
 ): {
   /** How many states the split expanded itself (those before the frontier). */
   expanded: number;
   transitions: number;
-  frontier: { state: Uint32Array; prefix: number[] }[];
-  terminals: { kind: number; state: Uint32Array; key: () => string; path: number[] }[];
+  frontier: { state: Uint32Array; prefix: Move[] }[];
+  terminals: { kind: Expansion; state: Uint32Array; key: () => string; path: Move[] }[];
 } {
-  const store = new StateStore(m.layout.words);
-  store.insert(ex.initial(), -1, 0);
-  const terminals: { kind: number; state: Uint32Array; key: () => string; path: number[] }[] = [];
+  const words = ex.model.words;
+  const store = new StateStore(words);
+  store.insertRoot(ex.initial());
+  const terminals: { kind: Expansion; state: Uint32Array; key: () => string; path: Move[] }[] = [];
   let levelStart = 0;
   let levelEnd = 1;
   let transitions = 0;
-  const s = new Uint32Array(m.layout.words);
+  const s = new Uint32Array(words);
   while (levelEnd > levelStart && levelEnd - levelStart < size) {
     for (let i = levelStart; i < levelEnd; i++) {
       store.load(i, s);
@@ -237,9 +242,9 @@ export function splitFrontier(
     levelStart = levelEnd;
     levelEnd = store.count;
   }
-  const frontier: { state: Uint32Array; prefix: number[] }[] = [];
+  const frontier: { state: Uint32Array; prefix: Move[] }[] = [];
   for (let i = levelStart; i < levelEnd; i++) {
-    const state = new Uint32Array(m.layout.words);
+    const state = new Uint32Array(words);
     store.load(i, state);
     frontier.push({ state, prefix: store.path(i).moves });
   }

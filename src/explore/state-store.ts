@@ -1,3 +1,5 @@
+import { storedMove, type Move } from "./model.js";
+
 /**
  * The visited set: packed states stored back to back in fixed-size chunks (growing never copies
  * them), found through an open-addressing hash table of their indices. No strings, no objects per
@@ -36,9 +38,9 @@ export class StateStore {
 
   /**
    * Inserts a state unless present. Returns its index, negated minus one if it was already there.
-   * `move` is what led here: the thread, plus 128 for its alternative transition.
+   * `move` is what led here from `parent` (a Move fits the byte kept for it).
    */
-  insert(s: Uint32Array, parent: number, move: number): number {
+  insert(s: Uint32Array, parent: number, move: Move): number {
     const size = this.table.length;
     let h = slotOf(hash(s, 0, this.words), size);
     for (;;) {
@@ -64,6 +66,12 @@ export class StateStore {
     return i;
   }
 
+  /** Inserts a state no move led to: a root, where paths start. */
+  insertRoot(s: Uint32Array): number {
+    // A root's move is never read: path() stops at the parent -1.
+    return this.insert(s, -1, storedMove(0));
+  }
+
   /** Copies state i into out. */
   load(i: number, out: Uint32Array): void {
     const W = this.words;
@@ -72,13 +80,13 @@ export class StateStore {
   }
 
   /** The moves that led to state i from a root (a state inserted with parent -1). */
-  path(i: number): { root: number; moves: number[] } {
-    const moves: number[] = [];
+  path(i: number): { root: number; moves: Move[] } {
+    const moves: Move[] = [];
     let k = i;
     for (;;) {
       const parent = this.parents[k >>> chunkBits]![k & chunkMask]!;
       if (parent < 0) break;
-      moves.push(this.via[k >>> chunkBits]![k & chunkMask]!);
+      moves.push(storedMove(this.via[k >>> chunkBits]![k & chunkMask]!));
       k = parent;
     }
     return { root: k, moves: moves.reverse() };

@@ -2,6 +2,13 @@ import type { AstPath, Doc, Parser, Plugin, Printer, SupportLanguage } from "pre
 // The doc builders alone: the CLI loads this module to print conditions, without all of prettier.
 import * as doc from "prettier/doc";
 import type * as A from "../syntax/ast.js";
+import { unreachable } from "../syntax/ast.js";
+import {
+  operandPrecedence,
+  postfixPrecedence,
+  precedence,
+  unaryPrecedence,
+} from "../syntax/precedence.js";
 import { parse } from "../syntax/parse.js";
 import { renderDiagnostic } from "../diagnostics/render.js";
 
@@ -202,7 +209,7 @@ function printNode(path: AstPath<AnyNode>, text: string, print: Print): Doc {
     case "Comment":
       return n.text;
     default:
-      return assertNever(n);
+      return unreachable(n);
   }
 }
 
@@ -337,19 +344,6 @@ function mapSource(s: A.MapSource): string {
 
 // ---- expressions ----------------------------------------------------------------------------
 
-const precedence: Record<A.BinaryOp, number> = {
-  "||": 1,
-  "&&": 2,
-  "==": 3,
-  "!=": 3,
-  "<": 3,
-  "<=": 3,
-  ">": 3,
-  ">=": 3,
-  "+": 4,
-  "-": 4,
-};
-
 /**
  * Prints an expression with the fewest parentheses that keep its tree: a child is wrapped when
  * it binds more loosely than its position requires (`outer`).
@@ -368,11 +362,15 @@ export function expr(e: A.Expr, outer = 0): Doc {
     case "RegisterExpr":
       return `${e.thread.name}:${e.register.name}`;
     case "IndexExpr":
-      return [expr(e.target, 6), "[", expr(e.index), "]"];
+      return [expr(e.target, postfixPrecedence), "[", expr(e.index), "]"];
     case "SliceExpr":
-      return [expr(e.target, 6), "[", expr(e.first), "..", expr(e.last), "]"];
+      return [expr(e.target, postfixPrecedence), "[", expr(e.first), "..", expr(e.last), "]"];
     case "MemberExpr":
-      return [expr(e.target, 6), ".", e.member.kind === "IntLit" ? e.member.text : e.member.name];
+      return [
+        expr(e.target, postfixPrecedence),
+        ".",
+        e.member.kind === "IntLit" ? e.member.text : e.member.name,
+      ];
     case "CallExpr":
       return group([
         e.callee.name,
@@ -390,26 +388,28 @@ export function expr(e: A.Expr, outer = 0): Doc {
     case "CommandExpr":
       return [
         e.callee.name,
-        ...e.args.flatMap((a, i) => [e.arrows.includes(i) ? " -> " : " ", expr(a, 6)]),
+        ...e.args.flatMap((a, i) => [
+          e.arrows.includes(i) ? " -> " : " ",
+          expr(a, postfixPrecedence),
+        ]),
       ];
     case "UnaryExpr":
-      return [e.op, expr(e.operand, 5)];
+      return [e.op, expr(e.operand, unaryPrecedence)];
     case "BinaryExpr": {
-      const p = precedence[e.op];
-      // Operators associate to the left; comparisons do not chain at all.
-      const leftMin = p === 3 ? p + 1 : p;
+      const operands = operandPrecedence(e.op);
       // A long expression breaks after an operator; the lexer reads the next line on.
-      const inner: Doc = [expr(e.left, leftMin), " ", e.op, indent([line, expr(e.right, p + 1)])];
-      const wrapped = p < outer ? ["(", inner, ")"] : inner;
+      const inner: Doc = [
+        expr(e.left, operands.left),
+        " ",
+        e.op,
+        indent([line, expr(e.right, operands.right)]),
+      ];
+      const wrapped = precedence[e.op] < outer ? ["(", inner, ")"] : inner;
       return group(wrapped);
     }
     default:
-      return assertNever(e);
+      return unreachable(e);
   }
-}
-
-function assertNever(x: never): never {
-  throw new Error(`cannot print ${JSON.stringify(x)}`);
 }
 
 export const languages: SupportLanguage[] = [

@@ -4,7 +4,7 @@ import { fileURLToPath } from "node:url";
 import { DiagnosticBag, type Diagnostic } from "../diagnostics/diagnostic.js";
 import { parse } from "../syntax/parse.js";
 import type { FixDef, ProcDef, Resolved } from "../semantics/scenario.js";
-import type { Type } from "../semantics/types.js";
+import type { Type } from "../primitives/types.js";
 import type { Expr } from "../syntax/ast.js";
 import { TypeChecker, type Prelude } from "../semantics/typecheck.js";
 import { fixIdForm, isFixId, isKnownRelease } from "../semantics/kernel-versions.js";

@@ -1,8 +1,10 @@
 import type { Node, Op, Program, ThreadProgram, Value } from "../semantics/ir.js";
-import { PTE, TLBE } from "./encoding.js";
+import { emitAccess, type SlotCode } from "./mmu.js";
 import type { Layout } from "./layout.js";
 
-import { exprEmitters, fieldEmitters, stmtEmitters, type Arg, type EmitCtx } from "./primitives.js";
+import type { Arg, EmitCtx } from "../primitives/primitive.js";
+import { fieldNamed } from "../primitives/fields.js";
+import { primitiveNamed } from "../primitives/registry.js";
 import type { Runtime } from "./runtime.js";
 import { readsShared } from "../semantics/lower.js";
 import { restingPoints } from "./resting.js";
@@ -59,6 +61,37 @@ export function compileCondition(L: Layout, R: Runtime, p: Program): ConditionFn
     "R",
     `"use strict"; return function condition(t) { return (${body}) !== 0; };`,
   )(R) as ConditionFn;
+}
+
+/** What one primitive call did to a state: its result (undefined for void), or it blocked. */
+export type CallOutcome = { readonly blocked: true } | { readonly blocked: false; value?: number };
+
+/**
+ * One primitive call on its own, compiled as the threads' code compiles it, for the registry's
+ * honesty test (test/primitives/honesty.test.ts): it runs the call in `t`.
+ */
+export function compileCall(
+  L: Layout,
+  R: Runtime,
+  tid: number,
+  name: string,
+  args: readonly Value[],
+): (t: Uint32Array) => CallOutcome {
+  const g = new ValueGen(L, tid);
+  const emit = primitiveNamed(name)?.emit;
+  if (emit === undefined) throw new Error(`no primitive ${name}`);
+  const a = g.args(args);
+  const body =
+    "stmt" in emit
+      ? `let value; ${emit.stmt(g, a, (v) => `value = ${v};`)} return { blocked: false, value };`
+      : `return { blocked: false, value: ${emit.expr(g, a)} };`;
+  const run = new Function("R", `"use strict"; return function call(t) { ${body} };`)(R) as (
+    t: Uint32Array,
+  ) => CallOutcome | number;
+  return (t) => {
+    const out = run(t);
+    return typeof out === "number" ? { blocked: true } : out;
+  };
 }
 
 /** Slot access and expressions: the part shared by thread code and condition code. */
@@ -130,18 +163,19 @@ class ValueGen implements EmitCtx {
       case "pages":
         return String(v.ids[0] ?? 0);
       case "call": {
-        const emit = exprEmitters[v.name];
-        if (emit === undefined) throw new Error(`no expression emitter for ${v.name}`);
-        return emit(this, this.args(v.args));
+        const emit = primitiveNamed(v.name)?.emit;
+        if (emit === undefined || !("expr" in emit))
+          throw new Error(`no expression emitter for ${v.name}`);
+        return emit.expr(this, this.args(v.args));
       }
       case "not":
         return `(+((${this.value(v.a)}) === 0))`;
       case "neg":
         return `(-(${this.value(v.a)}))`;
       case "field": {
-        const emit = fieldEmitters[v.field];
-        if (emit === undefined) throw new Error(`no field ${v.field}`);
-        return emit(this.value(v.a));
+        const field = fieldNamed(v.field);
+        if (field === undefined) throw new Error(`no field ${v.field}`);
+        return field.emit(this.value(v.a));
       }
       case "bin": {
         const a = this.value(v.a);
@@ -303,11 +337,13 @@ class ThreadGen extends ValueGen {
           // Without a destination the call still runs, for its effect.
           const dest = (v: string): string =>
             o.dest === undefined ? `${v};` : this.writeVar(o.dest, v);
-          const stmt = stmtEmitters[o.name];
-          if (stmt !== undefined) out.push(stmt(this, this.args(o.args), dest));
-          else if (exprEmitters[o.name] !== undefined)
-            out.push(dest(exprEmitters[o.name]!(this, this.args(o.args))));
-          else throw new Error(`no emitter for ${o.name}`);
+          const emit = primitiveNamed(o.name)?.emit;
+          if (emit === undefined) throw new Error(`no emitter for ${o.name}`);
+          out.push(
+            "stmt" in emit
+              ? emit.stmt(this, this.args(o.args), dest)
+              : dest(emit.expr(this, this.args(o.args))),
+          );
           if (o.dest !== undefined) wrote.add(o.dest);
           break;
         }
@@ -322,9 +358,9 @@ class ThreadGen extends ValueGen {
   }
 
   /**
-   * The x86 rules (docs/model.md): a hit on a writable dirty entry writes without the page
-   * table; a load hits any valid entry; otherwise one atomic walk of the current PTE sets A (and D
-   * for a store) and refills the entry, or faults: the entry is dropped and the fault handler runs.
+   * A load or store through the MMU (mmu.ts, docs/model.md's x86 rules): a hit, a walk, or a
+   * fault that enters the fault handler in the same transition. The monitors look at each access
+   * before its data moves (docs/model.md, Monitors).
    */
   private access(
     id: number,
@@ -334,49 +370,35 @@ class ThreadGen extends ValueGen {
     depth: number,
   ): string {
     const L = this.L;
-    const tlb = L.tlb[n.cpu]![n.page]!;
-    const pte = L.pte[n.page]!;
-    const A = L.trackAccessed ? PTE.A : 0;
+    const slotCode = (i: number): SlotCode => ({
+      read: this.slot(i),
+      write: (v) => this.put(i, v),
+      writeConst: (v) => this.putRaw(i, v),
+    });
     const w = new Set(wrote);
     if (n.dest !== undefined) w.add(n.dest);
     const done = this.tail(n.next, rest, w, id, depth + 1);
     const dest = (v: string): string => (n.dest === undefined ? "" : this.writeVar(n.dest, v));
-    const e = this.fresh();
-    const x = this.fresh();
-    const lines = [`const ${e} = ${this.slot(tlb)};`];
-    const full = TLBE.V | TLBE.W | TLBE.D;
-    const hits = n.write ? `(${e} & ${full}) === ${full}` : `(${e} & ${TLBE.V}) !== 0`;
-    // With tlb_evict, alternative 1 is the same access after the entry was evicted: a miss.
-    // The monitors look at each access before it happens (docs/model.md, Monitors).
     const watch = (found: string): string =>
       L.monitor < 0 ? "" : this.put(L.monitor, `${this.slot(L.monitor)} | ${found}`);
-    const hitCode = (code: string): string =>
-      `${watch(`R.monitorHit(t, ${e}, ${n.page}, ${n.write})`)} ${code}`;
-    const walkCode = (code: string): string =>
-      `${watch(`R.monitorFrame(t, ${x} >>> ${PTE.PFN_SHIFT}, ${n.write})`)} ${code}`;
-    const onHit = (code: string): string =>
-      this.evict
-        ? `if (alt === 0) { if (${hits}) { ${hitCode(code)} } } else { if (!(${hits})) return -2; ${this.putRaw(tlb, 0)} alt = 0; }`
-        : `if (${hits}) { ${hitCode(code)} }`;
-    if (n.write) {
-      const value = this.value(n.value!);
-      lines.push(
-        onHit(
-          `R.setData(t, ${e} >>> ${TLBE.PFN_SHIFT}, ${n.word}, ${value}); ${dest("-1")} ${done}`,
-        ),
-        `const ${x} = ${this.slot(pte)};`,
-        `if ((${x} & ${PTE.P | PTE.W}) === ${PTE.P | PTE.W}) { ${walkCode("")} ${this.put(pte, `${x} | ${PTE.D | A}`)} ${this.put(tlb, `${full} | ((${x} >>> ${PTE.PFN_SHIFT}) << ${TLBE.PFN_SHIFT})`)} R.setData(t, ${x} >>> ${PTE.PFN_SHIFT}, ${n.word}, ${value}); ${dest("-1")} ${done} }`,
-      );
-    } else {
-      lines.push(
-        onHit(`${dest(`R.data(t, ${e} >>> ${TLBE.PFN_SHIFT}, ${n.word})`)} ${done}`),
-        `const ${x} = ${this.slot(pte)};`,
-        `if ((${x} & ${PTE.P}) !== 0) { ${walkCode("")} ${A ? this.put(pte, `${x} | ${A}`) : ""} ${this.put(tlb, `${TLBE.V} | (${x} & ${PTE.W}) | (${x} & ${PTE.D}) | ((${x} >>> ${PTE.PFN_SHIFT}) << ${TLBE.PFN_SHIFT})`)} ${dest(`R.data(t, ${x} >>> ${PTE.PFN_SHIFT}, ${n.word})`)} ${done} }`,
-      );
-    }
-    // The fault: the entry for this address is dropped, and the handler starts.
-    lines.push(this.putRaw(tlb, 0), this.path(n.fault, rest, wrote, depth + 1));
-    return lines.join("\n");
+    const value = n.write ? this.value(n.value!) : "";
+    const data = (frame: string): string =>
+      n.write
+        ? `R.setData(t, ${frame}, ${n.word}, ${value}); ${dest("-1")}`
+        : dest(`R.data(t, ${frame}, ${n.word})`);
+    return emitAccess({
+      kind: n.write ? "store" : "load",
+      opts: { trackAccessed: L.trackAccessed },
+      entry: slotCode(L.tlb[n.cpu]![n.page]!),
+      pte: slotCode(L.pte[n.page]!),
+      evict: this.evict ? { alt: "alt", none: "return -2;" } : undefined,
+      fresh: () => this.fresh(),
+      hit: (e, frame) =>
+        `${watch(`R.monitorHit(t, ${e}, ${n.page}, ${n.write})`)} ${data(frame)} ${done}`,
+      walked: (frame) =>
+        `${watch(`R.monitorFrame(t, ${frame}, ${n.write})`)} ${data(frame)} ${done}`,
+      fault: () => this.path(n.fault, rest, wrote, depth + 1),
+    });
   }
 }
 

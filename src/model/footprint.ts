@@ -1,4 +1,5 @@
-import { builtins } from "../semantics/builtins.js";
+import { reads, type Access } from "../primitives/primitive.js";
+import { primitiveNamed } from "../primitives/registry.js";
 import type { Node, Op, ThreadProgram, Value } from "../semantics/ir.js";
 import { readsShared } from "../semantics/lower.js";
 import type { Layout } from "./layout.js";
@@ -67,9 +68,6 @@ export class Footprint {
   }
 }
 
-/** Read, write, read and write, or or-in (bits only set: such writes commute). */
-type Mode = "r" | "w" | "rw" | "o";
-
 /** Footprints of one thread's program pieces, over a layout. */
 export class FootprintOf {
   private readonly frames: number[];
@@ -135,302 +133,94 @@ export class FootprintOf {
     // The monitors read the frame's state, every PTE (is the frame mapped dirty?) and the page's
     // settled bit; their findings are only or-ed in.
     if (L.monitor >= 0) {
-      for (const k of ["ref", "mapcount", "flags", "mapping", "swap_map"] as const)
-        this.all(k, "r", fp);
+      for (const object of ["refcount", "mapcount", "flags", "mapping", "swap_map"] as const)
+        for (const slot of this.slotsOf(reads(object), [])) fp.read(slot);
       for (const slot of [...L.pte, ...L.pteVars]) fp.read(slot);
       fp.read(L.settled[n.page]!);
       fp.or(L.monitor);
     }
   }
 
-  private all(
-    kind:
-      | "ref"
-      | "mapcount"
-      | "flags"
-      | "locked"
-      | "mapping"
-      | "folio"
-      | "cache"
-      | "swap_map"
-      | "data"
-      | "disk",
-    mode: Mode,
-    fp: Footprint,
-    word?: number,
-  ): void {
-    const L = this.L;
-    const mark = (slot: number): void => {
-      if (mode === "o") return fp.or(slot);
-      if (mode !== "w") fp.read(slot);
-      if (mode !== "r") fp.write(slot);
-    };
-    if (kind === "data") {
-      for (const f of this.frames)
-        for (let w = 0; w < L.wordsPerPage; w++)
-          if (word === undefined || w === word) mark(L.data + f * L.wordsPerPage + w);
-    } else if (kind === "disk") {
-      for (const p of this.fpages)
-        for (let w = 0; w < L.wordsPerPage; w++) mark(L.disk + p * L.wordsPerPage + w);
-    } else if (kind === "cache") {
-      for (const p of this.fpages) mark(L.cache + p);
-    } else if (kind === "swap_map") {
-      if (L.swapMap >= 0) for (let i = 0; i < L.nFpages - L.nFileFpages; i++) mark(L.swapMap + i);
-    } else {
-      const base = {
-        ref: L.ref,
-        mapcount: L.mapcount,
-        flags: L.flags,
-        locked: L.locked,
-        mapping: L.mapping,
-        folio: L.folioHead,
-      }[kind];
-      for (const f of this.frames) mark(base + f);
-    }
-  }
-
-  private pages(a: Value | undefined): number[] {
-    if (a === undefined) return [];
-    if (a.k === "pages") return [...a.ids];
-    if (a.k === "const") return [a.v];
-    return this.L.pte.map((_, i) => i);
-  }
-
-  /** The slots a primitive may touch, by kind of state: kept next to src/model/primitives.ts. */
+  /** The slots a primitive may touch: what its registry entry declares, over this layout. */
   private primitive(name: string, args: readonly Value[], fp: Footprint): void {
-    const L = this.L;
-    const rw = (slot: number): void => {
-      fp.read(slot);
-      fp.write(slot);
-    };
-    const tlbOf = (pages: number[]): void => {
-      for (const row of L.tlb) for (const p of pages) fp.write(row[p] ?? -1);
-    };
-    const allTlb = (): void => tlbOf(L.pte.map((_, i) => i));
-    const frameState = (mode: Mode): void => {
-      for (const k of ["ref", "mapcount", "flags", "locked", "mapping", "folio", "data"] as const)
-        this.all(k, mode, fp);
-    };
-    if (builtins[name]?.effect === "pure") return;
-    switch (name) {
-      case "mmap_read_lock":
-      case "mmap_read_unlock":
-      case "mmap_write_lock":
-      case "mmap_write_unlock":
-        rw(L.mmapLock);
-        return;
-      case "pte_lock":
-      case "pte_unlock":
-        for (const p of this.pages(args[0])) rw(L.ptlOf[p]!);
-        return;
-      case "lock_page":
-      case "trylock_page":
-      case "unlock_page":
-        this.all("locked", "rw", fp);
-        return;
-      case "wait_on_page_locked":
-        this.all("locked", "r", fp);
-        return;
-      case "ptep_get":
-      case "vma_present":
-      case "vma_readable":
-      case "vma_writable":
-      case "vma_shared":
-      case "vma_uffd_wp":
-      case "vma_anon":
-      case "vma_fpage":
-      case "vma_prot": {
-        const slots = name === "ptep_get" ? L.pte : L.vma;
-        for (const p of this.pages(args[0])) fp.read(slots[p]!);
-        return;
+    const prim = primitiveNamed(name);
+    if (prim === undefined) throw new Error(`no primitive ${name}`);
+    for (const a of prim.touches) {
+      if (a.monitorsOnly && this.L.monitor < 0) continue;
+      for (const slot of this.slotsOf(a, args)) {
+        if (a.mode !== "w") fp.read(slot);
+        if (a.mode !== "r") fp.write(slot);
       }
-      case "ptep_get_and_clear":
-      case "set_pte_at":
-      case "pte_clear":
-        for (const p of this.pages(args[0])) {
-          rw(L.pte[p]!);
-          if (L.settled.length) fp.write(L.settled[p]!);
-        }
-        // Monitors: mapping a frame clears its PAGE.COPIED.
-        if (L.monitor >= 0 && name === "set_pte_at") {
-          this.all("flags", "rw", fp);
-        }
-        return;
-      case "syscall_returned":
-        for (const p of this.pages(args[0])) fp.write(L.settled[p]!);
-        return;
-      case "fired":
-        fp.read(L.monitor);
-        return;
-      case "flush_tlb_page":
-      case "flush_tlb_range":
-        tlbOf(this.pages(args[0]));
-        return;
-      case "flush_tlb_mm":
-        allTlb();
-        return;
-      case "mm_tlb_flush_pending":
-      case "mm_tlb_flush_nested":
-        fp.read(L.flushPending);
-        return;
-      case "set_tlb_flush_pending":
-      case "clear_tlb_flush_pending":
-      case "inc_tlb_flush_pending":
-      case "dec_tlb_flush_pending":
-        rw(L.flushPending);
-        return;
-      case "mm_tlb_flush_batched":
-        fp.read(L.flushBatched);
-        return;
-      case "set_tlb_flush_batched":
-        rw(L.flushBatched);
-        return;
-      case "tlb_ubc_add":
-      case "tlb_ubc_flush_required":
-      case "tlb_ubc_writable":
-        rw(L.ubc[this.tid]!);
-        return;
-      case "tlb_ubc_flush":
-        rw(L.ubc[this.tid]!);
-        allTlb();
-        return;
-      case "tlb_remove_tlb_entry":
-      case "tlb_adjust_range":
-      case "tlb_range_pending":
-        rw(L.gatherRange[this.tid]!);
-        return;
-      case "tlb_remove_page":
-      case "tlb_pages_pending":
-        rw(L.gatherPages[this.tid]!);
-        return;
-      case "tlb_flush_mmu_tlbonly":
-        rw(L.gatherRange[this.tid]!);
-        allTlb();
-        return;
-      case "tlb_flush_mmu_free":
-        rw(L.gatherPages[this.tid]!);
-        frameState("w");
-        return;
-      case "alloc_page":
-      case "get_page":
-      case "get_page_unless_zero":
-      case "put_page":
-      case "copy_page":
-      case "migrate_page_copy":
-        frameState("rw");
-        return;
-      case "page_count":
-        this.all("ref", "r", fp);
-        return;
-      case "page_mapcount":
-      case "page_mapped":
-        this.all("mapcount", "r", fp);
-        return;
-      case "page_add_rmap":
-      case "page_remove_rmap":
-      case "page_add_new_anon_rmap":
-        this.all("mapcount", "rw", fp);
-        this.all("flags", "w", fp);
-        return;
-      case "page_dirty":
-      case "page_anon":
-        this.all("flags", "r", fp);
-        return;
-      case "set_page_dirty":
-      case "clear_page_dirty":
-      case "test_clear_page_dirty":
-        this.all("flags", "rw", fp);
-        return;
-      case "page_fpage":
-        this.all("mapping", "r", fp);
-        return;
-      case "page_read_word":
-        this.all("data", "r", fp, args[1]?.k === "const" ? args[1].v : undefined);
-        return;
-      case "pages_identical":
-        this.all("data", "r", fp);
-        this.all("flags", "rw", fp);
-        return;
-      case "page_write_word":
-        this.all("data", "w", fp, args[1]?.k === "const" ? args[1].v : undefined);
-        return;
-      case "page_swapcache":
-      case "page_swap_slot":
-        this.all("mapping", "r", fp);
-        return;
-      case "page_lazyfree":
-        this.all("flags", "r", fp);
-        return;
-      case "folio_mark_lazyfree":
-        this.all("mapping", "r", fp);
-        this.all("flags", "rw", fp);
-        return;
-      case "folio_set_swapbacked":
-        this.all("flags", "rw", fp);
-        return;
-      case "swap_count":
-        this.all("swap_map", "r", fp);
-        return;
-      case "swap_duplicate":
-      case "swap_free":
-        this.all("swap_map", "rw", fp);
-        return;
-      case "add_to_swap":
-      case "add_to_swap_cache":
-        this.all("swap_map", "r", fp);
-        this.all("cache", "rw", fp);
-        frameState("rw");
-        return;
-      case "folio_test_large":
-      case "folio_nr_pages":
-      case "page_folio":
-        this.all("folio", "r", fp);
-        return;
-      case "folio_pte_batch":
-        this.all("folio", "r", fp);
-        for (const p of this.pages(args[0])) fp.read(L.pte[p]!);
-        return;
-      case "__split_unmapped_folio":
-        this.all("folio", "rw", fp);
-        return;
-      case "page_cache_page":
-        this.all("cache", "r", fp);
-        return;
-      case "find_get_page":
-      case "find_get_dirty_page":
-      case "add_to_page_cache":
-      case "delete_from_page_cache":
-      case "delete_from_swap_cache":
-      case "remove_mapping":
-      case "migrate_page_move_mapping":
-        this.all("cache", "rw", fp);
-        frameState("rw");
-        return;
-      case "writepage":
-        frameState("r");
-        this.all("locked", "w", fp);
-        this.all("disk", "w", fp);
-        return;
-      case "readpage":
-        this.all("disk", "r", fp);
-        this.all("data", "w", fp);
-        return;
-      case "truncate_disk_page":
-        this.all("disk", "w", fp);
-        return;
-      case "vma_map":
-      case "vma_unmap":
-      case "vma_set_prot":
-      case "vma_set_uffd_wp":
-        for (const p of this.pages(args[0])) rw(L.vma[p]!);
-        return;
-      case "vma_copy":
-        for (const p of this.pages(args[0])) fp.read(L.vma[p]!);
-        for (const p of this.pages(args[1])) rw(L.vma[p]!);
-        return;
-      default:
-        throw new Error(`no footprint for primitive ${name}`);
     }
+  }
+
+  /** The slots of the objects an access names (a dynamic index counts as every one). */
+  slotsOf(a: Access, args: readonly Value[]): number[] {
+    const L = this.L;
+    const pages = this.pages(a.page === undefined ? undefined : args[a.page]);
+    const perFrame = (base: number): number[] => this.frames.map((f) => base + f);
+    const perFpage = (base: number): number[] => this.fpages.map((p) => base + p);
+    switch (a.object) {
+      case "mmap_lock":
+        return [L.mmapLock];
+      case "ptl":
+        return pages.map((p) => L.ptlOf[p]!);
+      case "pte":
+        return pages.map((p) => L.pte[p]!);
+      case "vma":
+        return pages.map((p) => L.vma[p]!);
+      case "tlb":
+        return L.tlb.flatMap((row) => pages.map((p) => row[p] ?? -1));
+      case "settled":
+        return L.settled.length ? pages.map((p) => L.settled[p]!) : [];
+      case "monitor":
+        return [L.monitor];
+      case "flush_pending":
+        return [L.flushPending];
+      case "flush_batched":
+        return [L.flushBatched];
+      case "tlb_ubc":
+        return [L.ubc[this.tid]!];
+      case "gather_range":
+        return [L.gatherRange[this.tid]!];
+      case "gather_pages":
+        return [L.gatherPages[this.tid]!];
+      case "refcount":
+        return perFrame(L.ref);
+      case "mapcount":
+        return perFrame(L.mapcount);
+      case "flags":
+        return perFrame(L.flags);
+      case "page_lock":
+        return perFrame(L.locked);
+      case "mapping":
+        return perFrame(L.mapping);
+      case "folio":
+        return perFrame(L.folioHead);
+      case "data": {
+        const w = a.word === undefined ? undefined : args[a.word];
+        const words =
+          w?.k === "const" ? [w.v] : Array.from({ length: L.wordsPerPage }, (_, i) => i);
+        return this.frames.flatMap((f) => words.map((x) => L.data + f * L.wordsPerPage + x));
+      }
+      case "disk":
+        return this.fpages.flatMap((p) =>
+          Array.from({ length: L.wordsPerPage }, (_, w) => L.disk + p * L.wordsPerPage + w),
+        );
+      case "cache":
+        return perFpage(L.cache);
+      case "swap_map":
+        return L.swapMap < 0
+          ? []
+          : Array.from({ length: L.nFpages - L.nFileFpages }, (_, i) => L.swapMap + i);
+    }
+  }
+
+  /** The pages a page or range argument names; every page when it is not static. */
+  private pages(a: Value | undefined): number[] {
+    if (a?.k === "pages") return [...a.ids];
+    if (a?.k === "const") return [a.v];
+    return this.L.pte.map((_, i) => i);
   }
 }
 

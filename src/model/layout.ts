@@ -1,8 +1,16 @@
-import type { Program, Value, Op, ThreadProgram } from "../semantics/ir.js";
+import {
+  someValue,
+  type Program,
+  type Value,
+  type Op,
+  type ThreadProgram,
+} from "../semantics/ir.js";
 import type { Scenario } from "../semantics/scenario.js";
-import type { Type } from "../semantics/types.js";
+import type { Type } from "../primitives/types.js";
 import { populatedAtStart, type Universe } from "../semantics/universe.js";
-import { bitsFor, PTE, VMA } from "./encoding.js";
+import type { Feature, ObjectKind, SlotMap } from "../primitives/primitive.js";
+import { primitiveNamed } from "../primitives/registry.js";
+import { bitsFor, PTE, VMA } from "../primitives/encoding.js";
 import { interference } from "./liveness.js";
 import { restingPoints, storedVars } from "./resting.js";
 
@@ -46,13 +54,26 @@ export interface Slot {
   readonly shift: number;
   /** A slot nothing ever writes is no part of the state: it always holds this value. */
   readonly frozen?: number;
+  /** Whose slot it is, for reports: the page, CPU, frame, file page or word it belongs to. */
+  readonly of: SlotOwner;
 }
 
-export interface Layout {
+/** Numbers as the layout counts them: pages from 0, frames and file pages from 1. */
+export interface SlotOwner {
+  readonly page?: number;
+  readonly cpu?: number;
+  readonly frame?: number;
+  readonly fpage?: number;
+  readonly word?: number;
+}
+
+/**
+ * Every slot of the state vector, by what it models. The slots primitives use are in
+ * `SlotMap` (src/primitives/primitive.ts); these are the rest.
+ */
+export interface Layout extends SlotMap {
   readonly slots: readonly Slot[];
   readonly words: number;
-  readonly nThreads: number;
-  readonly nPages: number;
   /** File pages of the scenario's files, then the swap slots (fpages nFileFpages + 1…). */
   readonly nFpages: number;
   readonly nFileFpages: number;
@@ -61,55 +82,26 @@ export interface Layout {
   readonly nFrames: number;
   readonly wordsPerPage: number;
   readonly maxData: number;
-  /** Is the accessed bit observed by anything? If not, the hardware need not set it. */
-  readonly trackAccessed: boolean;
   readonly pc: readonly number[];
   /**
    * vars[thread][var]: the slot of each variable (variables never live together share one), or
    * -1 for a variable never live between transitions (a local of the generated code).
    */
   readonly vars: readonly (readonly number[])[];
-  readonly mmapLock: number;
-  /** The PTL of each page's page table: one table (and one PTL) for the whole mm. */
-  readonly ptlOf: readonly number[];
-  readonly pte: readonly number[];
-  readonly vma: readonly number[];
   /** tlb[cpu][page], or -1 where that CPU never touches that page. */
   readonly tlb: readonly (readonly number[])[];
   readonly userCpus: readonly number[];
-  /** Frame f (1…nFrames) fields are at base + f - 1. */
-  readonly ref: number;
-  readonly mapcount: number;
-  readonly flags: number;
-  readonly locked: number;
-  readonly mapping: number;
   /** Data word w of frame f is at data + (f - 1) * wordsPerPage + w. */
   readonly data: number;
-  /** File page fp (1…nFpages) fields. */
+  /** Word w of file page fp (1…nFpages) is at disk + (fp - 1) * wordsPerPage + w. */
   readonly disk: number;
-  readonly cache: number;
   /**
    * Swap slot fp (nFileFpages + 1…nFpages): swap_map's count of swap PTEs (SWAP_HAS_CACHE is
    * `cache` ≠ 0), at swapMap + fp - nFileFpages - 1; -1 without swap.
    */
   readonly swapMap: number;
-  /** Frame f: the head frame of the large folio it belongs to, or 0 (a small folio). */
-  readonly folioHead: number;
-  readonly flushPending: number;
-  readonly flushBatched: number;
-  /** Per thread, or -1 when the thread never uses them. */
-  readonly ubc: readonly number[];
-  readonly gatherRange: readonly number[];
-  readonly gatherPages: readonly number[];
   readonly ranks: readonly number[];
   readonly rankCounter: number;
-  /** The monitors' findings (MONITOR bits), or -1 when no monitor runs. */
-  readonly monitor: number;
-  /**
-   * Per page, monitors only: a syscall changing the page has returned and its PTE has not been
-   * written since (stale_tlb watches such pages). Empty when no monitor runs.
-   */
-  readonly settled: readonly number[];
   /** Slots of pte-typed kernel variables: a PTE value in flight (monitors only, else empty). */
   readonly pteVars: readonly number[];
   /** Bias of int-typed variables and registers. */
@@ -129,17 +121,18 @@ class Packer {
     width: number;
     bias: number;
     frozen?: number;
+    of: SlotOwner;
   }[] = [];
 
-  add(kind: SlotKind, name: string, width: number, bias = 0): number {
+  add(kind: SlotKind, name: string, width: number, of: SlotOwner = {}, bias = 0): number {
     if (width > 32) throw new Error(`slot ${name} is ${width} bits wide`);
-    this.pending.push({ name, kind, width, bias });
+    this.pending.push({ name, kind, width, bias, of });
     return this.pending.length - 1;
   }
 
   /** A constant: named and readable like a slot, but outside the state vector. */
-  constant(kind: SlotKind, name: string, width: number, value: number): number {
-    this.pending.push({ name, kind, width, bias: 0, frozen: value });
+  constant(kind: SlotKind, name: string, width: number, value: number, of: SlotOwner): number {
+    this.pending.push({ name, kind, width, bias: 0, frozen: value, of });
     return this.pending.length - 1;
   }
 
@@ -176,15 +169,14 @@ export function buildLayout(
   const nThreads = p.threads.length;
   const nPages = u.pages.length;
   const nFileFpages = u.fpages.length - 1;
-  // Does some step call one of these primitives? Kinds of state no step writes are constants
-  // (the benchmark never changes a VMA, say).
-  const writes = (names: string[]): boolean =>
-    p.threads.some((t) =>
-      t.nodes.some((n) => (n.k === "step" || n.k === "silent") && opsUse(n.ops, names)),
-    );
+  // What the called primitives declare they write and need (src/primitives/): kinds of state no
+  // step writes are constants (the benchmark never changes a VMA, say).
+  const perThread = p.threads.map(demandsOf);
+  const writes = (object: ObjectKind): boolean => perThread.some((d) => d.writes.has(object));
+  const needs = (feature: Feature): boolean => perThread.some((d) => d.needs.has(feature));
   // Anonymous memory reaches swap only through add_to_swap(): then a swap device of one slot
   // per virtual page (folio_alloc_swap() failing when all are taken, as on a full device).
-  const nSwap = writes(["add_to_swap"]) ? nPages : 0;
+  const nSwap = needs("swap") ? nPages : 0;
   const nFpages = nFileFpages + nSwap;
   const fpageNames = [
     ...u.fpages.map((fp) => fp.name),
@@ -195,7 +187,7 @@ export function buildLayout(
   // Enough frames for every file page, every anonymous page, and one in flight per thread (a
   // migration target, a copy-on-write copy); running out is reported, never silent. A program
   // that never allocates needs only the frames the init block populates.
-  const nFrames = writes(["alloc_page"])
+  const nFrames = needs("frames")
     ? Math.min(31, nFileFpages + nPages + nThreads)
     : Math.max(1, populatedPages(s));
   const frameBits = bitsFor(nFrames);
@@ -250,7 +242,7 @@ export function buildLayout(
         free.users.push(v.id);
         slotOf[v.id] = free.slot;
       } else {
-        const slot = pk.add("var", `${t.name}.${v.name}`, width, bias);
+        const slot = pk.add("var", `${t.name}.${v.name}`, width, {}, bias);
         shared.push({ slot, key, users: [v.id] });
         slotOf[v.id] = slot;
       }
@@ -260,22 +252,17 @@ export function buildLayout(
   const mmapLock = pk.add("mmap_lock", "mmap_lock", bitsFor(nThreads + 1));
   const ptl = pk.add("ptl", "PTL", bitsFor(nThreads));
   const ptlOf = u.pages.map(() => ptl);
-  const pte = u.pages.map((pg) => pk.add("pte", `PTE ${pg.name}`, pteBits));
-  const vmaWritten = writes([
-    "vma_map",
-    "vma_unmap",
-    "vma_copy",
-    "vma_set_prot",
-    "vma_set_uffd_wp",
-  ]);
+  const pte = u.pages.map((pg, page) => pk.add("pte", `PTE ${pg.name}`, pteBits, { page }));
+  const vmaWritten = writes("vma");
   const vma = u.pages.map((pg, i) =>
     vmaWritten
-      ? pk.add("vma", `VMA ${pg.name}`, VMA.FPAGE_SHIFT + bitsFor(nFpages))
+      ? pk.add("vma", `VMA ${pg.name}`, VMA.FPAGE_SHIFT + bitsFor(nFpages), { page: i })
       : pk.constant(
           "vma",
           `VMA ${pg.name}`,
           VMA.FPAGE_SHIFT + bitsFor(nFpages),
           initialVma(s, u, i),
+          { page: i },
         ),
   );
   const userCpus = [...new Set(p.threads.filter((t) => t.cpu >= 0).map((t) => t.cpu))].sort(
@@ -292,71 +279,81 @@ export function buildLayout(
       if (Number(init.cpu.name.slice(3)) === c) touched.add(tlbInitPage(init, u));
     tlb.push(
       u.pages.map((pg, i) =>
-        touched.has(i) ? pk.add("tlb", `TLB cpu${c} ${pg.name}`, 3 + frameBits) : -1,
+        touched.has(i)
+          ? pk.add("tlb", `TLB cpu${c} ${pg.name}`, 3 + frameBits, { cpu: c, page: i })
+          : -1,
       ),
     );
   }
   const frames = Array.from({ length: nFrames }, (_, i) => i + 1);
-  const ref = frames.map((f) => pk.add("refcount", `refcount(frame ${f})`, 4))[0]!;
+  const ref = frames.map((f) => pk.add("refcount", `refcount(frame ${f})`, 4, { frame: f }))[0]!;
   const mapcount = frames.map((f) =>
-    pk.add("mapcount", `mapcount(frame ${f})`, bitsFor(nPages)),
+    pk.add("mapcount", `mapcount(frame ${f})`, bitsFor(nPages), { frame: f }),
   )[0]!;
   // PAGE.COPIED is the monitors' third flag; PAGE.LAZYFREE the fourth, once MADV_FREE runs.
-  const flagBits = writes(["folio_mark_lazyfree"]) ? 4 : p.monitors ? 3 : 2;
-  const flags = frames.map((f) => pk.add("flags", `flags(frame ${f})`, flagBits))[0]!;
+  const flagBits = needs("lazyfree") ? 4 : p.monitors ? 3 : 2;
+  const flags = frames.map((f) => pk.add("flags", `flags(frame ${f})`, flagBits, { frame: f }))[0]!;
   // ->writepage() unlocks a page, but without lock_page() none is ever locked.
-  const lockedWritten = writes(["lock_page", "trylock_page"]);
+  const lockedWritten = writes("page_lock");
   const locked = frames.map((f) =>
     lockedWritten
-      ? pk.add("page_lock", `PG_locked(frame ${f})`, bitsFor(nThreads))
-      : pk.constant("page_lock", `PG_locked(frame ${f})`, bitsFor(nThreads), 0),
+      ? pk.add("page_lock", `PG_locked(frame ${f})`, bitsFor(nThreads), { frame: f })
+      : pk.constant("page_lock", `PG_locked(frame ${f})`, bitsFor(nThreads), 0, { frame: f }),
   )[0]!;
-  const mapping = frames.map((f) => pk.add("mapping", `mapping(frame ${f})`, bitsFor(nFpages)))[0]!;
+  const mapping = frames.map((f) =>
+    pk.add("mapping", `mapping(frame ${f})`, bitsFor(nFpages), { frame: f }),
+  )[0]!;
   let data = -1;
   for (const f of frames) {
     for (let w = 0; w < wordsPerPage; w++) {
-      const id = pk.add("data", `frame ${f} word ${w}`, bitsFor(maxData));
+      const id = pk.add("data", `frame ${f} word ${w}`, bitsFor(maxData), { frame: f, word: w });
       if (data < 0) data = id;
     }
   }
   let disk = -1;
-  for (const name of fpageNames.slice(1)) {
+  for (const [i, name] of fpageNames.slice(1).entries()) {
     for (let w = 0; w < wordsPerPage; w++) {
-      const id = pk.add("disk", `disk ${name} word ${w}`, bitsFor(maxData));
+      const id = pk.add("disk", `disk ${name} word ${w}`, bitsFor(maxData), {
+        fpage: i + 1,
+        word: w,
+      });
       if (disk < 0) disk = id;
     }
   }
   const cache =
-    fpageNames.slice(1).map((name) => pk.add("cache", `page cache ${name}`, frameBits))[0] ?? -1;
+    fpageNames
+      .slice(1)
+      .map((name, i) => pk.add("cache", `page cache ${name}`, frameBits, { fpage: i + 1 }))[0] ??
+    -1;
   const swapMap =
     fpageNames
       .slice(1 + nFileFpages)
-      .map((name) => pk.add("swap_map", `swap_map ${name}`, bitsFor(nPages)))[0] ?? -1;
+      .map((name, i) =>
+        pk.add("swap_map", `swap_map ${name}`, bitsFor(nPages), { fpage: nFileFpages + i + 1 }),
+      )[0] ?? -1;
   // Large folios exist only when the init block makes one (`mthp`); split_folio() ends them.
   const folioWritten = s.regions.some((r) => r.mapping?.mthp === true);
   const folioHead = frames.map((f) =>
     folioWritten
-      ? pk.add("folio", `folio head(frame ${f})`, frameBits)
-      : pk.constant("folio", `folio head(frame ${f})`, frameBits, 0),
+      ? pk.add("folio", `folio head(frame ${f})`, frameBits, { frame: f })
+      : pk.constant("folio", `folio head(frame ${f})`, frameBits, 0, { frame: f }),
   )[0]!;
-  const flushPending = writes(["set_tlb_flush_pending", "inc_tlb_flush_pending"])
+  const flushPending = writes("flush_pending")
     ? pk.add("mm", "mm->tlb_flush_pending", bitsFor(nThreads + 1))
-    : pk.constant("mm", "mm->tlb_flush_pending", bitsFor(nThreads + 1), 0);
-  const flushBatched = writes(["set_tlb_flush_batched"])
+    : pk.constant("mm", "mm->tlb_flush_pending", bitsFor(nThreads + 1), 0, {});
+  const flushBatched = writes("flush_batched")
     ? pk.add("mm", "mm->tlb_flush_batched", 1)
-    : pk.constant("mm", "mm->tlb_flush_batched", 1, 0);
-  const uses = (t: ThreadProgram, names: string[]): boolean =>
-    t.nodes.some((n) => (n.k === "step" || n.k === "silent") && opsUse(n.ops, names));
-  const ubc = p.threads.map((t) =>
-    uses(t, ["tlb_ubc_add", "tlb_ubc_flush"]) ? pk.add("thread_batch", `${t.name} tlb_ubc`, 2) : -1,
+    : pk.constant("mm", "mm->tlb_flush_batched", 1, 0, {});
+  const ubc = p.threads.map((t, tid) =>
+    perThread[tid]!.writes.has("tlb_ubc") ? pk.add("thread_batch", `${t.name} tlb_ubc`, 2) : -1,
   );
-  const gatherRange = p.threads.map((t) =>
-    uses(t, ["tlb_remove_tlb_entry", "tlb_adjust_range"])
+  const gatherRange = p.threads.map((t, tid) =>
+    perThread[tid]!.writes.has("gather_range")
       ? pk.add("thread_batch", `${t.name} mmu_gather range`, nPages)
       : -1,
   );
-  const gatherPages = p.threads.map((t) =>
-    uses(t, ["tlb_remove_page"])
+  const gatherPages = p.threads.map((t, tid) =>
+    perThread[tid]!.writes.has("gather_pages")
       ? pk.add("thread_batch", `${t.name} mmu_gather pages`, nFrames)
       : -1,
   );
@@ -367,7 +364,9 @@ export function buildLayout(
     p.ranks.length > 0 ? pk.add("rank", "rank counter", bitsFor(p.ranks.length)) : -1;
 
   const monitor = p.monitors ? pk.add("monitor", "monitor findings", 3) : -1;
-  const settled = p.monitors ? u.pages.map((pg) => pk.add("settled", `settled ${pg.name}`, 1)) : [];
+  const settled = p.monitors
+    ? u.pages.map((pg, page) => pk.add("settled", `settled ${pg.name}`, 1, { page }))
+    : [];
 
   const pteVars = p.monitors
     ? [
@@ -454,28 +453,32 @@ function maxConstant(s: Scenario): number {
   return max;
 }
 
-function opsUse(ops: readonly Op[], names: string[]): boolean {
-  return ops.some(
-    (o) =>
-      (o.k === "call" && names.includes(o.name)) ||
-      (o.k === "if" && (opsUse(o.then, names) || opsUse(o.else, names))),
-  );
+/** The objects a thread's primitives write (more than a reset) and the features they need. */
+function demandsOf(t: ThreadProgram): { writes: Set<ObjectKind>; needs: Set<Feature> } {
+  const writes = new Set<ObjectKind>();
+  const needs = new Set<Feature>();
+  const visit = (ops: readonly Op[]): void => {
+    for (const o of ops) {
+      if (o.k === "if") {
+        visit(o.then);
+        visit(o.else);
+      } else if (o.k === "call") {
+        const prim = primitiveNamed(o.name);
+        for (const a of prim?.touches ?? []) if (a.mode !== "r" && !a.resets) writes.add(a.object);
+        for (const f of prim?.needs ?? []) needs.add(f);
+      }
+    }
+  };
+  for (const n of t.nodes) if (n.k === "step" || n.k === "silent") visit(n.ops);
+  return { writes, needs };
 }
 
 function valueUsesAccessed(v: Value): boolean {
-  switch (v.k) {
-    case "call":
-      return v.name === "pte_young" || v.args.some(valueUsesAccessed);
-    case "field":
-      return v.field === "pte.accessed" || valueUsesAccessed(v.a);
-    case "not":
-    case "neg":
-      return valueUsesAccessed(v.a);
-    case "bin":
-      return valueUsesAccessed(v.a) || valueUsesAccessed(v.b);
-    default:
-      return false;
-  }
+  return someValue(
+    v,
+    (x) =>
+      (x.k === "call" && x.name === "pte_young") || (x.k === "field" && x.field === "pte.accessed"),
+  );
 }
 
 function usesAccessed(t: ThreadProgram): boolean {
@@ -493,8 +496,6 @@ function usesAccessed(t: ThreadProgram): boolean {
       (n.k === "branch" && valueUsesAccessed(n.cond)),
   );
 }
-
-export const pteWithoutAccessed = ~PTE.A;
 
 /** Frames the init block fills: a populated page of a file (cached once) or of anonymous memory. */
 function populatedPages(s: Scenario): number {

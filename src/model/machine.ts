@@ -4,7 +4,7 @@ import { lower, type KernelConfig } from "../semantics/lower.js";
 import type { Scenario } from "../semantics/scenario.js";
 import { initRegion, universeOf, type Universe } from "../semantics/universe.js";
 import { compileCondition, compileThread, type ConditionFn, type FireFn } from "./codegen.js";
-import { PAGE, PTE, TLBE, VMA } from "./encoding.js";
+import { PAGE, PTE, TLBE, VMA } from "../primitives/encoding.js";
 import { buildLayout, initialVma, tlbInitPage, type Layout } from "./layout.js";
 import { liveIn } from "./liveness.js";
 import { Runtime } from "./runtime.js";

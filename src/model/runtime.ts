@@ -1,5 +1,6 @@
 import type { Layout } from "./layout.js";
-import { isSwapPte, MONITOR, PAGE, PTE, TLBE } from "./encoding.js";
+import { isSwapPte, MONITOR, PAGE, PTE } from "../primitives/encoding.js";
+import { entryFrame, pteFrame, walkPermits, type AccessKind } from "./mmu.js";
 
 /** The model ran out of room (frames, counter bits): a limit of the model, not a kernel bug. */
 export class ModelError extends Error {}
@@ -343,7 +344,7 @@ export class Runtime {
 
   /** What an access through the TLB entry `e` of `page` finds: MONITOR bits. */
   monitorHit(t: Uint32Array, e: number, page: number, write: boolean): number {
-    const f = e >>> TLBE.PFN_SHIFT;
+    const f = entryFrame(e);
     let found = this.monitorFrame(t, f, write);
     // A page-cache page the kernel believes clean: PG_dirty clear and no dirty PTE maps it. Or
     // a swap-cache page nothing will read again: no PTE maps it and no swap entry holds its
@@ -359,8 +360,9 @@ export class Runtime {
     // The entry grants more than the PTE after a syscall changing the page returned. A PTE
     // value a kernel path holds in flight (to put back or move) still counts as granting.
     if (this.rd(t, this.L.settled[page]!) !== 0) {
-      let granted = grants(this.rd(t, this.L.pte[page]!), f, write);
-      for (const slot of this.L.pteVars) granted ||= grants(this.rd(t, slot), f, write);
+      const kind = write ? "store" : "load";
+      let granted = grants(this.rd(t, this.L.pte[page]!), f, kind);
+      for (const slot of this.L.pteVars) granted ||= grants(this.rd(t, slot), f, kind);
       if (!granted) found |= MONITOR.STALE_TLB;
     }
     return found;
@@ -413,11 +415,9 @@ export class Runtime {
     const i = this.L.tlb[cpu]?.[p] ?? -1;
     return i < 0 ? 0 : this.rd(t, i);
   }
-
-  static readonly tlbValid = TLBE.V;
 }
 
 /** Does a PTE value let the MMU make this access to frame f? */
-function grants(pte: number, f: number, write: boolean): boolean {
-  return (pte & PTE.P) !== 0 && pte >>> PTE.PFN_SHIFT === f && (!write || (pte & PTE.W) !== 0);
+function grants(pte: number, f: number, kind: AccessKind): boolean {
+  return walkPermits(pte, kind) && pteFrame(pte) === f;
 }

@@ -1,6 +1,8 @@
-import { describePte, describeTlbEntry, PAGE, VMA } from "../model/encoding.js";
-import { monitorNames } from "../semantics/monitors.js";
+import { valueName } from "../judge/outcomes.js";
+import { describePte, describeTlbEntry, PAGE, VMA } from "../primitives/encoding.js";
 import type { Machine } from "../model/machine.js";
+import type { Slot } from "../model/layout.js";
+import { monitorNames } from "../semantics/monitors.js";
 
 /** One state change of a step, in kernel words: `PTE X: P|W|D frame 1 → none`. */
 export interface Change {
@@ -41,7 +43,7 @@ export function changesBetween(
     if (a === b) return;
     const kind = slot.kind === "var" ? (registerName(m, i) ? "register" : "var") : slot.kind;
     if (!all && !shown.has(kind)) return;
-    out.push({ kind, text: describe(m, kind, slot.name, i, a - slot.bias, b - slot.bias) });
+    out.push({ kind, text: describe(m, kind, slot, i, a - slot.bias, b - slot.bias) });
   });
   return out;
 }
@@ -54,29 +56,15 @@ function registerName(m: Machine, slot: number): string | undefined {
   return undefined;
 }
 
-export function valueName(v: number): string {
-  switch (v) {
-    case -1:
-      return "ok";
-    case -2:
-      return "segv";
-    case -3:
-      return "sigbus";
-    case -4:
-      return "unset";
-    default:
-      return String(v);
-  }
-}
-
 function describe(
   m: Machine,
   kind: string,
-  name: string,
-  slot: number,
+  slot: Slot,
+  index: number,
   a: number,
   b: number,
 ): string {
+  const name = slot.name;
   switch (kind) {
     case "pte": {
       const slotName = (fp: number): string => m.layout.fpageNames[fp] ?? `slot ${fp}`;
@@ -85,7 +73,7 @@ function describe(
     case "tlb":
       return `${name}: ${describeTlbEntry(a, frameName)} → ${describeTlbEntry(b, frameName)}`;
     case "flags": {
-      const frame = name.slice("flags(".length, -1);
+      const frame = frameName(slot.of.frame!);
       const parts: string[] = [];
       if ((a ^ b) & PAGE.DIRTY)
         parts.push(`PG_dirty(${frame}) ${b & PAGE.DIRTY ? "set" : "cleared"}`);
@@ -107,9 +95,8 @@ function describe(
     case "disk":
       return `${name}: ${a} → ${b}`;
     case "cache": {
-      const fpage = name.replace("page cache ", "");
-      // Cache slots are numbered by file page, swap slots after the files' pages.
-      if (m.runtime.isSwapSlot(slot - m.layout.cache + 1))
+      const fpage = m.layout.fpageNames[slot.of.fpage!]!;
+      if (m.runtime.isSwapSlot(slot.of.fpage!))
         return b === 0
           ? `${fpage} dropped from the swap cache`
           : `${fpage} in the swap cache as ${frameName(b)}`;
@@ -118,13 +105,13 @@ function describe(
         : `${fpage} cached in ${frameName(b)}`;
     }
     case "folio": {
-      const frame = name.slice("folio head(".length, -1);
+      const frame = frameName(slot.of.frame!);
       return b === 0 ? `${frame} split off its folio` : `${frame} in the folio of ${frameName(b)}`;
     }
     case "vma":
       return `${name}: ${describeVma(m, a)} → ${describeVma(m, b)}`;
     case "register":
-      return `${registerName(m, slot)} = ${valueName(b)}`;
+      return `${registerName(m, index)} = ${valueName(b)}`;
     default:
       return `${name}: ${a} → ${b}`;
   }

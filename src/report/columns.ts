@@ -58,7 +58,7 @@ export function drawColumns(
 }
 
 function matters(e: TraceEntry): boolean {
-  return e.changes.length > 0 || /lock|flush|MMU|exit/.test(e.primitive);
+  return e.changes.length > 0 || e.shown;
 }
 
 function wrap(line: string, width: number): string[] {

@@ -1,4 +1,4 @@
-import { quantifierOf, type RunResult } from "../explore/run.js";
+import type { RunResult } from "../judge/run.js";
 import { traceOf } from "./trace.js";
 
 /** The JSON of one run: the schema documented in the README ("JSON output"). */
@@ -29,8 +29,8 @@ export function toJson(r: RunResult): Record<string, unknown> {
     ...(r.shard === undefined
       ? {}
       : {
-          shard: r.shard,
-          quantifier: quantifierOf(r.machine) ?? null,
+          shard: `${r.shard.index + 1}/${r.shard.count}`,
+          quantifier: r.quantifier ?? null,
           finalStates: r.shardStates!.finals,
           deadlockStates: r.shardStates!.deadlocks,
         }),

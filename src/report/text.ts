@@ -1,11 +1,10 @@
 import { styleText } from "node:util";
-import type { RunResult } from "../explore/run.js";
-import { expr } from "../format/prettier-plugin.js";
-import * as doc from "prettier/doc";
+import type { RunResult } from "../judge/run.js";
+import { anyMonitorText } from "../semantics/monitors.js";
 import { drawColumns } from "./columns.js";
+import { expressionText } from "./expression.js";
 import { traceOf } from "./trace.js";
 import { capitalized } from "./verdict.js";
-import { anyMonitorText } from "../semantics/monitors.js";
 
 export interface TextOptions {
   readonly color: boolean;
@@ -42,7 +41,7 @@ export function formatText(r: RunResult, o: TextOptions): string {
     for (const x of r.outcomes) lines.push(`  ${x.holds ? "*" : " "}> ${x.text}`);
   }
   const conditionText = s.condition
-    ? `${s.condition.quantifier} (${printExpr(s.condition.expr)})`
+    ? `${s.condition.quantifier} (${expressionText(s.condition.expr)})`
     : r.monitors
       ? `${anyMonitorText} [no condition written: the built-in monitors]`
       : undefined;
@@ -57,7 +56,7 @@ export function formatText(r: RunResult, o: TextOptions): string {
             : "no final state found yet";
       lines.push(paint(["bold", "red"], `No verdict: ${why}`));
     } else {
-      lines.push(r.conditionOk ? "Ok" : "No");
+      lines.push(r.conditionOk === undefined ? "Undecided" : r.conditionOk ? "Ok" : "No");
       lines.push("Witnesses", `Positive: ${r.positive} Negative: ${r.negative}`);
     }
     lines.push(`Condition ${conditionText}`);
@@ -90,7 +89,7 @@ export function formatText(r: RunResult, o: TextOptions): string {
   if (
     !o.quiet &&
     r.witness !== undefined &&
-    (r.mode === "schedule" || r.witness.kind !== "negative" || s.condition?.quantifier === "forall")
+    (r.mode === "schedule" || r.witness.kind !== "negative" || r.quantifier === "forall")
   ) {
     const what =
       r.witness.kind === "deadlock"
@@ -113,11 +112,6 @@ export function formatText(r: RunResult, o: TextOptions): string {
     );
   }
   return lines.join("\n");
-}
-
-function printExpr(e: Parameters<typeof expr>[0]): string {
-  return doc.printer.printDocToString(expr(e), { printWidth: 1000, tabWidth: 2 } as never)
-    .formatted;
 }
 
 /** A word as a shell reads it: a fix named by its `<Message-ID>` needs quotes. */

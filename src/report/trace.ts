@@ -1,5 +1,8 @@
-import type { Machine } from "../model/machine.js";
+import type { Move } from "../explore/model.js";
 import { replay } from "../explore/replay.js";
+import type { Machine } from "../model/machine.js";
+import { primitiveNamed } from "../primitives/registry.js";
+import { someValue, type Op, type Value } from "../semantics/ir.js";
 import { changesBetween, type Change } from "./changes.js";
 
 /** One transition of a witness, ready to print or serialize. */
@@ -14,10 +17,15 @@ export interface TraceEntry {
   readonly procs: readonly string[];
   /** The step itself, as its source reads: `ptep_get_and_clear(old[i])`. */
   readonly primitive: string;
+  /**
+   * Worth drawing even when it changed nothing a report shows: an access, a thread's exit, or a
+   * step calling a primitive its registry entry marks `shown` (locks, flushes).
+   */
+  readonly shown: boolean;
   readonly changes: readonly Change[];
 }
 
-export function traceOf(m: Machine, path: readonly number[], all = false): TraceEntry[] {
+export function traceOf(m: Machine, path: readonly Move[], all = false): TraceEntry[] {
   return replay(m, path).map((st, i) => {
     const t = m.program.threads[st.thread]!;
     const n = t.nodes[st.node]!;
@@ -31,9 +39,27 @@ export function traceOf(m: Machine, path: readonly number[], all = false): Trace
       procs: origin?.procs ?? [],
       primitive:
         n.k === "access" ? accessKind(n.write, changes, st.evicted) : (origin?.text ?? n.k),
+      shown: n.k === "access" || (n.k === "step" && (n.ops.length === 0 || callsShown(n.ops))),
       changes,
     };
   });
+}
+
+function callsShown(ops: readonly Op[]): boolean {
+  return ops.some((o) => {
+    switch (o.k) {
+      case "call":
+        return primitiveNamed(o.name)?.shown === true || o.args.some(readsShown);
+      case "set":
+        return readsShown(o.value);
+      case "if":
+        return readsShown(o.cond) || callsShown(o.then) || callsShown(o.else);
+    }
+  });
+}
+
+function readsShown(v: Value): boolean {
+  return someValue(v, (x) => x.k === "call" && primitiveNamed(x.name)?.shown === true);
 }
 
 /** What the MMU did: a hit uses the TLB alone; a walk reads (and for a store, dirties) the PTE. */

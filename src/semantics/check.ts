@@ -3,7 +3,7 @@ import { DiagnosticBag, type Diagnostic } from "../diagnostics/diagnostic.js";
 import { didYouMean } from "../diagnostics/suggest.js";
 import type { Span } from "../diagnostics/span.js";
 import type * as A from "../syntax/ast.js";
-import { builtins, constants } from "./builtins.js";
+import { builtins, constants } from "../primitives/registry.js";
 import { fixIdForm, isFixId, isKnownRelease, knownReleases } from "./kernel-versions.js";
 import { knownOptions } from "./options.js";
 import { lower } from "./lower.js";
@@ -27,7 +27,7 @@ import {
   unknownFix,
   type Prelude,
 } from "./typecheck.js";
-import type { Type } from "./types.js";
+import type { Type } from "../primitives/types.js";
 
 export interface CheckResult {
   readonly scenario: Scenario | undefined;

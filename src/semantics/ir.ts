@@ -1,11 +1,12 @@
 import type { Span } from "../diagnostics/span.js";
-import type { Type } from "./types.js";
+import type { Type } from "../primitives/types.js";
 
 /**
  * The step programs: one control-flow graph per thread, with every proc inlined and every `for`
  * unrolled. Static things (pages, files, enum words, `fixed(…)`) are constants here. A transition
  * of the model runs the silent nodes from the thread's pc up to one `step` or `access`, and
- * executes it: silent control is folded into the next visible action (docs/semantics.md).
+ * executes it: silent control is folded into the next visible action (docs/language.md, "What is
+ * one step").
  */
 
 /** A thread-local variable: a proc local or parameter at one call site, or a register. */
@@ -32,6 +33,23 @@ export type Value =
   | { readonly k: "reg"; readonly thread: number; readonly v: number }
   | { readonly k: "rank"; readonly id: number };
 
+/** Does the value, or a value inside it, pass the test? */
+export function someValue(v: Value, test: (x: Value) => boolean): boolean {
+  if (test(v)) return true;
+  switch (v.k) {
+    case "call":
+      return v.args.some((a) => someValue(a, test));
+    case "not":
+    case "neg":
+    case "field":
+      return someValue(v.a, test);
+    case "bin":
+      return someValue(v.a, test) || someValue(v.b, test);
+    default:
+      return false;
+  }
+}
+
 export type BinOp = "||" | "&&" | "==" | "!=" | "<" | "<=" | ">" | ">=" | "+" | "-";
 
 /** An effect inside a step. */
@@ -43,6 +61,7 @@ export type Op =
       readonly args: readonly Value[];
       readonly dest: number | undefined;
     }
+  /** A branch inside one step: what the conditions of an `atomic` block become. */
   | {
       readonly k: "if";
       readonly cond: Value;

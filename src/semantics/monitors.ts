@@ -1,6 +1,6 @@
 import type { Scenario } from "./scenario.js";
 import type { Value } from "./ir.js";
-import { enumValues } from "./types.js";
+import { enumValues } from "../primitives/types.js";
 
 /**
  * The built-in monitors (docs/model.md, Monitors) run when a scenario has no condition, or when

@@ -1,6 +1,6 @@
 import type * as A from "../syntax/ast.js";
 import { fixesFor, knownReleases } from "./kernel-versions.js";
-import type { Type } from "./types.js";
+import type { Type } from "../primitives/types.js";
 
 /** What the checker knows about a scenario: its declarations, resolved and typed. */
 

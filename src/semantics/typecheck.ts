@@ -2,10 +2,18 @@ import type { DiagnosticBag } from "../diagnostics/diagnostic.js";
 import { didYouMean } from "../diagnostics/suggest.js";
 import type * as A from "../syntax/ast.js";
 import { stepNames } from "../syntax/keywords.js";
-import { builtins, constants, type Builtin } from "./builtins.js";
+import type { Primitive } from "../primitives/primitive.js";
+import { builtins, constants } from "../primitives/registry.js";
 import { fixIdForm, isFixId } from "./kernel-versions.js";
 import type { FileDef, FixDef, ProcDef, RegionDef, Resolved, ThreadDef } from "./scenario.js";
-import { assignable, enumValues, fields, isEnum, paramTypes, type Type } from "./types.js";
+import {
+  assignable,
+  enumValues,
+  fields,
+  isEnum,
+  paramTypes,
+  type Type,
+} from "../primitives/types.js";
 
 /** The kernel prelude, checked: procs and the fixes they can test with `fixed(…)`. */
 export interface Prelude {
@@ -390,7 +398,7 @@ export class TypeChecker {
           : [{ name: "addr", type: "addr" }];
       result = "int";
     } else if (name in builtins) {
-      const b: Builtin = builtins[name]!;
+      const b: Primitive = builtins[name]!;
       if (env.context === "condition" && !b.inConditions && b.effect !== "pure")
         return this.notInCondition(e, name);
       if (

@@ -79,9 +79,9 @@ export const stepNames = [
   "ftruncate",
   "msync",
   "reclaim",
+  "reclaim_anon",
   "migrate",
   "numa_scan",
-  "numa_fault",
   "ksm_merge",
   "writeback",
 ] as const;

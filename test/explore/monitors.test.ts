@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { runScenario } from "../../src/explore/run.js";
+import { runScenario } from "../../src/judge/run.js";
 import { readRepoFile, scenarioFiles } from "../helpers.js";
 import { machineOf, scenarioOf } from "../model/helpers.js";
 

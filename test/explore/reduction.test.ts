@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { checkText } from "../../src/cli/load.js";
 import { search } from "../../src/explore/search.js";
 import { buildMachine, type Machine } from "../../src/model/machine.js";
-import { Symmetry } from "../../src/model/symmetry.js";
+import { Symmetry } from "../../src/explore/symmetry.js";
 import { fixesFor } from "../../src/semantics/kernel-versions.js";
 import { readRepoFile, scenarioFiles } from "../helpers.js";
 

@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { FINISHED, isBlocked } from "../../src/model/codegen.js";
-import type { Machine } from "../../src/model/machine.js";
+import { Model, moveOf } from "../../src/explore/model.js";
 import { replay } from "../../src/explore/replay.js";
-import { runScenario } from "../../src/explore/run.js";
 import { resolveSchedule, runSchedule } from "../../src/explore/schedule.js";
 import { scheduleOption } from "../../src/explore/schedule-option.js";
 import { search } from "../../src/explore/search.js";
+import { runScenario } from "../../src/judge/run.js";
+import type { Machine } from "../../src/model/machine.js";
 import { readRepoFile, scenarioFiles } from "../helpers.js";
 import { machineOf, scenarioOf } from "../model/helpers.js";
 
@@ -14,32 +14,42 @@ function decode(m: Machine, s: Uint32Array): string {
   return m.layout.slots.map((_, i) => m.runtime.rd(s, i)).join(",");
 }
 
+/**
+ * A state's successors through the model's one-move interface (every move of every thread,
+ * evicted ones included), and whether every thread has finished.
+ */
+function successors(model: Model, s: Uint32Array): { next: Uint32Array[]; finished: boolean } {
+  const next: Uint32Array[] = [];
+  let finished = true;
+  for (let th = 0; th < model.threads; th++) {
+    for (const evicted of [false, true]) {
+      const t = new Uint32Array(s.length);
+      const tr = model.step(s, moveOf(th, evicted), t);
+      if (tr.kind === "step") next.push(t);
+      if (!evicted && tr.kind !== "finished") finished = false;
+    }
+  }
+  return { next, finished };
+}
+
 /** A plain breadth-first search with a Set of decoded strings: the reference for the store. */
 function naiveSearch(m: Machine): { states: number; finals: Set<string> } {
+  const model = new Model(m);
   const seen = new Set<string>([decode(m, m.initial)]);
   const finals = new Set<string>();
   let frontier = [m.initial];
   while (frontier.length) {
     const next: Uint32Array[] = [];
     for (const s of frontier) {
-      let moved = false;
-      let finished = true;
-      let othersDone = true;
-      m.fire.forEach((fire, th) => {
-        if (th === m.afterThread && !othersDone) return;
-        const t = new Uint32Array(s.length);
-        const r = fire(s, t, null, 0);
-        if (r !== FINISHED) othersDone = false;
-        if (r >= 0) {
-          moved = true;
-          const key = decode(m, t);
-          if (!seen.has(key)) {
-            seen.add(key);
-            next.push(t);
-          }
-        } else if (isBlocked(r)) finished = false;
-      });
-      if (!moved && finished) finals.add(decode(m, s));
+      const succ = successors(model, s);
+      for (const t of succ.next) {
+        const key = decode(m, t);
+        if (!seen.has(key)) {
+          seen.add(key);
+          next.push(t);
+        }
+      }
+      if (succ.finished) finals.add(decode(m, s));
     }
     frontier = next;
   }
@@ -48,21 +58,12 @@ function naiveSearch(m: Machine): { states: number; finals: Set<string> } {
 
 /** Every interleaving, no visited set at all: for tiny scenarios only. */
 function statelessFinals(m: Machine): Set<string> {
+  const model = new Model(m);
   const finals = new Set<string>();
   const walk = (s: Uint32Array): void => {
-    let moved = false;
-    let othersDone = true;
-    for (let th = 0; th < m.fire.length; th++) {
-      if (th === m.afterThread && !othersDone) continue;
-      const t = new Uint32Array(s.length);
-      const r = m.fire[th]!(s, t, null, 0);
-      if (r !== FINISHED) othersDone = false;
-      if (r >= 0) {
-        moved = true;
-        walk(t);
-      }
-    }
-    if (!moved) finals.add(decode(m, s));
+    const succ = successors(model, s);
+    succ.next.forEach(walk);
+    if (succ.next.length === 0) finals.add(decode(m, s));
   };
   walk(m.initial);
   return finals;
@@ -165,13 +166,15 @@ describe("witnesses replay", () => {
         if (r.schedule === undefined) continue;
         const option = scheduleOption(s, r.schedule!);
         if ("error" in option) throw new Error(option.error.message);
+        const model = new Model(r.machine);
         const run = runSchedule(r.machine, resolveSchedule(r.machine, option.items));
         expect(run.ok).toBe(true);
         const steps = replay(r.machine, r.witness!.path);
         const final = steps[steps.length - 1]!.after;
         if (run.ok) expect(decode(r.machine, run.final)).toBe(decode(r.machine, final));
-        for (let th = 0; th < r.machine.fire.length; th++) {
-          expect(r.machine.fire[th]!(final, new Uint32Array(final.length), null, 0)).toBe(FINISHED);
+        for (let th = 0; th < model.threads; th++) {
+          const tr = model.step(final, moveOf(th, false), new Uint32Array(final.length));
+          expect(tr.kind).toBe("finished");
         }
       }
     });

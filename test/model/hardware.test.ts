@@ -56,7 +56,7 @@ describe("x86 MMU rules", () => {
     const t = base(
       "  X = mmap F[0] shared rw",
       "  w = store X 3",
-      "T1:w == segv && pte(X) == pte(X) && !tlb_entry(cpu1, X).valid",
+      "T1:w == segv && pte(X).none && !tlb_entry(cpu1, X).valid",
     );
     expect(await verdict(t)).toBe("always");
   });

@@ -1,6 +1,6 @@
 import { expect } from "vitest";
 import { checkText } from "../../src/cli/load.js";
-import { runScenario, type RunResult } from "../../src/explore/run.js";
+import { runScenario, type RunResult } from "../../src/judge/run.js";
 import { buildMachine, type Machine } from "../../src/model/machine.js";
 import { fixesFor } from "../../src/semantics/kernel-versions.js";
 import type { Scenario } from "../../src/semantics/scenario.js";

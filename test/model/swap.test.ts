@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { runScenario } from "../../src/explore/run.js";
+import { runScenario } from "../../src/judge/run.js";
 import { scenarioOf, verdict } from "./helpers.js";
 import { checkText } from "../../src/cli/load.js";
 

@@ -1,10 +1,10 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { checkText } from "../../src/cli/load.js";
-import { runScenario } from "../../src/explore/run.js";
+import { runScenario } from "../../src/judge/run.js";
 import { loadPrelude } from "../../src/kernel/prelude.js";
 import { intBias } from "../../src/model/layout.js";
-import { enumValues, type Type } from "../../src/semantics/types.js";
+import { enumValues, type Type } from "../../src/primitives/types.js";
 import { reservedWords } from "../../src/syntax/keywords.js";
 import { readRepoFile, scenarioFiles } from "../helpers.js";
 

@@ -39,9 +39,6 @@ export const PAGE = { DIRTY: 1, ANON: 2, COPIED: 4, LAZYFREE: 8 } as const;
 /** The findings of the built-in monitors: bit 1 << (code of the `monitor` enum word). */
 export const MONITOR = { LOST_WRITE: 1, STALE_TLB: 2, FREED_FRAME: 4 } as const;
 
-/** Enum codes: the position of the word in src/semantics/types.ts's enumValues. */
-export const PROT = { none: 0, r: 1, rw: 2 } as const;
-
 export function bitsFor(maxValue: number): number {
   let bits = 1;
   while (2 ** bits <= maxValue) bits++;

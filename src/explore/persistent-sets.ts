@@ -1,6 +1,8 @@
-import type { Machine } from "./machine.js";
-import { threadFootprints, type ThreadFootprints } from "./footprint.js";
-import { restingPoints } from "./resting.js";
+import type { Machine } from "../model/machine.js";
+import type { Runtime } from "../model/runtime.js";
+import { threadFootprints, type ThreadFootprints } from "../model/footprint.js";
+import { restingPoints } from "../model/resting.js";
+import type { Model } from "./model.js";
 
 /**
  * Partial-order reduction: at each state, explore only a persistent set of threads. Starting
@@ -24,7 +26,13 @@ export class PersistentSets {
   private readonly inSet: Uint8Array;
   private readonly stack: Int32Array;
 
-  constructor(private readonly m: Machine) {
+  private readonly runtime: Runtime;
+  private readonly pcSlots: readonly number[];
+
+  constructor(private readonly model: Model) {
+    const m: Machine = model.machine;
+    this.runtime = m.runtime;
+    this.pcSlots = m.layout.pc;
     const threads = m.program.threads;
     this.n = threads.length;
     const rests = threads.map((t) => restingPoints(t));
@@ -51,7 +59,7 @@ export class PersistentSets {
    */
   choose(s: Uint32Array, enabled: Uint8Array, finished: Uint8Array, out: Int32Array): number {
     const pcs = this.pcs;
-    for (let t = 0; t < this.n; t++) pcs[t] = this.m.runtime.rd(s, this.m.layout.pc[t]!);
+    for (let t = 0; t < this.n; t++) pcs[t] = this.runtime.rd(s, this.pcSlots[t]!);
     let bestCount = Infinity;
     let bestMask = 0;
     for (let seed = 0; seed < this.n; seed++) {
@@ -78,7 +86,6 @@ export class PersistentSets {
     enabled: Uint8Array,
     bound: number,
   ): number {
-    const after = this.m.afterThread;
     this.inSet.fill(0);
     this.inSet[seed] = 1;
     let mask = 1 << seed;
@@ -89,7 +96,8 @@ export class PersistentSets {
       const x = this.stack[--top]!;
       for (let j = 0; j < this.n; j++) {
         // A finished thread has no future; the after block cannot run while a member has not finished.
-        if (this.inSet[j] || finished[j] || (j === after && seed !== after)) continue;
+        if (this.inSet[j] || finished[j] || (j !== seed && this.model.waitsForTheOthers(j)))
+          continue;
         if (!this.conflict(x, pcs[x]!, j, pcs[j]!)) continue;
         this.inSet[j] = 1;
         mask |= 1 << j;

@@ -1,5 +1,5 @@
 import type { Node, Program, Value } from "../semantics/ir.js";
-import type { Machine } from "./machine.js";
+import type { Machine } from "../model/machine.js";
 
 /**
  * Symmetry reduction over interchangeable threads. Two user threads are interchangeable when
@@ -10,7 +10,7 @@ import type { Machine } from "./machine.js";
  * views (pc, variables, TLB entries, their words in every frame and on disk) are sorted.
  *
  * Terminal states are kept up to the swap; the condition cannot tell the members apart, so the
- * verdict is the same. Witness paths are mapped back to real threads by `realPath`.
+ * verdict is the same. Witness paths are mapped back to real threads by the Expander.
  */
 export class Symmetry {
   /** Each class: its threads, and for each member the slots of its view, in one order. */
@@ -23,10 +23,6 @@ export class Symmetry {
   static of(m: Machine): Symmetry | undefined {
     const classes = interchangeable(m);
     return classes.length ? new Symmetry(m, classes) : undefined;
-  }
-
-  get classCount(): number {
-    return this.classes.length;
   }
 
   /**
@@ -47,32 +43,6 @@ export class Symmetry {
         if (from) from[c.threads[dst]!] = c.threads[src]!;
       });
     }
-  }
-
-  /**
-   * A path found in the quotient (each move a thread of the canonical state it left) as the
-   * moves of real threads from the real initial state.
-   */
-  realPath(path: readonly number[], evictedFlag: number): number[] {
-    const m = this.m;
-    const n = m.fire.length;
-    const from = new Int32Array(n);
-    let c = m.initial.slice();
-    this.canon(c, from);
-    let real = Array.from(from);
-    const t = new Uint32Array(c.length);
-    const out: number[] = [];
-    for (const move of path) {
-      const th = move % evictedFlag;
-      const alt = move >= evictedFlag ? 1 : 0;
-      if (m.fire[th]!(c, t, null, alt) < 0)
-        throw new Error("symmetry: a witness path does not replay");
-      out.push(real[th]! + alt * evictedFlag);
-      this.canon(t, from);
-      real = Array.from(from, (src) => real[src]!);
-      c = t.slice();
-    }
-    return out;
   }
 }
 

@@ -1,3 +1,5 @@
+import { fieldsOf } from "./fields.js";
+
 /**
  * The types of the language. Static types (`range`, `file`, `cpu` and the enums) are known at
  * compile time; procs are inlined and `for` loops unrolled, so they never reach the model.
@@ -51,21 +53,14 @@ export const paramTypes: readonly Type[] = [
   "source",
 ];
 
-/** Fields readable with `.name` on values of a type. */
-export const fields: Readonly<Partial<Record<Type, Readonly<Record<string, Type>>>>> = {
-  pte: {
-    present: "bool",
-    writable: "bool",
-    dirty: "bool",
-    accessed: "bool",
-    protnone: "bool",
-    migration: "bool",
-    swap: "bool",
-    none: "bool",
-    pfn: "frame",
-  },
-  tlbe: { valid: "bool", writable: "bool", dirty: "bool", pfn: "frame" },
-};
+/** Fields readable with `.name` on values of a type (src/primitives/fields.ts). */
+export const fields: Readonly<Partial<Record<Type, Readonly<Record<string, Type>>>>> =
+  Object.fromEntries(
+    Object.entries(fieldsOf).map(([type, table]) => [
+      type,
+      Object.fromEntries(Object.entries(table!).map(([name, f]) => [name, f.type])),
+    ]),
+  );
 
 /**
  * May a value of type `from` stand where `to` is expected? A one-page range is a page, a page

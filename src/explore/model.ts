@@ -1,0 +1,196 @@
+import { FINISHED, blockedAt, isBlocked, type FireFn } from "../model/codegen.js";
+import type { Machine } from "../model/machine.js";
+
+/**
+ * The transition system every search, schedule and replay walks, in the style of stateright's
+ * Model: the initial state, the moves enabled in a state, and the state a move leads to. This
+ * module is the one place that knows how a Move is encoded, what a compiled transition
+ * function's result means (codegen's FINISHED and blocked codes) and when the after block may
+ * run; the rest of explore/ sees only Moves, Transitions and Successors.
+ */
+
+declare const moveBrand: unique symbol;
+
+/**
+ * One thread's next transition: the ordinary one, or (with the `tlb_evict` option) the same
+ * access after its TLB entry was evicted. A small integer that fits a byte, so the state store
+ * keeps one per state; made and read only through the functions below.
+ */
+export type Move = number & { readonly [moveBrand]: true };
+
+/** The bit of an evicted move; the bits below it are the thread. */
+const evictedBit = 128;
+
+/** Threads a Move can name. */
+export const maxThreads = evictedBit;
+
+export function moveOf(thread: number, evicted: boolean): Move {
+  return (evicted ? thread | evictedBit : thread) as Move;
+}
+
+export function threadOf(move: Move): number {
+  return move & (evictedBit - 1);
+}
+
+export function isEvicted(move: Move): boolean {
+  return (move & evictedBit) !== 0;
+}
+
+/** A move read back from where it was kept as a plain number (a state store, a worker's batch). */
+export function storedMove(n: number): Move {
+  return n as Move;
+}
+
+/** How a state's expansion ended: it has successors, or it is final, or it is a deadlock. */
+export const EXPANDED = 0;
+export const FINAL = 1;
+export const DEADLOCK = 2;
+export type Expansion = typeof EXPANDED | typeof FINAL | typeof DEADLOCK;
+
+/** What one move does from a state. */
+export type Transition =
+  /** The thread took the step at this node of its program. */
+  | { readonly kind: "step"; readonly node: number }
+  /** The thread waits at this step (a lock it needs is held). */
+  | { readonly kind: "blocked"; readonly node: number }
+  | { readonly kind: "finished" }
+  /** The after block, while some thread has not finished. */
+  | { readonly kind: "waiting" }
+  /** An evicted move whose thread's next step is no access with a TLB entry to evict. */
+  | { readonly kind: "unavailable" };
+
+const finished: Transition = { kind: "finished" };
+const waiting: Transition = { kind: "waiting" };
+const unavailable: Transition = { kind: "unavailable" };
+
+/**
+ * A state's enabled moves with the state each leads to, kept per thread; `Model.expand` fills it.
+ * The buffers are reused from one state to the next: copy or store a successor before the next
+ * expansion.
+ */
+export class Successors {
+  /** Per thread, 1 when some move of the thread is enabled. */
+  readonly enabled: Uint8Array;
+  /** Per thread, 1 when the thread has finished. */
+  readonly finished: Uint8Array;
+  /** Per thread, 1 when its ordinary move is enabled; `ordinaryNext` then holds the successor. */
+  readonly ordinary: Uint8Array;
+  readonly ordinaryNext: readonly Uint32Array[];
+  /** Per thread, 1 when its evicted move is enabled; `evictedNext` then holds the successor. */
+  readonly evicted: Uint8Array;
+  readonly evictedNext: readonly Uint32Array[];
+  /** Threads with some move enabled. */
+  enabledCount = 0;
+
+  constructor(threads: number, words: number) {
+    this.enabled = new Uint8Array(threads);
+    this.finished = new Uint8Array(threads);
+    this.ordinary = new Uint8Array(threads);
+    this.evicted = new Uint8Array(threads);
+    this.ordinaryNext = Array.from({ length: threads }, () => new Uint32Array(words));
+    this.evictedNext = Array.from({ length: threads }, () => new Uint32Array(words));
+  }
+}
+
+/** A compiled machine as a transition system over packed states. */
+export class Model {
+  /** Threads, the after block's pseudo-thread included. */
+  readonly threads: number;
+  /** Words of a packed state. */
+  readonly words: number;
+  private readonly fire: readonly FireFn[];
+  /** The after block's pseudo-thread, or -1. */
+  private readonly after: number;
+  /** The `tlb_evict` option: accesses have an evicted move too. */
+  private readonly evict: boolean;
+
+  constructor(readonly machine: Machine) {
+    this.fire = machine.fire;
+    this.threads = machine.fire.length;
+    this.words = machine.layout.words;
+    this.after = machine.afterThread;
+    this.evict = machine.evict;
+    if (this.threads > maxThreads) throw new Error(`more than ${maxThreads} threads`);
+  }
+
+  /** The after block: it moves only once every other thread has finished. */
+  waitsForTheOthers(thread: number): boolean {
+    return thread === this.after;
+  }
+
+  /** The initial state, a fresh copy. */
+  initial(): Uint32Array {
+    return this.machine.initial.slice();
+  }
+
+  /** Does the condition hold in this final state? (Without a condition, no.) */
+  holds(s: Uint32Array): boolean {
+    return this.machine.condition !== undefined && this.machine.condition(s);
+  }
+
+  successorBuffers(): Successors {
+    return new Successors(this.threads, this.words);
+  }
+
+  /**
+   * Every enabled move of s with its successor, into `out`. A state with none is final when
+   * every thread has finished and a deadlock otherwise. The search's inner loop: no allocation.
+   */
+  expand(s: Uint32Array, out: Successors): Expansion {
+    let running = false;
+    let blocked = false;
+    out.enabledCount = 0;
+    for (let th = 0; th < this.threads; th++) {
+      out.enabled[th] = out.ordinary[th] = out.evicted[th] = out.finished[th] = 0;
+      if (th === this.after) continue;
+      const r = this.expandThread(s, th, out);
+      if (r !== FINISHED) running = true;
+      if (isBlocked(r)) blocked = true;
+    }
+    // The after block runs once every thread has finished (none is enabled or blocked).
+    if (this.after >= 0 && !running && isBlocked(this.expandThread(s, this.after, out)))
+      blocked = true;
+    if (out.enabledCount > 0) return EXPANDED;
+    return blocked ? DEADLOCK : FINAL;
+  }
+
+  /** One thread's moves into `out`; returns its ordinary transition function's result. */
+  private expandThread(s: Uint32Array, th: number, out: Successors): number {
+    const r = this.fire[th]!(s, out.ordinaryNext[th]!, null, 0);
+    if (r >= 0) out.enabled[th] = out.ordinary[th] = 1;
+    else if (r === FINISHED) out.finished[th] = 1;
+    else if (!isBlocked(r)) throw new Error(`bad transition result ${r}`);
+    if (this.evict && this.fire[th]!(s, out.evictedNext[th]!, null, 1) >= 0)
+      out.enabled[th] = out.evicted[th] = 1;
+    if (out.enabled[th]) out.enabledCount++;
+    return r;
+  }
+
+  /**
+   * The state one move leads to from s, written into `into` (which is left undefined unless the
+   * transition is a step), and what the thread did. `labels` collects the label nodes passed:
+   * id before the step, ~id after it.
+   */
+  step(s: Uint32Array, move: Move, into: Uint32Array, labels: number[] | null = null): Transition {
+    const th = threadOf(move);
+    if (th === this.after && this.someoneRunning(s)) return waiting;
+    if (isEvicted(move)) {
+      // An access without an entry to evict has no evicted move; the fire function says so with
+      // a negative result, which in this case means nothing else.
+      if (!this.evict) return unavailable;
+      const r = this.fire[th]!(s, into, labels, 1);
+      return r >= 0 ? { kind: "step", node: r } : unavailable;
+    }
+    const r = this.fire[th]!(s, into, labels, 0);
+    if (r >= 0) return { kind: "step", node: r };
+    if (r === FINISHED) return finished;
+    if (isBlocked(r)) return { kind: "blocked", node: blockedAt(r) };
+    throw new Error(`bad transition result ${r}`);
+  }
+
+  /** Has some thread other than the after block not finished? */
+  private someoneRunning(s: Uint32Array): boolean {
+    const scratch = new Uint32Array(this.words);
+    return this.fire.some((f, th) => th !== this.after && f(s, scratch, null, 0) !== FINISHED);
+  }
+}

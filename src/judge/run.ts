@@ -1,0 +1,96 @@
+import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import { configurationsOf, explore, type Exploration, type RunRequest } from "../explore/run.js";
+import type { Move } from "../explore/model.js";
+import { scheduleString } from "../explore/schedule.js";
+import { buildMachine } from "../model/machine.js";
+import { ModelError } from "../model/runtime.js";
+import type { Scenario } from "../semantics/scenario.js";
+import type { Quantifier } from "../syntax/ast.js";
+import { judge, quantifierOf, type Judgement } from "./judge.js";
+import { OutcomeTally, type Outcome } from "./outcomes.js";
+
+/** The answer for one scenario on one kernel configuration: what was explored, and its judgement. */
+export interface RunResult extends Omit<Exploration, "configuration" | "paths">, Judgement {
+  readonly scenario: Scenario;
+  readonly kernel: string;
+  /** Fixes that differ from the release's own set, as `commit=on|off`. */
+  readonly fixOverrides: readonly string[];
+  readonly quantifier: Quantifier | undefined;
+  /** The execution that shows the answer: a witness, a counterexample, a deadlock, or the schedule's run. */
+  readonly witness:
+    | { readonly kind: "positive" | "negative" | "deadlock"; readonly path: readonly Move[] }
+    | undefined;
+  /** The witness as a schedule `--schedule` accepts. */
+  readonly schedule: string | undefined;
+  /** With monitors on: in how many final states each monitor fired (by name). */
+  readonly monitors: Readonly<Record<string, number>> | undefined;
+  /** Distinct final valuations of the registers, with how many final states show each. */
+  readonly outcomes: readonly Outcome[];
+}
+
+export type RunOutcome = {
+  readonly results: RunResult[];
+  readonly diagnostics: readonly Diagnostic[];
+  readonly modelError?: string;
+};
+
+/** `tlbl run` on one scenario: each configuration built, explored, then judged. */
+export async function runScenario(s: Scenario, req: RunRequest): Promise<RunOutcome> {
+  const results: RunResult[] = [];
+  for (const c of configurationsOf(s, req)) {
+    const built = buildMachine(
+      s,
+      { release: c.kernel, fixes: c.fixes },
+      { options: req.options ?? [] },
+    );
+    if (built.machine === undefined) return { results, diagnostics: built.diagnostics };
+    const tally = new OutcomeTally(built.machine);
+    try {
+      results.push(judged(await explore(built.machine, c, req, tally.add), tally));
+    } catch (e) {
+      if (e instanceof ModelError)
+        return {
+          results,
+          diagnostics: [],
+          modelError: `${s.file}: kernel ${c.kernel}: ${e.message}`,
+        };
+      throw e;
+    }
+  }
+  return { results, diagnostics: [] };
+}
+
+function judged(e: Exploration, tally: OutcomeTally): RunResult {
+  const { configuration: c, paths, ...found } = e;
+  const quantifier = quantifierOf(e.machine);
+  // A schedule run is one execution: it shows an outcome but settles no expectation.
+  const expected = e.mode === "schedule" ? undefined : c.expected;
+  const witness = witnessOf(e, quantifier);
+  return {
+    ...found,
+    ...judge(quantifier, expected, e),
+    scenario: e.machine.scenario,
+    kernel: c.kernel,
+    fixOverrides: c.fixOverrides,
+    quantifier,
+    witness,
+    schedule: witness ? scheduleString(e.machine, witness.path) : undefined,
+    monitors: tally.monitors(),
+    outcomes: tally.outcomes(),
+  };
+}
+
+/**
+ * The execution to show: a schedule run's own; else a counterexample to a `forall`, a witness
+ * of an `exists` or `~exists`, or failing those a deadlock.
+ */
+function witnessOf(e: Exploration, q: Quantifier | undefined): RunResult["witness"] {
+  const p = e.paths;
+  if (e.mode === "schedule")
+    return p.positive
+      ? { kind: "positive", path: p.positive }
+      : { kind: "negative", path: p.negative! };
+  if (q === "forall" && p.negative) return { kind: "negative", path: p.negative };
+  if (q !== "forall" && p.positive) return { kind: "positive", path: p.positive };
+  return p.deadlock ? { kind: "deadlock", path: p.deadlock } : undefined;
+}

@@ -1,0 +1,71 @@
+import type { Shard } from "../explore/run.js";
+import type { Quantifier, Verdict } from "../syntax/ast.js";
+import { judge, type Judgement } from "./judge.js";
+
+/** What one shard of a split search found (`tlbl run --shard i/n --json`), as merging needs it. */
+export interface ShardAnswer {
+  readonly shard: Shard;
+  readonly complete: boolean;
+  readonly states: number;
+  /** Every final state the shard found (its key), with the condition's value there. */
+  readonly finalStates: readonly (readonly [string, boolean])[];
+  readonly deadlockStates: readonly string[];
+  readonly schedule: string | undefined;
+}
+
+/** The shards of one search put together, and judged. */
+export interface MergedAnswer extends Judgement {
+  /** How many shards the search was split into, and which of them are missing. */
+  readonly shards: number;
+  readonly missing: readonly Shard[];
+  /** States summed over the shards (shards meet the same states: more than the whole search's). */
+  readonly states: number;
+  readonly finals: number;
+  readonly positive: number;
+  readonly negative: number;
+  readonly deadlocks: number;
+  /** The shortest witness schedule any shard printed. */
+  readonly schedule: string | undefined;
+}
+
+/**
+ * Merges the shards of one search: every final state is reached by some shard, so the union of
+ * their final states and deadlocks is exactly the whole search's. A missing or incomplete shard
+ * leaves the answer incomplete, judged by the same rule as an incomplete search.
+ */
+export function mergeShards(
+  quantifier: Quantifier | undefined,
+  expected: Verdict | undefined,
+  shards: readonly ShardAnswer[],
+): MergedAnswer {
+  const count = shards[0]!.shard.count;
+  const have = new Set(shards.map((s) => s.shard.index));
+  const missing = Array.from({ length: count }, (_, index) => ({ index, count })).filter(
+    (s) => !have.has(s.index),
+  );
+  const finals = new Map<string, boolean>();
+  const deadlocks = new Set<string>();
+  for (const s of shards) {
+    for (const [k, v] of s.finalStates) finals.set(k, v);
+    for (const d of s.deadlockStates) deadlocks.add(d);
+  }
+  const positive = [...finals.values()].filter(Boolean).length;
+  const tally = {
+    finals: finals.size,
+    positive,
+    negative: finals.size - positive,
+    complete: missing.length === 0 && shards.every((s) => s.complete),
+  };
+  return {
+    ...tally,
+    ...judge(quantifier, expected, tally),
+    shards: count,
+    missing,
+    states: shards.reduce((a, s) => a + s.states, 0),
+    deadlocks: deadlocks.size,
+    schedule: shards
+      .map((s) => s.schedule)
+      .filter((x): x is string => x !== undefined)
+      .sort((a, b) => a.length - b.length)[0],
+  };
+}

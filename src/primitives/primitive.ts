@@ -1,0 +1,269 @@
+import type { Type } from "./types.js";
+
+/**
+ * A primitive of the machine: one atomic action of the model, or a pure function of its
+ * arguments. Kernel procs (src/kernel/*.tlb) are written with them; each entry is everything
+ * the pipeline knows about one primitive: its signature for the checker, its effect for the
+ * lowering, what it reads and writes for the partial-order reduction and the layout, and the
+ * JavaScript it compiles to. test/primitives/honesty.test.ts runs every entry on random states
+ * and checks that it touches nothing it does not declare.
+ */
+export interface Primitive {
+  readonly name: string;
+  readonly params: readonly Param[];
+  readonly result: Type;
+  /**
+   * pure: a function of its arguments; local: reads or writes only the calling thread's private
+   * kernel state (its mmu_gather, its tlb_ubc), so it is no scheduling point; read: reads shared
+   * model state; write: changes it.
+   */
+  readonly effect: Effect;
+  /** Waits (the step is disabled) until it can proceed: a lock. */
+  readonly blocks: boolean;
+  /** May appear in conditions (they see the final state). */
+  readonly inConditions: boolean;
+  /** Used by the lowering of conditions only; a scenario cannot call it by name. */
+  readonly internal: boolean;
+  /** Shown in a witness even when it changes no state the report draws (locks, flushes). */
+  readonly shown: boolean;
+  /** The kernel function it models, or what it stands for. */
+  readonly doc: string;
+  /** Every model object it may read or write; nothing else. */
+  readonly touches: readonly Access[];
+  /** Model features the layout must provide when a program calls it. */
+  readonly needs: readonly Feature[];
+  readonly emit: Emitter;
+}
+
+export type Effect = "pure" | "local" | "read" | "write";
+
+export interface Param {
+  readonly name: string;
+  readonly type: Type;
+}
+
+/**
+ * The objects of the model state, as the layout lays them out. Per page of the address space:
+ * ptl, pte, vma, tlb (every CPU's entry for the page), settled. Per frame: refcount, mapcount,
+ * flags, page_lock, mapping, folio, data. Per file page or swap slot: disk, cache, swap_map.
+ * Per thread: tlb_ubc, gather_range, gather_pages. The others are one each.
+ */
+export type ObjectKind =
+  | "mmap_lock"
+  | "ptl"
+  | "pte"
+  | "vma"
+  | "tlb"
+  | "settled"
+  | "monitor"
+  | "flush_pending"
+  | "flush_batched"
+  | "tlb_ubc"
+  | "gather_range"
+  | "gather_pages"
+  | "refcount"
+  | "mapcount"
+  | "flags"
+  | "page_lock"
+  | "mapping"
+  | "folio"
+  | "data"
+  | "disk"
+  | "cache"
+  | "swap_map";
+
+/**
+ * One object kind a primitive touches. `page` names the argument (a page or a range) that
+ * selects the pages of a per-page object: without it, or when the argument is not static, every
+ * page. Per-frame and per-file-page objects are indexed by run-time values: every one counts,
+ * except that `word` (the argument giving the word index) narrows `data` to one word when that
+ * argument is a constant.
+ */
+export interface Access {
+  readonly object: ObjectKind;
+  readonly mode: "r" | "w" | "rw";
+  readonly page?: number;
+  readonly word?: number;
+  /** Writes only the object's initial value back (an unlock): a constant stays a constant. */
+  readonly resets?: boolean;
+  /** Only when the monitors run (their ghost state). */
+  readonly monitorsOnly?: boolean;
+}
+
+/**
+ * frames: allocates frames at run time (the layout provides spare ones); swap: a swap device;
+ * lazyfree: the page flag PG_swapbacked is cleared (one more flag bit per frame).
+ */
+export type Feature = "frames" | "swap" | "lazyfree";
+
+/** An argument as the emitter sees it: its JavaScript, and its lowered value. */
+export interface Arg {
+  readonly code: string;
+  readonly value: ArgValue;
+}
+
+/** What an emitter may look at in a lowered argument: static pages and constants. */
+export type ArgValue =
+  | { readonly k: "const"; readonly v: number }
+  | { readonly k: "pages"; readonly ids: readonly number[] }
+  | { readonly k: string };
+
+/**
+ * The slot numbers the emitters use (src/model/layout.ts lays them out): per page, per thread, or
+ * the first slot of a per-frame or per-file-page run (frame f's at base + f - 1, file page fp's at
+ * base + fp - 1). -1, or an empty list, where the scenario has none.
+ */
+export interface SlotMap {
+  readonly nThreads: number;
+  readonly nPages: number;
+  /** Is the accessed bit observed by anything? If not, the hardware need not set it. */
+  readonly trackAccessed: boolean;
+  readonly mmapLock: number;
+  /** The PTL of each page's page table: one table (and one PTL) for the whole mm. */
+  readonly ptlOf: readonly number[];
+  readonly pte: readonly number[];
+  readonly vma: readonly number[];
+  /**
+   * Per page, monitors only: a syscall changing the page has returned and its PTE has not been
+   * written since (stale_tlb watches such pages). Empty when no monitor runs.
+   */
+  readonly settled: readonly number[];
+  /** The monitors' findings (MONITOR bits), or -1 when no monitor runs. */
+  readonly monitor: number;
+  readonly flushPending: number;
+  readonly flushBatched: number;
+  /** Per thread, or -1 when the thread never uses them. */
+  readonly ubc: readonly number[];
+  readonly gatherRange: readonly number[];
+  readonly gatherPages: readonly number[];
+  readonly ref: number;
+  readonly mapcount: number;
+  readonly flags: number;
+  readonly locked: number;
+  readonly mapping: number;
+  /** Frame f: the head frame of the large folio it belongs to, or 0 (a small folio). */
+  readonly folioHead: number;
+  /** File page fp: the frame caching it, or 0. */
+  readonly cache: number;
+}
+
+/** What the code generator offers an emitter (src/model/codegen.ts implements it). */
+export interface EmitCtx {
+  readonly L: SlotMap;
+  /** Index of the running thread; lock holders are stored as tid + 1. */
+  readonly tid: number;
+  slot(i: number): string;
+  put(i: number, v: string): string;
+  /** Slot base + index - 1, for frames and file pages numbered from 1. */
+  rd(base: number, index: string): string;
+  wr(base: number, index: string, v: string): string;
+  /** A fresh JavaScript local name. */
+  fresh(): string;
+  /** The statement that gives up the step: it cannot run now (a lock is held). */
+  readonly block: string;
+}
+
+/**
+ * An expression emitter serves pure and reading primitives; a statement emitter the rest, and
+ * may give up the step (`c.block`). Generated code reaches the runtime helpers as `R` and the
+ * state being built as `t`.
+ */
+export type Emitter =
+  | { readonly expr: (c: EmitCtx, a: readonly Arg[]) => string }
+  | {
+      readonly stmt: (c: EmitCtx, a: readonly Arg[], dest: (v: string) => string) => string;
+    };
+
+/** A static page argument: a page, or the first page of a range. */
+export function pageOf(a: Arg): number {
+  const v = a.value as { k: string; v?: number; ids?: readonly number[] };
+  if (v.k === "const") return v.v!;
+  if (v.k === "pages") return v.ids![0]!;
+  throw new Error(`a page argument is not static: ${a.code}`);
+}
+
+/** The pages of a static range argument (or of a page). */
+export function pagesOf(a: Arg): readonly number[] {
+  const v = a.value as { k: string; ids?: readonly number[] };
+  if (v.k === "pages") return v.ids!;
+  return [pageOf(a)];
+}
+
+/** A JavaScript condition as a model bool (0 or 1). */
+export const bool = (cond: string): string => `(+(${cond}))`;
+
+/** The fields of an entry a family writes; the rest take their defaults. */
+export interface Spec {
+  readonly params: readonly Param[];
+  readonly result: Type;
+  readonly effect: Effect;
+  readonly doc: string;
+  readonly touches?: readonly Access[];
+  readonly emit: Emitter;
+  readonly blocks?: boolean;
+  readonly inConditions?: boolean;
+  readonly internal?: boolean;
+  readonly shown?: boolean;
+  readonly needs?: readonly Feature[];
+}
+
+/** A family of primitives (one file each), keyed by kernel name. */
+export function family(specs: Readonly<Record<string, Spec>>): readonly Primitive[] {
+  return Object.entries(specs).map(([name, s]) => ({
+    name,
+    params: s.params,
+    result: s.result,
+    effect: s.effect,
+    doc: s.doc,
+    touches: s.touches ?? [],
+    emit: s.emit,
+    blocks: s.blocks ?? false,
+    inConditions: s.inConditions ?? false,
+    internal: s.internal ?? false,
+    shown: s.shown ?? false,
+    needs: s.needs ?? [],
+  }));
+}
+
+export const param = (name: string, type: Type): Param => ({ name, type });
+export const page = param("addr", "page");
+export const frame = param("page", "frame");
+export const pteParam = param("pte", "pte");
+
+export const reads = (object: ObjectKind, more: Partial<Access> = {}): Access => ({
+  object,
+  mode: "r",
+  ...more,
+});
+export const writes = (object: ObjectKind, more: Partial<Access> = {}): Access => ({
+  object,
+  mode: "w",
+  ...more,
+});
+export const readsWrites = (object: ObjectKind, more: Partial<Access> = {}): Access => ({
+  object,
+  mode: "rw",
+  ...more,
+});
+
+/**
+ * Every per-frame object: what allocating, freeing, copying or moving a page may touch. The
+ * page lock and the folio head are at most reset (a freed frame is unlocked and a small folio).
+ */
+export const frameState = (mode: Access["mode"]): Access[] => [
+  { object: "refcount", mode },
+  { object: "mapcount", mode },
+  { object: "flags", mode },
+  { object: "page_lock", mode, resets: true },
+  { object: "mapping", mode },
+  { object: "folio", mode, resets: true },
+  { object: "data", mode },
+];
+
+/** A pure function of its arguments: it touches no state. */
+export const pure = (
+  params: Spec["params"],
+  result: Spec["result"],
+  doc: string,
+  expr: (c: EmitCtx, a: readonly Arg[]) => string,
+): Spec => ({ params, result, effect: "pure", doc, emit: { expr } });

@@ -1,0 +1,93 @@
+import { DiagnosticBag, type Diagnostic } from "../../diagnostics/diagnostic.js";
+import type * as A from "../../syntax/ast.js";
+import type { Program, ThreadProgram } from "../ir.js";
+import { anyMonitorFired, monitorsOn } from "../monitors.js";
+import type { Scenario } from "../scenario.js";
+import type { Universe } from "../universe.js";
+import { lowerCondition, rankedLabels } from "./condition.js";
+import type { ThreadLowering } from "./context.js";
+import { threadEnv, type Binding } from "./env.js";
+import { withExitStep } from "./exit-step.js";
+import { Graph } from "./graph.js";
+import { sourceLine } from "./origin.js";
+import { lowerStmt } from "./statements.js";
+
+/** Which modelled fixes are applied: a release, then any per-commit toggles. */
+export interface KernelConfig {
+  readonly release: string;
+  readonly fixes: ReadonlyMap<string, boolean>;
+}
+
+export interface LowerResult {
+  readonly program: Program | undefined;
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+/**
+ * Lowers a checked scenario to step programs for one kernel configuration: procs inlined at
+ * every call, `for` unrolled, `fixed(…)` and other static tests folded away.
+ */
+export function lower(s: Scenario, u: Universe, config: KernelConfig): LowerResult {
+  const bag = new DiagnosticBag(s.file);
+  const ranks = rankedLabels(s);
+  const monitors = monitorsOn(s);
+  const threads: ThreadProgram[] = [];
+  const context = (cpu: number, isKernel: boolean): ThreadLowering => ({
+    s,
+    u,
+    fixes: config.fixes,
+    bag,
+    ranks,
+    monitors,
+    thread: threads.length,
+    cpu,
+    isKernel,
+    vars: [],
+  });
+  for (const t of s.threads) {
+    const cx = context(t.isKernel ? -1 : t.cpu, t.isKernel);
+    threads.push(lowerThread(cx, t.name, false, t.decl.body));
+  }
+  // The after block is kernel code, on no CPU.
+  if (s.after !== undefined)
+    threads.push(lowerThread(context(-1, true), "after", true, s.after.body));
+  const condition = s.condition
+    ? lowerCondition({ s, u, threads, ranks, bag }, s.condition.expr)
+    : anyMonitorFired();
+  if (bag.hasErrors) return { program: undefined, diagnostics: bag.items };
+  return { program: { threads, condition, ranks, monitors }, diagnostics: [] };
+}
+
+/** One thread (or the after block): its statements, back to front, into one graph. */
+function lowerThread(
+  cx: ThreadLowering,
+  name: string,
+  isAfter: boolean,
+  body: A.Block,
+): ThreadProgram {
+  const graph = new Graph();
+  const end = graph.add({ k: "end" });
+  const statements = body.stmts.map((st) => sourceLine(cx.s.text, st.span));
+  const registers = new Map<string, Binding>();
+  let next = end;
+  for (let i = body.stmts.length - 1; i >= 0; i--)
+    next = lowerStmt(cx, body.stmts[i]!, threadEnv(cx.s, graph, i, registers), next);
+  const exit = {
+    file: cx.s.file,
+    span: { start: 0, end: 0 },
+    procs: [],
+    statement: statements.length,
+    text: "exit",
+  };
+  const entry = withExitStep(graph, next, end, exit);
+  return {
+    name,
+    cpu: cx.cpu,
+    isKernel: cx.isKernel,
+    isAfter,
+    entry,
+    nodes: graph.nodes,
+    vars: cx.vars,
+    statements,
+  };
+}

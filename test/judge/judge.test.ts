@@ -1,0 +1,154 @@
+import { describe, expect, it } from "vitest";
+import { judge, undecided, type Tally } from "../../src/judge/judge.js";
+import { mergeShards, type ShardAnswer } from "../../src/judge/shards.js";
+import type { Quantifier, Verdict } from "../../src/syntax/ast.js";
+
+const quantifiers: readonly Quantifier[] = ["exists", "~exists", "forall"];
+const verdicts: readonly Verdict[] = ["sometimes", "never", "always"];
+const tally = (positive: number, negative: number, complete: boolean): Tally => ({
+  finals: positive + negative,
+  positive,
+  negative,
+  complete,
+});
+
+describe("the judge on a complete exploration", () => {
+  it("gives herd7's verdict and Ok/No, and compares the verdict with the expectation", () => {
+    const cases: [number, number, Verdict | undefined, Record<Quantifier, boolean | undefined>][] =
+      [
+        [0, 0, undefined, { exists: undefined, "~exists": undefined, forall: undefined }],
+        [0, 3, "never", { exists: false, "~exists": true, forall: false }],
+        [2, 0, "always", { exists: true, "~exists": false, forall: true }],
+        [1, 4, "sometimes", { exists: true, "~exists": false, forall: false }],
+      ];
+    for (const [p, n, verdict, condition] of cases)
+      for (const q of quantifiers)
+        for (const expected of verdicts) {
+          const j = judge(q, expected, tally(p, n, true));
+          expect([j.verdict, j.conditionOk, j.ok, j.complete], `${q} ${p}/${n}`).toEqual([
+            verdict,
+            condition[q],
+            verdict === expected,
+            true,
+          ]);
+        }
+  });
+
+  it("without a quantifier (no condition, no monitors) has no verdict", () => {
+    expect(judge(undefined, "never", tally(0, 2, true))).toMatchObject({
+      verdict: undefined,
+      conditionOk: undefined,
+      ok: false,
+    });
+  });
+
+  it("without an expectation leaves ok open", () => {
+    expect(judge("exists", undefined, tally(1, 1, true)).ok).toBeUndefined();
+  });
+});
+
+describe("the judge on an incomplete exploration", () => {
+  const counts = [0, 1, 2];
+
+  it("claims only what every completion of it would answer", () => {
+    for (const q of quantifiers)
+      for (const expected of verdicts)
+        for (const p of counts)
+          for (const n of counts) {
+            const partial = judge(q, expected, tally(p, n, false));
+            // Completions: any number of further final states of either kind.
+            for (const more of counts)
+              for (const moreN of counts) {
+                const whole = judge(q, expected, tally(p + more, n + moreN, true));
+                if (partial.ok !== undefined) expect(partial.ok).toBe(whole.ok);
+                if (partial.conditionOk !== undefined)
+                  expect(partial.conditionOk).toBe(whole.conditionOk);
+              }
+          }
+  });
+
+  it("settles exactly what a witness or a counterexample in hand proves", () => {
+    for (const p of counts)
+      for (const n of counts) {
+        const at = (q: Quantifier, e: Verdict) => judge(q, e, tally(p, n, false));
+        expect(at("exists", "never").conditionOk).toBe(p > 0 ? true : undefined);
+        expect(at("~exists", "never").conditionOk).toBe(p > 0 ? false : undefined);
+        expect(at("forall", "never").conditionOk).toBe(n > 0 ? false : undefined);
+        expect(at("exists", "never").ok).toBe(p > 0 ? false : undefined);
+        expect(at("exists", "always").ok).toBe(n > 0 ? false : undefined);
+        expect(at("exists", "sometimes").ok).toBe(p > 0 && n > 0 ? true : undefined);
+      }
+  });
+
+  it("keeps the verdict of what it found, and is undecided when nothing is settled", () => {
+    const j = judge("exists", "never", tally(0, 5, false));
+    expect([j.verdict, j.ok, j.complete, undecided(j)]).toEqual(["never", undefined, false, true]);
+    const refuted = judge("exists", "never", tally(1, 5, false));
+    expect([refuted.ok, undecided(refuted)]).toEqual([false, false]);
+  });
+});
+
+describe("merging shards", () => {
+  const shard = (
+    index: number,
+    finals: [string, boolean][],
+    deadlocks: string[] = [],
+    schedule?: string,
+  ): ShardAnswer => ({
+    shard: { index, count: 3 },
+    complete: true,
+    states: 10,
+    finalStates: finals,
+    deadlockStates: deadlocks,
+    schedule,
+  });
+
+  it("takes the union of the shards' final states and deadlocks, and judges it", () => {
+    const m = mergeShards("exists", "sometimes", [
+      shard(
+        0,
+        [
+          ["a", true],
+          ["b", false],
+        ],
+        ["d"],
+        "T1 step 3; T2 step 1",
+      ),
+      shard(
+        1,
+        [
+          ["b", false],
+          ["c", false],
+        ],
+        ["d"],
+        "T1 step 1",
+      ),
+      shard(2, [["a", true]]),
+    ]);
+    expect(m).toMatchObject({
+      finals: 3,
+      positive: 1,
+      negative: 2,
+      deadlocks: 1,
+      states: 30,
+      shards: 3,
+      missing: [],
+      complete: true,
+      verdict: "sometimes",
+      conditionOk: true,
+      ok: true,
+      schedule: "T1 step 1",
+    });
+  });
+
+  it("judges a set with a shard missing as an incomplete search", () => {
+    const parts = [shard(1, [["a", true]]), shard(2, [["b", true]])];
+    const m = mergeShards("~exists", "never", parts);
+    expect(m.missing).toEqual([{ index: 0, count: 3 }]);
+    expect(m).toMatchObject({ complete: false, verdict: "always", conditionOk: false, ok: false });
+    expect(mergeShards("exists", "always", parts)).toMatchObject({
+      conditionOk: true,
+      ok: undefined,
+    });
+  });
+});
