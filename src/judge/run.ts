@@ -38,14 +38,15 @@ export type RunOutcome = {
 export async function runScenario(s: Scenario, req: RunRequest): Promise<RunOutcome> {
   const results: RunResult[] = [];
   for (const c of configurationsOf(s, req)) {
-    const built = buildMachine(
-      s,
-      { release: c.kernel, fixes: c.fixes },
-      { options: req.options ?? [] },
-    );
-    if (built.machine === undefined) return { results, diagnostics: built.diagnostics };
-    const tally = new OutcomeTally(built.machine);
+    // Building the machine can hit a model limit too (the initial state's values, say).
     try {
+      const built = buildMachine(
+        s,
+        { release: c.kernel, fixes: c.fixes },
+        { options: req.options ?? [] },
+      );
+      if (built.machine === undefined) return { results, diagnostics: built.diagnostics };
+      const tally = new OutcomeTally(built.machine);
       results.push(judged(await explore(built.machine, c, req, tally.add), tally));
     } catch (e) {
       if (e instanceof ModelError)

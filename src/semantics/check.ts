@@ -3,6 +3,7 @@ import { DiagnosticBag, type Diagnostic } from "../diagnostics/diagnostic.js";
 import { didYouMean } from "../diagnostics/suggest.js";
 import type { Span } from "../diagnostics/span.js";
 import type * as A from "../syntax/ast.js";
+import { unreachable } from "../syntax/ast.js";
 import { builtins, constants } from "../primitives/registry.js";
 import { fixIdForm, isFixId, isKnownRelease, knownReleases } from "./kernel-versions.js";
 import { knownOptions } from "./options.js";
@@ -97,7 +98,7 @@ export function check(ast: A.TestFile, text: string, file: string, prelude: Prel
         memInits.push(item);
         break;
       default:
-        unreachableItem(item);
+        unreachable(item);
     }
   }
 
@@ -557,7 +558,7 @@ class StepFlow {
       case "ReturnStmt":
         return st.value !== undefined && this.expr(st.value) ? stepped : { end: false, ret: true };
       default:
-        return unreachableStmt(st);
+        return unreachable(st);
     }
   }
 
@@ -603,10 +604,6 @@ class StepFlow {
     this.procs.set(name, steps);
     return steps;
   }
-}
-
-function unreachableStmt(x: never): never {
-  throw new Error(`unknown statement ${JSON.stringify(x)}`);
 }
 
 function regionOf(
@@ -714,8 +711,4 @@ function sameSignature(a: A.ProcDecl, b: A.ProcDecl): boolean {
 export function signature(p: A.ProcDecl): string {
   const params = p.params.map((x) => `${x.name.name}: ${x.type.name}`).join(", ");
   return `(${params})${p.result ? `: ${p.result.name}` : ""}`;
-}
-
-function unreachableItem(x: never): never {
-  throw new Error(`unknown init item ${JSON.stringify(x)}`);
 }

@@ -1,6 +1,7 @@
 import type { DiagnosticBag } from "../diagnostics/diagnostic.js";
 import { didYouMean } from "../diagnostics/suggest.js";
 import type * as A from "../syntax/ast.js";
+import { unreachable } from "../syntax/ast.js";
 import { stepNames } from "../syntax/keywords.js";
 import type { Primitive } from "../primitives/primitive.js";
 import { builtins, constants } from "../primitives/registry.js";
@@ -316,7 +317,7 @@ export class TypeChecker {
       case "SkipStmt":
         return;
       default:
-        unreachableStmt(s);
+        unreachable(s);
     }
   }
 
@@ -571,7 +572,7 @@ export class TypeChecker {
       case "BinaryExpr":
         return this.binary(e, env);
       default:
-        return unreachableExpr(e);
+        return unreachable(e);
     }
   }
 
@@ -989,11 +990,4 @@ export function calleesOf(b: A.Block, procs: ReadonlyMap<string, ProcDef>): Set<
     }
   });
   return out;
-}
-
-function unreachableStmt(x: never): never {
-  throw new Error(`unknown statement ${JSON.stringify(x)}`);
-}
-function unreachableExpr(x: never): never {
-  throw new Error(`unknown expression ${JSON.stringify(x)}`);
 }
