@@ -5,7 +5,7 @@ import { runScenario } from "../../src/judge/run.js";
 import { loadPrelude } from "../../src/kernel/prelude.js";
 import { intBias } from "../../src/model/layout.js";
 import { enumValues, type Type } from "../../src/primitives/types.js";
-import { reservedWords } from "../../src/syntax/keywords.js";
+import { reservedWords, stepNames } from "../../src/syntax/keywords.js";
 import { readRepoFile, scenarioFiles } from "../helpers.js";
 
 /**
@@ -123,25 +123,13 @@ interface Decls {
   readonly init: string;
 }
 
-/** Steps a user writes (docs/language.md's table, and the library's others); types from the prelude. */
+/**
+ * Steps a user writes: the language's step names (docs/language.md's table) but the MMU's own,
+ * and the library's other prelude entry points; types come from the prelude.
+ */
 const userSteps = [
-  "mmap",
-  "munmap",
-  "mremap",
-  "mprotect",
-  "madvise",
-  "fadvise",
-  "pread",
-  "pwrite",
-  "ftruncate",
-  "msync",
-  "reclaim",
-  "reclaim_anon",
-  "migrate",
+  ...stepNames.filter((name) => name !== "load" && name !== "store"),
   "migrate_vma",
-  "numa_scan",
-  "writeback",
-  "ksm_merge",
   "uffd_register_wp",
   "uffd_unprotect",
   "get_user_page",
