@@ -1,6 +1,6 @@
 import type { Machine } from "../model/machine.js";
-import { fixesFor, knownReleases } from "../semantics/kernel-versions.js";
-import type { Scenario } from "../semantics/scenario.js";
+import { fixesFor } from "../semantics/kernel-versions.js";
+import { fixesOn, judgedConfigs, type Judged, type Scenario } from "../semantics/scenario.js";
 import type * as A from "../syntax/ast.js";
 import { Model, type Move } from "./model.js";
 import { searchParallel } from "./parallel.js";
@@ -89,21 +89,15 @@ export type FinalObserver = (s: Uint32Array, holds: boolean) => void;
 
 /** The configurations a request names: its kernels, else the file's expectations, else the newest release. */
 export function configurationsOf(s: Scenario, req: RunRequest): Configuration[] {
-  const wanted = req.kernels.length
+  const wanted: Judged[] = req.kernels.length
     ? req.kernels.map((kernel) => ({
         kernel,
-        settings: [] as readonly A.FixSetting[],
+        settings: [],
         expected: s.expects.find((e) => e.kernel.text === kernel && e.fixes.length === 0)?.verdict,
       }))
-    : s.expects.length
-      ? s.expects.map((e) => ({ kernel: e.kernel.text, settings: e.fixes, expected: e.verdict }))
-      : [{ kernel: knownReleases[knownReleases.length - 1]!, settings: [], expected: undefined }];
+    : judgedConfigs(s);
   return wanted.map((c) => {
-    const toggles = [...s.fixToggles, ...c.settings].map((f) => ({
-      commit: f.commit.id,
-      enabled: f.enabled,
-    }));
-    const fixes = fixesFor(c.kernel, s.fixes.values(), [...toggles, ...req.fixes]);
+    const fixes = fixesOn(s, c, req.fixes);
     const base = fixesFor(c.kernel, s.fixes.values());
     const fixOverrides = [...fixes]
       .filter(([k, v]) => base.get(k) !== v)
