@@ -7,7 +7,7 @@ import {
 } from "../semantics/ir.js";
 import type { Scenario } from "../semantics/scenario.js";
 import type { Type } from "../primitives/types.js";
-import { populatedAtStart, type Universe } from "../semantics/universe.js";
+import { initPage, populatedAtStart, type Universe } from "../semantics/universe.js";
 import type { Feature, ObjectKind, SlotMap } from "../primitives/primitive.js";
 import { primitiveNamed } from "../primitives/registry.js";
 import { bitsFor, PTE, VMA } from "../primitives/encoding.js";
@@ -276,7 +276,7 @@ export function buildLayout(
       t ? t.nodes.flatMap((n) => (n.k === "access" ? [n.page] : [])) : [],
     );
     for (const init of s.tlbInits)
-      if (Number(init.cpu.name.slice(3)) === c) touched.add(tlbInitPage(init, u));
+      if (Number(init.cpu.name.slice(3)) === c) touched.add(initPage(init.address, u) ?? 0);
     tlb.push(
       u.pages.map((pg, i) =>
         touched.has(i)
@@ -421,18 +421,6 @@ export function buildLayout(
     pteVars,
     intBias,
   };
-}
-
-export function tlbInitPage(init: Scenario["tlbInits"][number], u: Universe): number {
-  const a = init.address;
-  const name =
-    a.kind === "NameExpr"
-      ? a.name.name
-      : a.kind === "IndexExpr" && a.target.kind === "NameExpr"
-        ? a.target.name.name
-        : "";
-  const index = a.kind === "IndexExpr" && a.index.kind === "IntLit" ? a.index.value : 0;
-  return u.regions.get(name)?.[index] ?? 0;
 }
 
 /** The largest number a scenario writes or starts with: the range of memory words. */

@@ -2,10 +2,10 @@ import { DiagnosticBag, type Diagnostic } from "../diagnostics/diagnostic.js";
 import type { Program } from "../semantics/ir.js";
 import { lower, type KernelConfig } from "../semantics/lower.js";
 import type { Scenario } from "../semantics/scenario.js";
-import { initRegion, universeOf, type Universe } from "../semantics/universe.js";
+import { initPage, populatedAtStart, universeOf, type Universe } from "../semantics/universe.js";
 import { compileCondition, compileThread, type ConditionFn, type FireFn } from "./codegen.js";
 import { PAGE, PTE, TLBE, VMA } from "../primitives/encoding.js";
-import { buildLayout, initialVma, tlbInitPage, type Layout } from "./layout.js";
+import { buildLayout, initialVma, type Layout } from "./layout.js";
 import { liveIn } from "./liveness.js";
 import { Runtime } from "./runtime.js";
 
@@ -95,7 +95,6 @@ function initialState(
       .get(f.name)!
       .forEach((fp, i) => R.wr(t, L.disk + (fp - 1) * L.wordsPerPage, f.pages[i]!));
   }
-  const populated = new Set(s.memInits.map((m) => regionOf(m.address)));
   for (const r of s.regions) {
     const m = r.mapping;
     if (m === undefined) continue;
@@ -103,8 +102,7 @@ function initialState(
     pages.forEach((page, i) => {
       const fpage = m.source.kind === "file" ? u.files.get(m.source.file)![m.source.first + i]! : 0;
       R.wr(t, L.vma[page]!, initialVma(s, u, page));
-      if (!m.populate && !(populated.has(r.name) && fpage === 0)) return;
-      if (m.prot === "none") return;
+      if (!populatedAtStart(s, r)) return;
       // MAP_POPULATE: a read fault for shared mappings (they stay clean), a write fault for
       // private writable ones (populate_vma_page_range()).
       if (fpage !== 0) {
@@ -135,7 +133,7 @@ function initialState(
     });
   }
   for (const m of s.memInits) {
-    const page = pageOfAddress(m.address, u);
+    const page = initPage(m.address, u) ?? 0;
     const word =
       m.address.kind === "MemberExpr" && m.address.member.kind === "IntLit"
         ? m.address.member.value
@@ -154,7 +152,7 @@ function initialState(
   }
   for (const init of s.tlbInits) {
     const cpu = Number(init.cpu.name.slice(3));
-    const page = tlbInitPage(init, u);
+    const page = initPage(init.address, u) ?? 0;
     const pte = R.rd(t, L.pte[page]!);
     if ((pte & PTE.P) === 0) {
       bag.error(
@@ -173,16 +171,4 @@ function initialState(
     R.wr(t, L.tlb[cpu]![page]!, entry);
   }
   return t;
-}
-
-/** One rule for the init block's pages, shared with the layout's count of frames. */
-function regionOf(a: Scenario["memInits"][number]["address"]): string {
-  return initRegion(a);
-}
-
-function pageOfAddress(a: Scenario["memInits"][number]["address"], u: Universe): number {
-  let e = a;
-  if (e.kind === "MemberExpr") e = e.target;
-  const index = e.kind === "IndexExpr" && e.index.kind === "IntLit" ? e.index.value : 0;
-  return u.regions.get(regionOf(a))?.[index] ?? 0;
 }
