@@ -1,5 +1,17 @@
+import type { Judgement } from "../judge/judge.js";
 import type { RunResult } from "../judge/run.js";
 import { traceOf } from "./trace.js";
+
+/** The judge's answer as `run --json` and `merge --json` both print it. */
+export function judgementJson(j: Judgement): Record<string, unknown> {
+  return {
+    verdict: j.verdict ?? null,
+    condition: j.conditionOk ?? null,
+    expected: j.expected ?? null,
+    ok: j.ok ?? null,
+    complete: j.complete,
+  };
+}
 
 /** The JSON of one run: the schema documented in the README ("JSON output"). */
 export function toJson(r: RunResult): Record<string, unknown> {
@@ -9,11 +21,7 @@ export function toJson(r: RunResult): Record<string, unknown> {
     kernel: r.kernel,
     fixes: r.fixOverrides,
     mode: r.mode,
-    verdict: r.verdict ?? null,
-    condition: r.conditionOk ?? null,
-    expected: r.expected ?? null,
-    ok: r.ok ?? null,
-    complete: r.complete,
+    ...judgementJson(r),
     stopReason: r.stopReason ?? null,
     states: r.states,
     transitions: r.transitions,

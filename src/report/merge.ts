@@ -1,4 +1,5 @@
 import type { MergedAnswer } from "../judge/shards.js";
+import { judgementJson } from "./json.js";
 import { capitalized } from "./verdict.js";
 
 /** A merged answer with the scenario and configuration it answers for. */
@@ -22,11 +23,7 @@ export function mergedJson(r: MergedRun): Record<string, unknown> {
     fixes: r.fixes,
     shards: a.shards,
     missing: a.missing.map(shardName),
-    verdict: a.verdict ?? null,
-    condition: a.conditionOk ?? null,
-    expected: a.expected ?? null,
-    ok: a.ok ?? null,
-    complete: a.complete,
+    ...judgementJson(a),
     states: a.states,
     executions: a.finals,
     witnesses: { positive: a.positive, negative: a.negative },
