@@ -8,7 +8,9 @@ import {
   workerData,
 } from "node:worker_threads";
 import { checkText } from "../kernel/load.js";
+import type { ValueSizing } from "../model/layout.js";
 import { buildMachine, type Machine } from "../model/machine.js";
+import { ModelError, OutsideSizing } from "../model/runtime.js";
 import { Expander } from "./expander.js";
 import { DEADLOCK, EXPANDED, FINAL, Model, storedMove, type Move } from "./model.js";
 import type { Progress, SearchOptions, SearchResult, StopReason } from "./search.js";
@@ -38,6 +40,8 @@ export interface ParallelJob {
   readonly release: string;
   readonly fixes: readonly (readonly [string, boolean])[];
   readonly options: readonly string[];
+  /** The machine's sizing: every worker must encode states alike. */
+  readonly sizing: ValueSizing;
   readonly search: Pick<
     SearchOptions,
     "reduce" | "symmetry" | "maxStates" | "timeoutMs" | "maxMemoryBytes"
@@ -97,6 +101,7 @@ export async function searchParallel(
   const channels = Array.from({ length: jobs }, (_, i) =>
     Array.from({ length: jobs }, (_, j) => (i === j ? null : new MessageChannel())),
   );
+  const workers: Worker[] = [];
   const outputs = Array.from({ length: jobs }, (_, index) => {
     const input: WorkerInput = {
       kind: "tlbl-parallel",
@@ -108,9 +113,12 @@ export async function searchParallel(
       outbound: channels[index]!.map((c) => c?.port1 ?? null),
     };
     const ports = [...input.inbound, ...input.outbound].filter((p): p is MessagePort => p !== null);
+    const w = new Worker(new URL(import.meta.url), { workerData: input, transferList: ports });
+    workers.push(w);
     return new Promise<WorkerOutput>((resolve, reject) => {
-      const w = new Worker(new URL(import.meta.url), { workerData: input, transferList: ports });
-      w.once("message", resolve);
+      w.once("message", (out: WorkerOutput | WorkerFailure) =>
+        "failure" in out ? reject(failureError(out)) : resolve(out),
+      );
       w.once("error", reject);
     });
   });
@@ -132,6 +140,8 @@ export async function searchParallel(
     return merge(m, job, jobs, await Promise.all(outputs), Atomics.load(ctl, STOP), start);
   } finally {
     if (ticker) clearInterval(ticker);
+    // A worker that failed leaves the others waiting for its work: stop them all.
+    await Promise.all(workers.map((w) => w.terminate()));
   }
 }
 
@@ -209,6 +219,28 @@ function ownerOf(m: Machine, n: number): (s: Uint32Array) => number {
   };
 }
 
+/** A model error in a worker, as plain data (classes do not cross threads). */
+interface WorkerFailure {
+  readonly failure: string;
+  readonly outside?: OutsideSizing["what"];
+}
+
+function attempt(input: WorkerInput): WorkerOutput | WorkerFailure {
+  try {
+    return work(input);
+  } catch (e) {
+    if (e instanceof OutsideSizing) return { failure: e.message, outside: e.what };
+    if (e instanceof ModelError) return { failure: e.message };
+    throw e;
+  }
+}
+
+function failureError(f: WorkerFailure): ModelError {
+  return f.outside === undefined
+    ? new ModelError(f.failure)
+    : new OutsideSizing(f.outside, f.failure);
+}
+
 /** One worker's share of the search. */
 function work(input: WorkerInput): WorkerOutput {
   const start = performance.now();
@@ -218,7 +250,7 @@ function work(input: WorkerInput): WorkerOutput {
   const built = buildMachine(
     loaded.scenario,
     { release: job.release, fixes: new Map(job.fixes) },
-    { options: job.options },
+    { options: job.options, sizing: job.sizing },
   );
   if (built.machine === undefined) throw new Error(`worker: ${job.file} does not build`);
   const m = built.machine;
@@ -370,6 +402,6 @@ function work(input: WorkerInput): WorkerOutput {
 // In a worker started by searchParallel: do its share and hand the result back.
 if (!isMainThread && (workerData as { kind?: string } | null)?.kind === "tlbl-parallel") {
   const input = workerData as WorkerInput;
-  parentPort!.postMessage(work(input));
+  parentPort!.postMessage(attempt(input));
   for (const p of [...input.inbound, ...input.outbound]) p?.close();
 }

@@ -143,6 +143,7 @@ async function exploreAll(
             release: c.kernel,
             fixes: [...c.fixes],
             options: req.options ?? [],
+            sizing: m.layout.sizing,
             search: options,
           },
           jobs,

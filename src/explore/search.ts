@@ -87,7 +87,7 @@ export function search(m: Machine, opts: SearchOptions): SearchResult {
     if (opts.shard.index === 0) {
       splitStates = split.expanded;
       counts.transitions += split.transitions;
-      for (const t of split.terminals) record(t.kind, t.state, t.key, () => t.path);
+      for (const t of split.terminals) record(t.kind, t.state, () => t.path);
     }
   }
   const rootPrefix = new Map<number, Move[]>();
@@ -100,17 +100,12 @@ export function search(m: Machine, opts: SearchOptions): SearchResult {
     return ex.realPath([...rootPrefix.get(p.root)!, ...p.moves]);
   };
 
-  function record(
-    kind: Expansion,
-    state: Uint32Array,
-    key: () => string,
-    path: () => Move[],
-  ): void {
+  function record(kind: Expansion, state: Uint32Array, path: () => Move[]): void {
     if (kind === FINAL) {
       counts.finals++;
       const holds = model.holds(state);
       opts.onFinal?.(state, holds);
-      finalStates?.set(key(), holds);
+      finalStates?.set(model.valuesKey(state), holds);
       if (holds) {
         counts.positive++;
         paths.positive ??= path();
@@ -120,7 +115,7 @@ export function search(m: Machine, opts: SearchOptions): SearchResult {
       }
     } else if (kind === DEADLOCK) {
       counts.deadlocks++;
-      deadlockStates?.add(key());
+      deadlockStates?.add(model.valuesKey(state));
       paths.deadlock ??= path();
     }
   }
@@ -157,13 +152,7 @@ export function search(m: Machine, opts: SearchOptions): SearchResult {
     store.load(current, s);
     const i = current;
     const kind = ex.expand(s, emit);
-    if (kind !== EXPANDED)
-      record(
-        kind,
-        s,
-        () => store.key(i),
-        () => realPath(i),
-      );
+    if (kind !== EXPANDED) record(kind, s, () => realPath(i));
     if ((++processed & 0xfff) === 0) {
       const now = performance.now();
       if (opts.maxStates !== undefined && store.count >= opts.maxStates) stopReason = "max-states";
@@ -212,12 +201,12 @@ export function splitFrontier(
   expanded: number;
   transitions: number;
   frontier: { state: Uint32Array; prefix: Move[] }[];
-  terminals: { kind: Expansion; state: Uint32Array; key: () => string; path: Move[] }[];
+  terminals: { kind: Expansion; state: Uint32Array; path: Move[] }[];
 } {
   const words = ex.model.words;
   const store = new StateStore(words);
   store.insertRoot(ex.initial());
-  const terminals: { kind: Expansion; state: Uint32Array; key: () => string; path: Move[] }[] = [];
+  const terminals: { kind: Expansion; state: Uint32Array; path: Move[] }[] = [];
   let levelStart = 0;
   let levelEnd = 1;
   let transitions = 0;
@@ -230,13 +219,7 @@ export function splitFrontier(
         store.insert(succ, i, move);
       });
       if (kind !== EXPANDED) {
-        const key = store.key(i);
-        terminals.push({
-          kind,
-          state: s.slice(),
-          key: () => key,
-          path: ex.realPath(store.path(i).moves),
-        });
+        terminals.push({ kind, state: s.slice(), path: ex.realPath(store.path(i).moves) });
       }
     }
     levelStart = levelEnd;

@@ -128,11 +128,13 @@ class ValueGen implements EmitCtx {
     const s = this.L.slots[i]!;
     if (s.frozen !== undefined) throw new Error(`internal: a step writes the constant ${s.name}`);
     const m = mask(s.width);
-    const biased = s.bias ? `(${v}) + ${s.bias}` : v;
-    const simple = /^[\w.() >&|+-]*$/.test(v) && !v.includes("R.");
     const write = (x: string): string =>
       `t[${s.word}] = (t[${s.word}] & ${~(m << s.shift)}) | (((${x}) & ${m}) << ${s.shift});`;
-    return simple ? write(biased) : `{ const x = ${biased}; ${write("x")} }`;
+    // An int (biased) may be a sum past the sizing: the run widens it (judge/run.ts).
+    if (s.bias)
+      return `{ const x = (${v}) + ${s.bias}; if (x < 0 || x > ${m}) R.outside(x - ${s.bias}, ${JSON.stringify(s.name)}); ${write("x")} }`;
+    const simple = /^[\w.() >&|+-]*$/.test(v) && !v.includes("R.");
+    return simple ? write(v) : `{ const x = ${v}; ${write("x")} }`;
   }
 
   putRaw(i: number, v: number): string {

@@ -5,7 +5,8 @@ import type { Scenario } from "../semantics/scenario.js";
 import { initPage, populatedAtStart, universeOf, type Universe } from "../semantics/universe.js";
 import { compileCondition, compileThread, type ConditionFn, type FireFn } from "./codegen.js";
 import { PAGE, PTE, TLBE, VMA } from "../primitives/encoding.js";
-import { buildLayout, initialVma, type Layout } from "./layout.js";
+import { resultCodes } from "../primitives/registry.js";
+import { buildLayout, initialVma, type Layout, type ValueSizing } from "./layout.js";
 import { liveIn } from "./liveness.js";
 import { Runtime } from "./runtime.js";
 
@@ -36,6 +37,8 @@ export type BuildResult =
 export interface BuildOptions {
   /** Hardware options turned on from the command line, on top of the file's `option` lines. */
   readonly options?: readonly string[];
+  /** The values the state holds; by default the scenario's numbers (judge/run.ts widens it). */
+  readonly sizing?: ValueSizing;
 }
 
 export function buildMachine(
@@ -50,7 +53,7 @@ export function buildMachine(
   const program = lowered.program;
   const evict = s.options.get("tlb_evict") === true || (opts.options ?? []).includes("tlb_evict");
   const live = program.threads.map(liveIn);
-  const layout = buildLayout(s, u, program, live);
+  const layout = buildLayout(s, u, program, live, opts.sizing);
   const runtime = new Runtime(layout);
   const bag = new DiagnosticBag(s.file);
   const initial = initialState(s, u, program, layout, runtime, bag);
@@ -90,10 +93,13 @@ function initialState(
   const t = new Uint32Array(L.words);
   const set = (slot: number, v: number): void => R.wr(t, slot, v + L.slots[slot]!.bias);
   p.threads.forEach((th, i) => set(L.pc[i]!, th.entry));
+  // Registers start `unset`: the bits 0 only while the bias is unset's (layout.ts).
+  if (L.intBias !== -resultCodes.unset)
+    for (const row of L.vars)
+      for (const slot of row)
+        if (slot >= 0 && L.slots[slot]!.bias !== 0) set(slot, resultCodes.unset);
   for (const f of s.files) {
-    u.files
-      .get(f.name)!
-      .forEach((fp, i) => R.wr(t, L.disk + (fp - 1) * L.wordsPerPage, f.pages[i]!));
+    u.files.get(f.name)!.forEach((fp, i) => R.setDisk(t, fp, 0, f.pages[i]!));
   }
   for (const r of s.regions) {
     const m = r.mapping;
@@ -141,7 +147,7 @@ function initialState(
     const vma = R.rd(t, L.vma[page]!);
     const fpage = vma >>> VMA.FPAGE_SHIFT;
     if (fpage !== 0) {
-      R.wr(t, L.disk + (fpage - 1) * L.wordsPerPage + word, m.value.value);
+      R.setDisk(t, fpage, word, m.value.value);
       const f = R.rd(t, L.cache + fpage - 1);
       if (f !== 0) R.setData(t, f, word, m.value.value);
     } else {

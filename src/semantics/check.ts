@@ -5,6 +5,7 @@ import type { Span } from "../diagnostics/span.js";
 import type * as A from "../syntax/ast.js";
 import { unreachable } from "../syntax/ast.js";
 import { builtins, constants } from "../primitives/registry.js";
+import { maxValue } from "../primitives/types.js";
 import { fixIdForm, isFixId, isKnownRelease, knownReleases } from "./kernel-versions.js";
 import { knownOptions } from "./options.js";
 import { lower } from "./lower.js";
@@ -254,6 +255,8 @@ export function check(ast: A.TestFile, text: string, file: string, prelude: Prel
     resolved,
     wordsPerPage: tc.wordsPerPage,
   };
+  for (const n of bigNumbers(ast))
+    bag.error("E202", n.span, `a number in tlbl is at most ${maxValue}, not ${n.text}`);
   // The rules read resolutions and types, so they run on a scenario that checks otherwise.
   for (const rule of rules)
     rule.check(scenario, (code, at, message) => bag.error(code, at.span, message));
@@ -268,6 +271,20 @@ export function check(ast: A.TestFile, text: string, file: string, prelude: Prel
  * need procs inlined and static values folded (a kthread's store in a proc, an index past the
  * end of the range a call passed), so they live in lowering, once, and check runs it as run does.
  */
+/** Every number written in the file that is past the values the model holds. */
+function bigNumbers(ast: A.TestFile): A.IntLit[] {
+  const out: A.IntLit[] = [];
+  const visit = (x: unknown): void => {
+    if (x === null || typeof x !== "object") return;
+    const node = x as Partial<A.IntLit>;
+    if (node.kind === "IntLit" && typeof node.value === "number" && node.value > maxValue)
+      out.push(node as A.IntLit);
+    for (const v of Object.values(x)) visit(v);
+  };
+  visit(ast);
+  return out;
+}
+
 function lowerEach(s: Scenario): Diagnostic[] {
   const u = universeOf(s);
   const out = new Map<string, Diagnostic>();
