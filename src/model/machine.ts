@@ -39,6 +39,8 @@ export interface BuildOptions {
   readonly options?: readonly string[];
   /** The values the state holds; by default the scenario's numbers (judge/run.ts widens it). */
   readonly sizing?: ValueSizing;
+  /** Code generation's copy budget (codegen.ts `copyBudget`); 0 shares every continuation. */
+  readonly copyBudget?: number;
 }
 
 export function buildMachine(
@@ -59,7 +61,7 @@ export function buildMachine(
   const initial = initialState(s, u, program, layout, runtime, bag);
   if (bag.hasErrors) return { machine: undefined, diagnostics: bag.items };
   const fire = program.threads.map((_, tid) =>
-    compileThread(layout, runtime, program, tid, live[tid]!, evict),
+    compileThread(layout, runtime, program, tid, live[tid]!, evict, opts.copyBudget),
   );
   const condition = compileCondition(layout, runtime, program);
   const afterThread = program.threads.findIndex((t) => t.isAfter);
@@ -94,10 +96,14 @@ function initialState(
   const set = (slot: number, v: number): void => R.wr(t, slot, v + L.slots[slot]!.bias);
   p.threads.forEach((th, i) => set(L.pc[i]!, th.entry));
   // Registers start `unset`: the bits 0 only while the bias is unset's (layout.ts).
+  // (Other variables' slots stay 0: a slot no live variable uses is 0 at every resting point.)
   if (L.intBias !== -resultCodes.unset)
-    for (const row of L.vars)
-      for (const slot of row)
-        if (slot >= 0 && L.slots[slot]!.bias !== 0) set(slot, resultCodes.unset);
+    p.threads.forEach((th, tid) => {
+      for (const v of th.vars) {
+        const slot = L.vars[tid]![v.id]!;
+        if (v.isRegister && slot >= 0 && L.slots[slot]!.bias !== 0) set(slot, resultCodes.unset);
+      }
+    });
   for (const f of s.files) {
     u.files.get(f.name)!.forEach((fp, i) => R.setDisk(t, fp, 0, f.pages[i]!));
   }
