@@ -313,13 +313,10 @@ class ThreadGen extends ValueGen {
     switch (n.k) {
       case "end":
         return "return -1;";
-      case "label": {
-        const rank = n.rank === undefined ? "" : this.rank(n.rank);
-        return `if (labels !== null) labels.push(${id});${rank}\n${this.path(n.next, rest, wrote)}`;
-      }
+      case "label":
       case "silent": {
-        const w = new Set(wrote);
-        return `${this.ops(n.ops, w)}\n${this.path(n.next, rest, w)}`;
+        const run = this.straight(id, wrote, (l) => l);
+        return `${run.code}\n${this.path(run.next, rest, run.wrote)}`;
       }
       case "branch":
         return `if ((${this.value(n.cond)}) !== 0) {\n${this.path(n.then, rest, wrote)}\n} else {\n${this.path(n.else, rest, wrote)}\n}`;
@@ -332,6 +329,33 @@ class ThreadGen extends ValueGen {
       case "access":
         return this.access(id, n, rest, wrote);
     }
+  }
+
+  /**
+   * A run of silent nodes and labels, walked in a loop (a thread may have thousands in a row:
+   * one call per node would overflow the stack). `reported` is how a label is pushed: its id on
+   * the way to a step, ~id when passed after one.
+   */
+  private straight(
+    id: number,
+    wrote: Set<number>,
+    reported: (label: number) => number,
+  ): { code: string; next: number; wrote: Set<number> } {
+    const code: string[] = [];
+    const w = new Set(wrote);
+    const seen = new Set<number>();
+    let at = id;
+    for (let n = this.p.nodes[at]!; n.k === "silent" || n.k === "label"; n = this.p.nodes[at]!) {
+      if (seen.has(at)) throw new Error(`thread ${this.p.name}: a loop with no step in it`);
+      seen.add(at);
+      if (n.k === "silent") code.push(this.ops(n.ops, w));
+      else {
+        const rank = n.rank === undefined ? "" : this.rank(n.rank);
+        code.push(`if (labels !== null) labels.push(${reported(at)});${rank}`);
+      }
+      at = n.next;
+    }
+    return { code: code.join("\n"), next: at, wrote: w };
   }
 
   private rank(id: number): string {
@@ -353,13 +377,10 @@ class ThreadGen extends ValueGen {
   private tailFrom(id: number, rest: number, wrote: Set<number>, step: number): string {
     const n: Node = this.p.nodes[id]!;
     switch (n.k) {
-      case "silent": {
-        const w = new Set(wrote);
-        return `${this.ops(n.ops, w)}\n${this.tail(n.next, rest, w, step)}`;
-      }
+      case "silent":
       case "label": {
-        const rank = n.rank === undefined ? "" : this.rank(n.rank);
-        return `if (labels !== null) labels.push(${~id});${rank}\n${this.tail(n.next, rest, wrote, step)}`;
+        const run = this.straight(id, wrote, (l) => ~l);
+        return `${run.code}\n${this.tail(run.next, rest, run.wrote, step)}`;
       }
       case "branch":
         if (!readsShared(n.cond)) {

@@ -11,18 +11,28 @@ export function restingPoints(p: ThreadProgram): Set<number> {
   // Each node once (branches on locals rejoin: walking paths would be exponential).
   const seen = new Set<number>();
   const onPath = new Set<number>();
-  const visit = (id: number): void => {
-    if (onPath.has(id)) throw new Error(`thread ${p.name}: a loop with no step in it`);
-    if (seen.has(id)) return;
-    seen.add(id);
-    onPath.add(id);
-    const n = p.nodes[id]!;
-    if (n.k === "silent" || n.k === "label") visit(n.next);
-    else if (n.k === "branch" && !readsShared(n.cond)) {
-      visit(n.then);
-      visit(n.else);
-    } else out.add(id);
-    onPath.delete(id);
+  const visit = (from: number): void => {
+    // A run of silent nodes and labels is walked in a loop: a thread may have thousands.
+    const run: number[] = [];
+    let id = from;
+    for (;;) {
+      if (onPath.has(id)) throw new Error(`thread ${p.name}: a loop with no step in it`);
+      if (seen.has(id)) break;
+      seen.add(id);
+      onPath.add(id);
+      run.push(id);
+      const n = p.nodes[id]!;
+      if (n.k === "silent" || n.k === "label") {
+        id = n.next;
+        continue;
+      }
+      if (n.k === "branch" && !readsShared(n.cond)) {
+        visit(n.then);
+        visit(n.else);
+      } else out.add(id);
+      break;
+    }
+    for (const r of run) onPath.delete(r);
   };
   for (const n of p.nodes) if (n.k === "step" || n.k === "access") visit(n.next);
   return out;
