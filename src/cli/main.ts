@@ -19,7 +19,8 @@ Examples:
   tlbl fmt --write scenarios/*.tlb              format in place
 
 Exit status: 0 every expectation holds, 1 one does not, 2 bad input or usage,
-3 a limit ended a search before it could answer, 4 internal error.`;
+3 a limit ended a search before it could answer, 4 internal error,
+130/143 interrupted by SIGINT/SIGTERM (the answer so far is printed, marked partial).`;
 
 export function buildProgram(): Command {
   const program = new Command("tlbl")

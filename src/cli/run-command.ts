@@ -10,6 +10,7 @@ import { isFixId, isKnownRelease, knownReleases } from "../semantics/kernel-vers
 import { knownOptions } from "../semantics/options.js";
 import { unknownFix } from "../semantics/typecheck.js";
 import { loadPrelude } from "../kernel/prelude.js";
+import { onInterrupt } from "./interrupt.js";
 import { exitCode, printDiagnostics, useColor } from "./io.js";
 import { loadScenario } from "./load.js";
 
@@ -43,7 +44,9 @@ export async function runCommand(files: string[], opts: RunOptions): Promise<num
   let modelError = false;
   const color = useColor(process.stdout);
   const progress = process.stderr.isTTY && !opts.json ? progressLine() : undefined;
+  const interrupt = onInterrupt();
   for (const file of files) {
+    if (interrupt.signal.aborted) break;
     const loaded = loadScenario(file);
     if (loaded.scenario === undefined) {
       printDiagnostics(loaded.diagnostics, loaded.text);
@@ -77,6 +80,7 @@ export async function runCommand(files: string[], opts: RunOptions): Promise<num
       timeoutMs: opts.timeout === undefined ? undefined : opts.timeout * 1000,
       maxMemoryBytes: opts.maxMemory === undefined ? undefined : opts.maxMemory * 1024 * 1024,
       progress: progress?.update,
+      signal: interrupt.signal,
     });
     progress?.clear();
     if (out.diagnostics.length) {
@@ -97,6 +101,9 @@ export async function runCommand(files: string[], opts: RunOptions): Promise<num
     }
   }
   if (opts.json) process.stdout.write(`${JSON.stringify(results.map(toJson), null, 2)}\n`);
+  interrupt.dispose();
+  const signalled = interrupt.status();
+  if (signalled !== undefined) return signalled;
   if (badInput) return exitCode.badInput;
   if (modelError) return exitCode.internalError;
   if (results.some((r) => r.ok === false)) return exitCode.expectationFailed;

@@ -80,7 +80,7 @@ const STOP = 1; // 0, or 1 + the index of the StopReason
 const STATES = 2;
 const WAKE = 3; // WAKE + i: bumped to wake worker i
 const KBYTES = (n: number): number => WAKE + n; // KBYTES + i: worker i's store, in KiB
-const stopReasons: readonly StopReason[] = ["max-states", "timeout", "max-memory"];
+const stopReasons: readonly StopReason[] = ["max-states", "timeout", "max-memory", "interrupted"];
 
 /** States per batch sent to another worker. */
 const batchStates = 512;
@@ -93,6 +93,7 @@ export async function searchParallel(
   job: ParallelJob,
   jobs: number,
   progress?: (p: Progress) => void,
+  signal?: AbortSignal,
 ): Promise<SearchResult> {
   const start = performance.now();
   const control = new SharedArrayBuffer(4 * (WAKE + 2 * jobs));
@@ -122,6 +123,15 @@ export async function searchParallel(
       w.once("error", reject);
     });
   });
+  // The workers poll STOP; this thread is free to see the signal.
+  const interrupt = (): void => {
+    Atomics.compareExchange(ctl, STOP, 0, 1 + stopReasons.indexOf("interrupted"));
+    for (let i = 0; i < jobs; i++) {
+      Atomics.add(ctl, WAKE + i, 1);
+      Atomics.notify(ctl, WAKE + i);
+    }
+  };
+  signal?.addEventListener("abort", interrupt);
   const ticker =
     progress &&
     setInterval(() => {
@@ -140,6 +150,7 @@ export async function searchParallel(
     return merge(m, job, jobs, await Promise.all(outputs), Atomics.load(ctl, STOP), start);
   } finally {
     if (ticker) clearInterval(ticker);
+    signal?.removeEventListener("abort", interrupt);
     // A worker that failed leaves the others waiting for its work: stop them all.
     await Promise.all(workers.map((w) => w.terminate()));
   }

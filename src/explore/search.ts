@@ -20,6 +20,8 @@ export interface SearchOptions {
   readonly progress?: (p: Progress) => void;
   /** Called once for each distinct final state, with the condition's value there. */
   readonly onFinal?: (s: Uint32Array, holds: boolean) => void;
+  /** Aborted (Ctrl-C, SIGTERM): the search ends as at a limit, "interrupted". */
+  readonly signal?: AbortSignal;
 }
 
 export interface Progress {
@@ -30,7 +32,7 @@ export interface Progress {
   readonly bytes: number;
 }
 
-export type StopReason = "max-states" | "timeout" | "max-memory";
+export type StopReason = "max-states" | "timeout" | "max-memory" | "interrupted";
 
 export interface SearchResult {
   readonly states: number;
@@ -64,6 +66,35 @@ const rootsPerShard = 8;
  * one. A limit ends the search cleanly with what it found so far.
  */
 export function search(m: Machine, opts: SearchOptions): SearchResult {
+  const run = searching(m, opts);
+  for (;;) {
+    const r = run.next();
+    if (r.done) return r.value;
+  }
+}
+
+/** Turns the search gives the event loop, at most this far apart: a signal is seen this soon. */
+const turnEveryMs = 50;
+
+/**
+ * The same search, giving the event loop a turn now and then, so that a signal handler (Ctrl-C,
+ * SIGTERM) can abort `opts.signal` and end it with the answer so far.
+ */
+export async function searchYielding(m: Machine, opts: SearchOptions): Promise<SearchResult> {
+  const run = searching(m, opts);
+  let last = performance.now();
+  for (;;) {
+    const r = run.next();
+    if (r.done) return r.value;
+    if (performance.now() - last > turnEveryMs) {
+      await new Promise((resolve) => setImmediate(resolve));
+      last = performance.now();
+    }
+  }
+}
+
+/** The search, pausing (yield) at each of its periodic checks. */
+function* searching(m: Machine, opts: SearchOptions): Generator<void, SearchResult> {
   const start = performance.now();
   const model = new Model(m);
   const ex = new Expander(model, opts);
@@ -159,6 +190,7 @@ export function search(m: Machine, opts: SearchOptions): SearchResult {
       else if (opts.timeoutMs !== undefined && now - start > opts.timeoutMs) stopReason = "timeout";
       else if (opts.maxMemoryBytes !== undefined && store.bytes > opts.maxMemoryBytes)
         stopReason = "max-memory";
+      else if (opts.signal?.aborted) stopReason = "interrupted";
       if (opts.progress && now - lastProgress > 500) {
         lastProgress = now;
         opts.progress({
@@ -169,6 +201,7 @@ export function search(m: Machine, opts: SearchOptions): SearchResult {
         });
       }
       if (stopReason !== undefined) break;
+      yield;
     }
   }
   return {

@@ -40,6 +40,7 @@ export type RunOutcome = {
 export async function runScenario(s: Scenario, req: RunRequest): Promise<RunOutcome> {
   const results: RunResult[] = [];
   for (const c of configurationsOf(s, req)) {
+    if (req.signal?.aborted) break;
     // A value outside the sizing (a sum, a fault code stored, a refcount) widens it: start again.
     for (let sizing: ValueSizing = initialSizing(s); ; ) {
       // Building the machine can hit a model limit too (the initial state's values, say).
