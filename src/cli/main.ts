@@ -92,7 +92,7 @@ export function buildProgram(): Command {
     .option("--timeout <seconds>", "stop after this long (partial answer)", parseFloatArg)
     .option(
       "--max-memory <MB>",
-      "stop when the visited set needs more than this (partial answer)",
+      "stop when the process (workers included) uses more than this (partial answer)",
       parseCount,
     )
     .option("--quiet", "print only the summary of each run")

@@ -341,11 +341,9 @@ function work(input: WorkerInput): WorkerOutput {
     let reason = 0;
     if (o.maxStates !== undefined && Atomics.load(ctl, STATES) >= o.maxStates) reason = 1;
     else if (o.timeoutMs !== undefined && performance.now() - start > o.timeoutMs) reason = 2;
-    else if (o.maxMemoryBytes !== undefined) {
-      let kbytes = 0;
-      for (let i = 0; i < n; i++) kbytes += Atomics.load(ctl, KBYTES(n) + i);
-      if (kbytes * 1024 > o.maxMemoryBytes) reason = 3;
-    }
+    // The whole process's memory, every worker's heap and store included.
+    else if (o.maxMemoryBytes !== undefined && process.memoryUsage.rss() > o.maxMemoryBytes)
+      reason = 3;
     if (reason !== 0) Atomics.compareExchange(ctl, STOP, 0, reason);
   };
 

@@ -184,11 +184,16 @@ function* searching(m: Machine, opts: SearchOptions): Generator<void, SearchResu
     const i = current;
     const kind = ex.expand(s, emit);
     if (kind !== EXPANDED) record(kind, s, () => realPath(i));
+    // States are counted after each expansion: the search stops within one state's successors.
+    if (opts.maxStates !== undefined && store.count >= opts.maxStates) {
+      stopReason = "max-states";
+      break;
+    }
     if ((++processed & 0xfff) === 0) {
       const now = performance.now();
-      if (opts.maxStates !== undefined && store.count >= opts.maxStates) stopReason = "max-states";
-      else if (opts.timeoutMs !== undefined && now - start > opts.timeoutMs) stopReason = "timeout";
-      else if (opts.maxMemoryBytes !== undefined && store.bytes > opts.maxMemoryBytes)
+      if (opts.timeoutMs !== undefined && now - start > opts.timeoutMs) stopReason = "timeout";
+      // The process's memory (RSS): the store, the heap and what code generation made.
+      else if (opts.maxMemoryBytes !== undefined && process.memoryUsage.rss() > opts.maxMemoryBytes)
         stopReason = "max-memory";
       else if (opts.signal?.aborted) stopReason = "interrupted";
       if (opts.progress && now - lastProgress > 500) {

@@ -53,3 +53,43 @@ describe("signals", () => {
     expect(out[0]).toMatchObject({ complete: false, stopReason: "interrupted" });
   });
 });
+
+describe("limits", () => {
+  it("--max-states stops within one expansion's successors of its value", async () => {
+    const { spawnSync } = await import("node:child_process");
+    const r = spawnSync(
+      process.execPath,
+      [join(root, "bin/tlbl.js"), "run", "--json", "--max-states", "1000", ...long],
+      { cwd: root, encoding: "utf8" },
+    );
+    expect(r.status).toBe(3);
+    const out = JSON.parse(r.stdout) as { states: number; stopReason: string }[];
+    for (const o of out) {
+      expect(o.stopReason).toBe("max-states");
+      // Before: checked every 4,096 expansions, it stopped at 9,578.
+      expect(o.states).toBeGreaterThanOrEqual(1000);
+      expect(o.states).toBeLessThan(1100);
+    }
+  });
+
+  it("--jobs is capped at the cores there are, with a note", async () => {
+    const { spawnSync } = await import("node:child_process");
+    const { availableParallelism } = await import("node:os");
+    const r = spawnSync(
+      process.execPath,
+      [
+        join(root, "bin/tlbl.js"),
+        "run",
+        "--json",
+        "--jobs",
+        "100",
+        "scenarios/reclaim-vs-munmap.tlb",
+      ],
+      { cwd: root, encoding: "utf8" },
+    );
+    expect(r.status).toBe(0);
+    expect(r.stderr).toBe(
+      `tlbl run: --jobs 100 capped at ${availableParallelism()}, the cores this machine has\n`,
+    );
+  });
+});
