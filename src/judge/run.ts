@@ -24,7 +24,14 @@ export interface RunResult extends Omit<Exploration, "configuration" | "paths">,
   readonly schedule: string | undefined;
   /** With monitors on: in how many final states each monitor fired (by name). */
   readonly monitors: Readonly<Record<string, number>> | undefined;
-  /** Distinct final valuations of the registers, with how many final states show each. */
+  /**
+   * What each outcome line shows, as the condition writes it (`T1:w`, `X`, `pte(X).dirty`): the
+   * locations it names, then the other registers and monitors (Program.observed).
+   */
+  readonly locations: readonly string[];
+  /** How many of `locations`, from the first, the condition names. */
+  readonly conditionLocations: number;
+  /** Distinct final values of the locations, with how many final states show each. */
   readonly outcomes: readonly Outcome[];
 }
 
@@ -64,12 +71,15 @@ export async function runScenario(s: Scenario, req: RunRequest): Promise<RunOutc
 function judged(e: Exploration, tally: OutcomeTally): RunResult {
   const { configuration: c, paths, ...found } = e;
   const quantifier = quantifierOf(e.machine);
-  // A schedule run is one execution: it shows an outcome but settles no expectation.
-  const expected = e.mode === "schedule" ? undefined : c.expected;
+  // A schedule run is one execution: it settles no expectation, and it is judged as a search
+  // that stopped after one final state (a positive one earns Sometimes, a negative one nothing).
+  const schedule = e.mode === "schedule";
+  const expected = schedule ? undefined : c.expected;
   const witness = witnessOf(e, quantifier);
   return {
     ...found,
-    ...judge(quantifier, expected, e),
+    ...judge(quantifier, expected, schedule ? { ...e, complete: false } : e),
+    complete: e.complete,
     scenario: e.machine.scenario,
     kernel: c.kernel,
     fixOverrides: c.fixOverrides,
@@ -77,6 +87,8 @@ function judged(e: Exploration, tally: OutcomeTally): RunResult {
     witness,
     schedule: witness ? scheduleString(e.machine, witness.path) : undefined,
     monitors: tally.monitors(),
+    locations: e.machine.program.observed.map((o) => o.text),
+    conditionLocations: e.machine.program.observed.filter((o) => o.inCondition).length,
     outcomes: tally.outcomes(),
   };
 }

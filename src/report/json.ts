@@ -1,4 +1,5 @@
 import type { Judgement } from "../judge/judge.js";
+import type { Outcome } from "../judge/outcomes.js";
 import type { RunResult } from "../judge/run.js";
 import { traceOf } from "./trace.js";
 
@@ -6,6 +7,7 @@ import { traceOf } from "./trace.js";
 export function judgementJson(j: Judgement): Record<string, unknown> {
   return {
     verdict: j.verdict ?? null,
+    alwaysNotExcluded: j.alwaysNotExcluded,
     condition: j.conditionOk ?? null,
     expected: j.expected ?? null,
     ok: j.ok ?? null,
@@ -28,7 +30,7 @@ export function toJson(r: RunResult): Record<string, unknown> {
     executions: r.finals,
     witnesses: { positive: r.positive, negative: r.negative },
     deadlocks: r.deadlocks,
-    outcomes: r.outcomes,
+    outcomes: outcomesJson(r.locations, r.outcomes),
     monitors: r.monitors ?? null,
     timeMs: Math.round(r.timeMs * 100) / 100,
     schedule: r.schedule ?? null,
@@ -43,4 +45,16 @@ export function toJson(r: RunResult): Record<string, unknown> {
           deadlockStates: r.shardStates!.deadlocks,
         }),
   };
+}
+
+/** Outcome lines as JSON: each location's value by the name the condition gives it. */
+export function outcomesJson(
+  locations: readonly string[],
+  outcomes: readonly Outcome[],
+): { values: Record<string, string>; count: number; holds: boolean }[] {
+  return outcomes.map((o) => ({
+    values: Object.fromEntries(locations.map((l, i) => [l, o.values[i]!])),
+    count: o.count,
+    holds: o.holds,
+  }));
 }
