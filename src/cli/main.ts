@@ -19,7 +19,8 @@ Examples:
   tlbl fmt --write scenarios/*.tlb              format in place
 
 Exit status: 0 every expectation holds, 1 one does not, 2 bad input or usage,
-3 a limit ended a search before it could answer, 4 internal error.`;
+3 a limit ended a search before it could answer, 4 internal error (a bug in tlbl),
+5 the scenario needs more than the model has (page frames, memory values).`;
 
 export function buildProgram(): Command {
   const program = new Command("tlbl")

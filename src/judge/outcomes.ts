@@ -11,6 +11,8 @@ import { monitorNames } from "../semantics/monitors.js";
 export interface Outcome {
   /** Each location's value as herd prints it: `ok`, `segv`, `1`, `null`. */
   readonly values: readonly string[];
+  /** The same values as the model's numbers (they order the lines). */
+  readonly raw: readonly number[];
   readonly count: number;
   /**
    * The proposition on this line. Every location the condition names is on the line, so it is
@@ -48,6 +50,7 @@ export class OutcomeTally {
       .sort((a, b) => compareTuples(a.raw, b.raw))
       .map((o) => ({
         values: o.raw.map((v, i) => valueText(types[i]!, v)),
+        raw: o.raw,
         count: o.count,
         holds: o.holds,
       }));
@@ -59,7 +62,7 @@ export class OutcomeTally {
   }
 }
 
-function compareTuples(a: readonly number[], b: readonly number[]): number {
+export function compareTuples(a: readonly number[], b: readonly number[]): number {
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
   return 0;
 }

@@ -1,5 +1,12 @@
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
-import { configurationsOf, explore, type Exploration, type RunRequest } from "../explore/run.js";
+import {
+  configurationsOf,
+  explore,
+  type Configuration,
+  type Exploration,
+  type RunRequest,
+} from "../explore/run.js";
+import type { Progress } from "../explore/search.js";
 import type { Move } from "../explore/model.js";
 import { scheduleString } from "../explore/schedule.js";
 import { buildMachine } from "../model/machine.js";
@@ -41,8 +48,15 @@ export type RunOutcome = {
   readonly modelError?: string;
 };
 
-/** `tlbl run` on one scenario: each configuration built, explored, then judged. */
-export async function runScenario(s: Scenario, req: RunRequest): Promise<RunOutcome> {
+/**
+ * `tlbl run` on one scenario: each configuration built, explored, then judged. `progress` hears
+ * how each configuration's search goes.
+ */
+export async function runScenario(
+  s: Scenario,
+  req: RunRequest,
+  progress?: (p: Progress, c: Configuration) => void,
+): Promise<RunOutcome> {
   const results: RunResult[] = [];
   for (const c of configurationsOf(s, req)) {
     // Building the machine can hit a model limit too (the initial state's values, say).
@@ -54,7 +68,8 @@ export async function runScenario(s: Scenario, req: RunRequest): Promise<RunOutc
       );
       if (built.machine === undefined) return { results, diagnostics: built.diagnostics };
       const tally = new OutcomeTally(built.machine);
-      results.push(judged(await explore(built.machine, c, req, tally.add), tally));
+      const request = progress ? { ...req, progress: (p: Progress) => progress(p, c) } : req;
+      results.push(judged(await explore(built.machine, c, request, tally.add), tally));
     } catch (e) {
       if (e instanceof ModelError)
         return {

@@ -1,5 +1,7 @@
 import type { Judgement } from "../judge/judge.js";
+import { StateStore } from "../explore/state-store.js";
 import type { Outcome } from "../judge/outcomes.js";
+import { conditionText, herdCondition, scenarioHash } from "./herd-log.js";
 import type { RunResult } from "../judge/run.js";
 import { traceOf } from "./trace.js";
 
@@ -41,10 +43,34 @@ export function toJson(r: RunResult): Record<string, unknown> {
       : {
           shard: `${r.shard.index + 1}/${r.shard.count}`,
           quantifier: r.quantifier ?? null,
-          finalStates: r.shardStates!.finals,
+          ...shardLog(r),
+          finalStates: shardFinals(r),
           deadlockStates: r.shardStates!.deadlocks,
         }),
   };
+}
+
+/** What `tlbl merge` needs to print a shard set's log block without the scenario. */
+function shardLog(r: RunResult): Record<string, unknown> {
+  const s = r.scenario;
+  return {
+    locations: r.locations,
+    outcomeLines: r.outcomes,
+    conditionText: r.quantifier === undefined ? null : conditionText(s),
+    herdCondition:
+      r.quantifier === undefined ? null : (herdCondition(s, r.machine.program.observed) ?? null),
+    hash: scenarioHash(s),
+  };
+}
+
+/** A shard's final states: key, the condition there, and the index of its outcome line. */
+function shardFinals(r: RunResult): [string, boolean, number][] {
+  const line = new Map(r.outcomes.map((o, i) => [o.raw.join(","), i]));
+  return r.shardStates!.finals.map(([key, holds]) => [
+    key,
+    holds,
+    line.get(r.machine.observe(StateStore.stateOfKey(key)).join(","))!,
+  ]);
 }
 
 /** Outcome lines as JSON: each location's value by the name the condition gives it. */
