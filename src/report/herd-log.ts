@@ -91,7 +91,10 @@ export function logLocations(texts: readonly string[]): string[] {
   return texts.map((t) => {
     const base = /^[A-Za-z][\w.]*(\[\d+\])?$/.test(t)
       ? t
-      : t.replace(/[^\w.]+/g, ".").replace(/^\.+|\.+$/g, "");
+      : t
+          .replace(/[^\w.]+/g, ".")
+          .replace(/\.{2,}/g, ".")
+          .replace(/^\.+|\.+$/g, "");
     let name = base;
     for (let k = 2; seen.has(name); k++) name = `${base}_${k}`;
     seen.add(name);
