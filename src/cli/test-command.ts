@@ -9,11 +9,12 @@ import { loadScenario } from "./load.js";
  * `tlbl test`: runs each scenario as `tlbl run` does and compares its output with the expected
  * output kept beside it (`NAME.tlb.expected`, report/golden.ts); `--promote` writes the
  * expected outputs instead, after a change has been reviewed. Exit 0 when every output matches,
- * 1 with a diff of each that does not, 2 on bad input.
+ * 1 with a diff of each that does not, 2 on bad input, 5 at a model limit.
  */
 export async function testCommand(files: string[], opts: { promote?: boolean }): Promise<number> {
   let failed = 0;
   let badInput = false;
+  let modelLimit = false;
   for (const file of files) {
     const loaded = loadScenario(file);
     if (loaded.scenario === undefined) {
@@ -29,10 +30,14 @@ export async function testCommand(files: string[], opts: { promote?: boolean }):
       reduce: true,
       symmetry: true,
     });
-    if (out.diagnostics.length || out.modelError) {
+    if (out.diagnostics.length) {
       printDiagnostics(out.diagnostics, loaded.text);
-      if (out.modelError) process.stderr.write(`tlbl: ${out.modelError}\n`);
       badInput = true;
+      continue;
+    }
+    if (out.modelError) {
+      process.stderr.write(`tlbl: the model is too small for this run: ${out.modelError}\n`);
+      modelLimit = true;
       continue;
     }
     const actual = expectedOutput(out.results);
@@ -55,5 +60,6 @@ export async function testCommand(files: string[], opts: { promote?: boolean }):
     else process.stdout.write(`${file}: differs from ${path}:\n${lineDiff(expected, actual)}\n`);
   }
   if (badInput) return exitCode.badInput;
+  if (modelLimit) return exitCode.modelLimit;
   return failed ? exitCode.expectationFailed : exitCode.ok;
 }
