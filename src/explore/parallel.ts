@@ -9,6 +9,7 @@ import {
 } from "node:worker_threads";
 import { checkText } from "../kernel/load.js";
 import { buildMachine, type Machine } from "../model/machine.js";
+import { ModelError } from "../model/runtime.js";
 import { Expander } from "./expander.js";
 import { DEADLOCK, EXPANDED, FINAL, Model, storedMove, type Move } from "./model.js";
 import type { Progress, SearchOptions, SearchResult, StopReason } from "./search.js";
@@ -97,6 +98,7 @@ export async function searchParallel(
   const channels = Array.from({ length: jobs }, (_, i) =>
     Array.from({ length: jobs }, (_, j) => (i === j ? null : new MessageChannel())),
   );
+  const workers: Worker[] = [];
   const outputs = Array.from({ length: jobs }, (_, index) => {
     const input: WorkerInput = {
       kind: "tlbl-parallel",
@@ -110,7 +112,10 @@ export async function searchParallel(
     const ports = [...input.inbound, ...input.outbound].filter((p): p is MessagePort => p !== null);
     return new Promise<WorkerOutput>((resolve, reject) => {
       const w = new Worker(new URL(import.meta.url), { workerData: input, transferList: ports });
-      w.once("message", resolve);
+      workers.push(w);
+      w.once("message", (out: WorkerOutput | { modelError: string }) =>
+        "modelError" in out ? reject(new ModelError(out.modelError)) : resolve(out),
+      );
       w.once("error", reject);
     });
   });
@@ -130,6 +135,10 @@ export async function searchParallel(
     }, 500);
   try {
     return merge(m, job, jobs, await Promise.all(outputs), Atomics.load(ctl, STOP), start);
+  } catch (e) {
+    // One worker failed (a model limit, say): the others would wait for its states for ever.
+    await Promise.all(workers.map((w) => w.terminate()));
+    throw e;
   } finally {
     if (ticker) clearInterval(ticker);
   }
@@ -370,6 +379,12 @@ function work(input: WorkerInput): WorkerOutput {
 // In a worker started by searchParallel: do its share and hand the result back.
 if (!isMainThread && (workerData as { kind?: string } | null)?.kind === "tlbl-parallel") {
   const input = workerData as WorkerInput;
-  parentPort!.postMessage(work(input));
+  try {
+    parentPort!.postMessage(work(input));
+  } catch (e) {
+    // A model limit is the scenario's business: the main thread reports it as one (exit 5).
+    if (!(e instanceof ModelError)) throw e;
+    parentPort!.postMessage({ modelError: e.message });
+  }
   for (const p of [...input.inbound, ...input.outbound]) p?.close();
 }

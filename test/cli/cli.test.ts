@@ -214,11 +214,14 @@ describe("tlbl CLI", () => {
       "negative.tlb",
       "tlb negative_store\n\ninit {\n  X = mmap anon private rw populate\n  Y = unmapped\n}\n\nthread T1 on cpu1 {\n  r = load Y\n  store X r\n}\n",
     );
-    const r = tlbl("run", f);
-    expect(r.status).toBe(5);
-    expect(r.stderr).toContain("the model is too small for this run");
-    expect(r.stderr).toContain("outside the model's memory values");
-    expect(r.stderr).not.toContain("internal error");
+    // With --jobs the worker that met the limit said "internal error", and the others waited.
+    for (const jobs of [[], ["--jobs", "2"]]) {
+      const r = tlbl("run", ...jobs, f);
+      expect(r.status, jobs.join(" ")).toBe(5);
+      expect(r.stderr).toContain("the model is too small for this run");
+      expect(r.stderr).toContain("outside the model's memory values");
+      expect(r.stderr).not.toContain("internal error");
+    }
   });
 
   it("tlbl test: OK on a matching expected output, a diff and exit 1 on a changed one", () => {
