@@ -62,6 +62,7 @@ export class OutcomeTally {
   }
 }
 
+/** The order of outcome lines: by their values, location by location. */
 export function compareTuples(a: readonly number[], b: readonly number[]): number {
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
   return 0;

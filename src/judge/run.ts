@@ -36,8 +36,6 @@ export interface RunResult extends Omit<Exploration, "configuration" | "paths">,
    * locations it names, then the other registers and monitors (Program.observed).
    */
   readonly locations: readonly string[];
-  /** How many of `locations`, from the first, the condition names. */
-  readonly conditionLocations: number;
   /** Distinct final values of the locations, with how many final states show each. */
   readonly outcomes: readonly Outcome[];
 }
@@ -103,7 +101,6 @@ function judged(e: Exploration, tally: OutcomeTally): RunResult {
     schedule: witness ? scheduleString(e.machine, witness.path) : undefined,
     monitors: tally.monitors(),
     locations: e.machine.program.observed.map((o) => o.text),
-    conditionLocations: e.machine.program.observed.filter((o) => o.inCondition).length,
     outcomes: tally.outcomes(),
   };
 }

@@ -145,8 +145,6 @@ export interface Observed {
   readonly type: Type;
   /** Its value over the final state. */
   readonly value: Value;
-  /** The condition names it (the others are shown beside). */
-  readonly inCondition: boolean;
 }
 
 /** A scenario lowered for one kernel configuration: what the model runs. */

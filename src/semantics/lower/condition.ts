@@ -87,7 +87,6 @@ export function observedOf(cx: ConditionScope, monitors: boolean): Observed[] {
         text: expressionText(e),
         type: numeric || type === undefined ? "int" : type,
         value: lowerCondition(cx, e),
-        inCondition: true,
       });
     } else if (e.kind === "UnaryExpr") walk(e.operand);
     else if (e.kind === "BinaryExpr") {
@@ -95,17 +94,15 @@ export function observedOf(cx: ConditionScope, monitors: boolean): Observed[] {
       walk(e.right);
     }
   };
-  const fired = (inCondition: boolean) =>
-    monitorNames.map(
-      (name, code): Observed => ({
-        text: `fired(${name})`,
-        type: "bool",
-        value: { k: "call", name: "fired", args: [{ k: "const", v: code }] },
-        inCondition,
-      }),
-    );
+  const fired = monitorNames.map(
+    (name, code): Observed => ({
+      text: `fired(${name})`,
+      type: "bool",
+      value: { k: "call", name: "fired", args: [{ k: "const", v: code }] },
+    }),
+  );
   if (cx.s.condition) walk(cx.s.condition.expr);
-  else fired(true).forEach(add);
+  else fired.forEach(add);
   cx.threads.forEach((t, thread) => {
     for (const v of t.vars)
       if (v.isRegister)
@@ -113,10 +110,9 @@ export function observedOf(cx: ConditionScope, monitors: boolean): Observed[] {
           text: `${t.name}:${v.name}`,
           type: v.type,
           value: { k: "reg", thread, v: v.id },
-          inCondition: false,
         });
   });
-  if (monitors) fired(false).forEach(add);
+  if (monitors) fired.forEach(add);
   return out;
 }
 
