@@ -11,7 +11,7 @@ export const exitCode = {
   incomplete: 3,
   /** A bug in tlbl: the user is not to blame. */
   internalError: 4,
-  /** The scenario needs more than the model has (page frames, memory values, a refcount). */
+  /** The scenario needs more than the model has (out of page frames, say). */
   modelLimit: 5,
 } as const;
 

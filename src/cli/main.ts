@@ -23,7 +23,7 @@ Examples:
 
 Exit status: 0 every expectation holds, 1 one does not, 2 bad input or usage,
 3 a limit ended a search before it could answer, 4 internal error (a bug in tlbl),
-5 the scenario needs more than the model has (page frames, memory values).`;
+5 the scenario needs more than the model has (out of page frames, say).`;
 
 export function buildProgram(): Command {
   const program = new Command("tlbl")

@@ -210,16 +210,18 @@ describe("tlbl CLI", () => {
   });
 
   it("a model limit exits 5, apart from tlbl's own bugs (4) (issue 12: it exited 4)", () => {
+    // Each round pins a page (get_user_page keeps its reference), so the next fault needs a
+    // new frame: the model runs out of page frames.
     const f = tempFile(
-      "negative.tlb",
-      "tlb negative_store\n\ninit {\n  X = mmap anon private rw populate\n  Y = unmapped\n}\n\nthread T1 on cpu1 {\n  r = load Y\n  store X r\n}\n",
+      "frames.tlb",
+      "tlb out_of_frames\n\ninit {\n  X = mmap anon private rw\n}\n\nthread T1 on cpu1 {\n  while true {\n    store X 1\n    get_user_page X\n    madvise X dontneed\n  }\n}\n",
     );
     // With --jobs the worker that met the limit said "internal error", and the others waited.
     for (const jobs of [[], ["--jobs", "2"]]) {
       const r = tlbl("run", ...jobs, f);
       expect(r.status, jobs.join(" ")).toBe(5);
       expect(r.stderr).toContain("the model is too small for this run");
-      expect(r.stderr).toContain("outside the model's memory values");
+      expect(r.stderr).toContain("page frames and all are in use");
       expect(r.stderr).not.toContain("internal error");
     }
   });
