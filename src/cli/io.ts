@@ -3,13 +3,16 @@ import { join } from "node:path";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { renderDiagnostic } from "../diagnostics/render.js";
 
-/** Exit statuses, as documented in the README. */
+/** Exit statuses, as documented in the README and docs/output.md. */
 export const exitCode = {
   ok: 0,
   expectationFailed: 1,
   badInput: 2,
   incomplete: 3,
+  /** A bug in tlbl: the user is not to blame. */
   internalError: 4,
+  /** The scenario needs more than the model has (out of page frames, say). */
+  modelLimit: 5,
 } as const;
 
 export type SourceFile =

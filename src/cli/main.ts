@@ -4,6 +4,7 @@ import { fmtCommand } from "./fmt-command.js";
 import { mergeCommand } from "./merge-command.js";
 import { exitCode, expandDirectories } from "./io.js";
 import { runCommand, type RunOptions } from "./run-command.js";
+import { testCommand } from "./test-command.js";
 import { version } from "./version.js";
 
 const examples = `
@@ -15,11 +16,14 @@ Examples:
   tlbl run --json scenarios/*.tlb > results.json
   tlbl run --jobs 2 big.tlb                     one search over two worker threads
   tlbl run --shard 1/4 --json big.tlb > s1.json (… 4/4), then: tlbl merge s*.json
+  tlbl test scenarios                           compare with the expected outputs (NAME.tlb.expected)
+  tlbl test --promote scenarios/x.tlb           rewrite its expected output after review
   tlbl check scenarios/*.tlb                    parse and check only
   tlbl fmt --write scenarios/*.tlb              format in place
 
 Exit status: 0 every expectation holds, 1 one does not, 2 bad input or usage,
-3 a limit ended a search before it could answer, 4 internal error,
+3 a limit ended a search before it could answer, 4 internal error (a bug in tlbl),
+5 the scenario needs more than the model has (out of page frames, say),
 130/143 interrupted by SIGINT/SIGTERM (the answer so far is printed, marked partial).`;
 
 export function buildProgram(): Command {
@@ -99,6 +103,17 @@ export function buildProgram(): Command {
     .option("--full-trace", "draw every step of a witness, locks and bookkeeping included")
     .action(async (files: string[], opts: RunOptions) => {
       process.exitCode = await runCommand(expandDirectories(files), opts);
+    });
+
+  program
+    .command("test")
+    .description(
+      "run each scenario and compare its output with NAME.tlb.expected beside it (a diff on mismatch)",
+    )
+    .argument("<files...>", ".tlb files, or folders of them")
+    .option("--promote", "write NAME.tlb.expected from this run instead (after review)")
+    .action(async (files: string[], opts: { promote?: boolean }) => {
+      process.exitCode = await testCommand(expandDirectories(files), opts);
     });
 
   program

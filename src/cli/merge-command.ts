@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { undecided } from "../judge/judge.js";
+import type { Outcome } from "../judge/outcomes.js";
 import { mergeShards, type ShardAnswer } from "../judge/shards.js";
 import { formatMergedText, mergedJson, type MergedRun } from "../report/merge.js";
 import type { Quantifier, Verdict } from "../syntax/ast.js";
@@ -16,7 +17,12 @@ interface ShardEntry {
   readonly states: number;
   readonly shard: string;
   readonly quantifier: Quantifier | null;
-  readonly finalStates: readonly [string, boolean][];
+  readonly finalStates: readonly [string, boolean, number][];
+  readonly locations: readonly string[];
+  readonly outcomeLines: readonly Outcome[];
+  readonly conditionText: string | null;
+  readonly herdCondition: string | null;
+  readonly hash: string;
   readonly deadlockStates: readonly string[];
   readonly schedule: string | null;
 }
@@ -38,7 +44,7 @@ export function mergeCommand(files: string[], opts: { json?: boolean }): number 
       return exitCode.badInput;
     }
     for (const e of entries) {
-      if (e.shard === undefined || e.finalStates === undefined) {
+      if (e.shard === undefined || e.finalStates === undefined || e.outcomeLines === undefined) {
         process.stderr.write(
           `${file}: error: ${e.file} kernel ${e.kernel} is not the output of \`tlbl run --shard i/n --json\` [E001]\n`,
         );
@@ -55,6 +61,13 @@ export function mergeCommand(files: string[], opts: { json?: boolean }): number 
       test: first.test,
       kernel: first.kernel,
       fixes: first.fixes,
+      quantifier: first.quantifier ?? undefined,
+      locations: first.locations,
+      condition:
+        first.conditionText === null
+          ? undefined
+          : { tlbl: first.conditionText, herd: first.herdCondition ?? undefined },
+      hash: first.hash,
       answer: mergeShards(
         first.quantifier ?? undefined,
         first.expected ?? undefined,
@@ -77,6 +90,7 @@ function answerOf(e: ShardEntry): ShardAnswer {
     complete: e.complete,
     states: e.states,
     finalStates: e.finalStates,
+    outcomes: e.outcomeLines,
     deadlockStates: e.deadlockStates,
     schedule: e.schedule ?? undefined,
   };

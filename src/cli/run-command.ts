@@ -1,8 +1,7 @@
 import { availableParallelism } from "node:os";
 import { didYouMean } from "../diagnostics/suggest.js";
-import type { Shard } from "../explore/run.js";
+import type { Configuration, Shard } from "../explore/run.js";
 import { scheduleOption } from "../explore/schedule-option.js";
-import type { Progress } from "../explore/search.js";
 import { undecided } from "../judge/judge.js";
 import { runScenario, type RunResult } from "../judge/run.js";
 import { toJson } from "../report/json.js";
@@ -14,6 +13,7 @@ import { loadPrelude } from "../kernel/prelude.js";
 import { onInterrupt } from "./interrupt.js";
 import { exitCode, printDiagnostics, useColor } from "./io.js";
 import { loadScenario } from "./load.js";
+import { progressLine } from "./progress.js";
 
 export interface RunOptions {
   readonly kernel?: string[];
@@ -44,7 +44,7 @@ export async function runCommand(files: string[], opts: RunOptions): Promise<num
   let badInput = false;
   let modelError = false;
   const color = useColor(process.stdout);
-  const progress = process.stderr.isTTY && !opts.json ? progressLine() : undefined;
+  const progress = process.stderr.isTTY && !opts.json ? progressLine(process.stderr) : undefined;
   const interrupt = onInterrupt();
   const jobs = jobsCapped(opts.jobs);
   for (const file of files) {
@@ -65,25 +65,28 @@ export async function runCommand(files: string[], opts: RunOptions): Promise<num
       badInput = true;
       continue;
     }
-    const out = await runScenario(s, {
-      kernels: opts.kernel ?? [],
-      options: opts.option ?? [],
-      fixes: (opts.fix ?? []).map(splitFixToggle).map(([commit, state]) => ({
-        commit,
-        enabled: state === "on",
-      })),
-      schedule: schedule?.items,
-      order: opts.search,
-      reduce: opts.reduce,
-      jobs: jobs,
-      shard: parseShard(opts.shard),
-      symmetry: opts.symmetry,
-      maxStates: opts.maxStates,
-      timeoutMs: opts.timeout === undefined ? undefined : opts.timeout * 1000,
-      maxMemoryBytes: opts.maxMemory === undefined ? undefined : opts.maxMemory * 1024 * 1024,
-      progress: progress?.update,
-      signal: interrupt.signal,
-    });
+    const out = await runScenario(
+      s,
+      {
+        kernels: opts.kernel ?? [],
+        options: opts.option ?? [],
+        fixes: (opts.fix ?? []).map(splitFixToggle).map(([commit, state]) => ({
+          commit,
+          enabled: state === "on",
+        })),
+        schedule: schedule?.items,
+        order: opts.search,
+        reduce: opts.reduce,
+        jobs,
+        shard: parseShard(opts.shard),
+        symmetry: opts.symmetry,
+        maxStates: opts.maxStates,
+        timeoutMs: opts.timeout === undefined ? undefined : opts.timeout * 1000,
+        maxMemoryBytes: opts.maxMemory === undefined ? undefined : opts.maxMemory * 1024 * 1024,
+        signal: interrupt.signal,
+      },
+      progress && ((p, c) => progress.update(p, progressWhere(file, c))),
+    );
     progress?.clear();
     if (out.diagnostics.length) {
       printDiagnostics(out.diagnostics, loaded.text);
@@ -107,7 +110,7 @@ export async function runCommand(files: string[], opts: RunOptions): Promise<num
   const signalled = interrupt.status();
   if (signalled !== undefined) return signalled;
   if (badInput) return exitCode.badInput;
-  if (modelError) return exitCode.internalError;
+  if (modelError) return exitCode.modelLimit;
   if (results.some((r) => r.ok === false)) return exitCode.expectationFailed;
   if (results.some(undecided)) return exitCode.incomplete;
   return exitCode.ok;
@@ -150,22 +153,10 @@ function splitFixToggle(f: string): [string, string] {
   return at < 0 ? [f, ""] : [f.slice(0, at), f.slice(at + 1)];
 }
 
-/** A progress line on stderr: states, rate, depth, memory. */
-function progressLine(): { update: (p: Progress) => void; clear: () => void } {
-  let shown = false;
-  return {
-    update: (p) => {
-      shown = true;
-      const mb = (p.bytes / 1048576).toFixed(0);
-      process.stderr.write(
-        `\r  ${p.states.toLocaleString("en")} states, ${Math.round(p.statesPerSecond).toLocaleString("en")}/s, ${p.depth === undefined ? "" : `depth ${p.depth}, `}${mb} MB   `,
-      );
-    },
-    clear: () => {
-      if (shown) process.stderr.write("\r\x1b[K");
-      shown = false;
-    },
-  };
+/** The progress line's subject: `scenarios/x.tlb kernel 4.8`. */
+export function progressWhere(file: string, c: Configuration): string {
+  const fixes = c.fixOverrides.length ? ` with ${c.fixOverrides.join(", ")}` : "";
+  return `${file} kernel ${c.kernel}${fixes}`;
 }
 
 /** `--shard i/n`, 1-based, as a 0-based index and a count. */

@@ -135,6 +135,23 @@ export class Model {
       .join(",");
   }
 
+  /** The state a {@link valuesKey} names (a cleared variable comes back as `unset`). */
+  stateOfValuesKey(key: string): Uint32Array {
+    const R = this.machine.runtime;
+    const t = new Uint32Array(this.words);
+    key.split(",").forEach((v, i) => {
+      const slot = this.machine.layout.slots[i]!;
+      if (slot.frozen !== undefined) return;
+      const value = Number(v);
+      R.wr(
+        t,
+        i,
+        slot.kind === "data" || slot.kind === "disk" ? R.wordRaw(value) : value + slot.bias,
+      );
+    });
+    return t;
+  }
+
   /** The initial state, a fresh copy. */
   initial(): Uint32Array {
     return this.machine.initial.slice();

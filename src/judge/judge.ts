@@ -14,11 +14,16 @@ export interface Tally {
 /** herd7's answer for one scenario on one kernel configuration, and the file's expectation. */
 export interface Judgement {
   /**
-   * The condition's proposition over the final states found: sometimes, always or never.
-   * Undefined when none was found (or nothing is judged: no condition and no monitors). On an
-   * incomplete search it describes what was found; `conditionOk` and `ok` say what it proves.
+   * The condition's proposition over the final states: sometimes, always or never. Undefined
+   * when nothing settles it: no final state found (or nothing is judged: no condition and no
+   * monitors), or an incomplete exploration whose finds leave it open (see {@link judge}).
    */
   readonly verdict: Verdict | undefined;
+  /**
+   * An incomplete exploration's Sometimes that rests on a positive final state alone: some
+   * execution satisfies the proposition, but no negative one was found, so Always is not excluded.
+   */
+  readonly alwaysNotExcluded: boolean;
   /** herd7's Ok/No: the quantified condition holds. Undefined when the answer cannot tell. */
   readonly conditionOk: boolean | undefined;
   readonly expected: Verdict | undefined;
@@ -40,8 +45,13 @@ export function quantifierOf(m: Machine): Quantifier | undefined {
  * completion of it would answer, which is what a witness or a counterexample in hand proves:
  * `exists` holds once a positive final state is found; `~exists` fails once a positive one is,
  * `forall` once a negative one is; an expected `never` fails once a positive one is found,
- * `always` once a negative one is, and `sometimes` holds once one of each is. Anything else is
- * undecided (undefined), and a reporter says so.
+ * `always` once a negative one is, and `sometimes` holds once one of each is.
+ *
+ * The verdict of an incomplete exploration is Sometimes once one of each kind is found. For
+ * `exists` and `~exists`, whose question is whether a positive final state exists, one positive
+ * final state earns Sometimes (and an expected `sometimes`) on its own: that execution is real.
+ * It is flagged `alwaysNotExcluded` when no negative one is in hand. Anything else is undecided
+ * (undefined), and a reporter says so; it never reports the Never or Always of a partial count.
  */
 export function judge(
   quantifier: Quantifier | undefined,
@@ -50,13 +60,22 @@ export function judge(
 ): Judgement {
   const verdictAt = (positive: number, negative: number): Verdict | undefined =>
     positive + negative > 0 && quantifier !== undefined ? verdictOf(positive, negative) : undefined;
+  const witnessed =
+    !t.complete && t.positive > 0 && (quantifier === "exists" || quantifier === "~exists");
+  const verdict = settled(t, verdictAt) ?? (witnessed ? "sometimes" : undefined);
+  const ok =
+    expected === undefined
+      ? undefined
+      : (settled(t, (p, n) => verdictAt(p, n) === expected) ??
+        (witnessed && expected === "sometimes" ? true : undefined));
   return {
-    verdict: verdictAt(t.positive, t.negative),
+    verdict,
+    alwaysNotExcluded: witnessed && t.negative === 0,
     conditionOk: settled(t, (p, n) =>
       verdictAt(p, n) === undefined ? undefined : conditionHolds(quantifier!, p, n),
     ),
     expected,
-    ok: expected === undefined ? undefined : settled(t, (p, n) => verdictAt(p, n) === expected),
+    ok,
     complete: t.complete,
   };
 }
@@ -95,9 +114,10 @@ function conditionHolds(q: Quantifier, positive: number, negative: number): bool
 }
 
 /**
- * Does a judgement leave its question open: the exploration is incomplete and settles nothing?
- * (`tlbl run` and `tlbl merge` exit with "incomplete" then.)
+ * Does a judgement leave its question open: the exploration is incomplete and settles neither
+ * the expectation nor, without one, the verdict? (`tlbl run` and `tlbl merge` exit with
+ * "incomplete" then.)
  */
 export function undecided(j: Judgement): boolean {
-  return !j.complete && j.ok === undefined;
+  return !j.complete && (j.expected === undefined ? j.verdict === undefined : j.ok === undefined);
 }

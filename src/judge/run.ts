@@ -1,5 +1,12 @@
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
-import { configurationsOf, explore, type Exploration, type RunRequest } from "../explore/run.js";
+import {
+  configurationsOf,
+  explore,
+  type Configuration,
+  type Exploration,
+  type RunRequest,
+} from "../explore/run.js";
+import type { Progress } from "../explore/search.js";
 import type { Move } from "../explore/model.js";
 import { scheduleString } from "../explore/schedule.js";
 import { initialSizing, maxRefcountBits, widened, type ValueSizing } from "../model/layout.js";
@@ -26,7 +33,12 @@ export interface RunResult extends Omit<Exploration, "configuration" | "paths">,
   readonly schedule: string | undefined;
   /** With monitors on: in how many final states each monitor fired (by name). */
   readonly monitors: Readonly<Record<string, number>> | undefined;
-  /** Distinct final valuations of the registers, with how many final states show each. */
+  /**
+   * What each outcome line shows, as the condition writes it (`T1:w`, `X`, `pte(X).dirty`): the
+   * locations it names, then the other registers and monitors (Program.observed).
+   */
+  readonly locations: readonly string[];
+  /** Distinct final values of the locations, with how many final states show each. */
   readonly outcomes: readonly Outcome[];
 }
 
@@ -36,8 +48,15 @@ export type RunOutcome = {
   readonly modelError?: string;
 };
 
-/** `tlbl run` on one scenario: each configuration built, explored, then judged. */
-export async function runScenario(s: Scenario, req: RunRequest): Promise<RunOutcome> {
+/**
+ * `tlbl run` on one scenario: each configuration built, explored, then judged. `progress` hears
+ * how each configuration's search goes.
+ */
+export async function runScenario(
+  s: Scenario,
+  req: RunRequest,
+  progress?: (p: Progress, c: Configuration) => void,
+): Promise<RunOutcome> {
   const results: RunResult[] = [];
   for (const c of configurationsOf(s, req)) {
     if (req.signal?.aborted) break;
@@ -52,7 +71,8 @@ export async function runScenario(s: Scenario, req: RunRequest): Promise<RunOutc
         );
         if (built.machine === undefined) return { results, diagnostics: built.diagnostics };
         const tally = new OutcomeTally(built.machine);
-        results.push(judged(await explore(built.machine, c, req, tally.add), tally));
+        const request = progress ? { ...req, progress: (p: Progress) => progress(p, c) } : req;
+        results.push(judged(await explore(built.machine, c, request, tally.add), tally));
         break;
       } catch (e) {
         if (!(e instanceof ModelError)) throw e;
@@ -81,12 +101,15 @@ function limitOf(e: OutsideSizing): string {
 function judged(e: Exploration, tally: OutcomeTally): RunResult {
   const { configuration: c, paths, ...found } = e;
   const quantifier = quantifierOf(e.machine);
-  // A schedule run is one execution: it shows an outcome but settles no expectation.
-  const expected = e.mode === "schedule" ? undefined : c.expected;
+  // A schedule run is one execution: it settles no expectation, and it is judged as a search
+  // that stopped after one final state (a positive one earns Sometimes, a negative one nothing).
+  const schedule = e.mode === "schedule";
+  const expected = schedule ? undefined : c.expected;
   const witness = witnessOf(e, quantifier);
   return {
     ...found,
-    ...judge(quantifier, expected, e),
+    ...judge(quantifier, expected, schedule ? { ...e, complete: false } : e),
+    complete: e.complete,
     scenario: e.machine.scenario,
     kernel: c.kernel,
     fixOverrides: c.fixOverrides,
@@ -94,6 +117,7 @@ function judged(e: Exploration, tally: OutcomeTally): RunResult {
     witness,
     schedule: witness ? scheduleString(e.machine, witness.path) : undefined,
     monitors: tally.monitors(),
+    locations: e.machine.program.observed.map((o) => o.text),
     outcomes: tally.outcomes(),
   };
 }

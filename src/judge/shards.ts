@@ -1,14 +1,20 @@
 import type { Shard } from "../explore/run.js";
 import type { Quantifier, Verdict } from "../syntax/ast.js";
 import { judge, type Judgement } from "./judge.js";
+import { compareTuples, type Outcome } from "./outcomes.js";
 
 /** What one shard of a split search found (`tlbl run --shard i/n --json`), as merging needs it. */
 export interface ShardAnswer {
   readonly shard: Shard;
   readonly complete: boolean;
   readonly states: number;
-  /** Every final state the shard found (its key), with the condition's value there. */
-  readonly finalStates: readonly (readonly [string, boolean])[];
+  /**
+   * Every final state the shard found (its key), with the condition's value there and the index
+   * of its line in `outcomes`.
+   */
+  readonly finalStates: readonly (readonly [string, boolean, number])[];
+  /** The shard's outcome lines (their counts are the shard's own). */
+  readonly outcomes: readonly Outcome[];
   readonly deadlockStates: readonly string[];
   readonly schedule: string | undefined;
 }
@@ -24,6 +30,8 @@ export interface MergedAnswer extends Judgement {
   readonly positive: number;
   readonly negative: number;
   readonly deadlocks: number;
+  /** The outcome lines of the union of the shards' final states. */
+  readonly outcomes: readonly Outcome[];
   /** The shortest witness schedule any shard printed. */
   readonly schedule: string | undefined;
 }
@@ -44,10 +52,20 @@ export function mergeShards(
     (s) => !have.has(s.index),
   );
   const finals = new Map<string, boolean>();
+  const lineOf = new Map<string, Outcome>();
   const deadlocks = new Set<string>();
   for (const s of shards) {
-    for (const [k, v] of s.finalStates) finals.set(k, v);
+    for (const [k, v, line] of s.finalStates) {
+      finals.set(k, v);
+      lineOf.set(k, s.outcomes[line]!);
+    }
     for (const d of s.deadlockStates) deadlocks.add(d);
+  }
+  const lines = new Map<string, Outcome>();
+  for (const o of lineOf.values()) {
+    const key = o.raw.join(",");
+    const seen = lines.get(key);
+    lines.set(key, { ...o, count: (seen?.count ?? 0) + 1 });
   }
   const positive = [...finals.values()].filter(Boolean).length;
   const tally = {
@@ -63,6 +81,7 @@ export function mergeShards(
     missing,
     states: shards.reduce((a, s) => a + s.states, 0),
     deadlocks: deadlocks.size,
+    outcomes: [...lines.values()].sort((a, b) => compareTuples(a.raw, b.raw)),
     schedule: shards
       .map((s) => s.schedule)
       .filter((x): x is string => x !== undefined)

@@ -71,6 +71,18 @@ export function compileCondition(L: Layout, R: Runtime, p: Program): ConditionFn
   )(R) as ConditionFn;
 }
 
+/** The values an outcome line shows (Program.observed), read from a final state. */
+export type ObserveFn = (t: Uint32Array) => number[];
+
+export function compileObserve(L: Layout, R: Runtime, p: Program): ObserveFn {
+  const g = new ValueGen(L, 0);
+  const values = p.observed.map((o) => g.value(o.value));
+  return new Function(
+    "R",
+    `"use strict"; return function observe(t) { return [${values.join(", ")}]; };`,
+  )(R) as ObserveFn;
+}
+
 /** What one primitive call did to a state: its result (undefined for void), or it blocked. */
 export type CallOutcome = { readonly blocked: true } | { readonly blocked: false; value?: number };
 

@@ -3,7 +3,14 @@ import type { Program } from "../semantics/ir.js";
 import { lower, type KernelConfig } from "../semantics/lower.js";
 import type { Scenario } from "../semantics/scenario.js";
 import { initPage, populatedAtStart, universeOf, type Universe } from "../semantics/universe.js";
-import { compileCondition, compileThread, type ConditionFn, type FireFn } from "./codegen.js";
+import {
+  compileCondition,
+  compileObserve,
+  compileThread,
+  type ConditionFn,
+  type FireFn,
+  type ObserveFn,
+} from "./codegen.js";
 import { PAGE, PTE, TLBE, VMA } from "../primitives/encoding.js";
 import { resultCodes } from "../primitives/registry.js";
 import { buildLayout, initialVma, type Layout, type ValueSizing } from "./layout.js";
@@ -23,6 +30,8 @@ export interface Machine {
   readonly runtime: Runtime;
   readonly fire: readonly FireFn[];
   readonly condition: ConditionFn | undefined;
+  /** The values an outcome line shows, in the order of `program.observed`. */
+  readonly observe: ObserveFn;
   readonly initial: Uint32Array;
   /** The tlb_evict option: threads have a second transition at accesses (fire's alt 1). */
   readonly evict: boolean;
@@ -64,6 +73,7 @@ export function buildMachine(
     compileThread(layout, runtime, program, tid, live[tid]!, evict, opts.copyBudget),
   );
   const condition = compileCondition(layout, runtime, program);
+  const observe = compileObserve(layout, runtime, program);
   const afterThread = program.threads.findIndex((t) => t.isAfter);
   return {
     machine: {
@@ -75,6 +85,7 @@ export function buildMachine(
       runtime,
       fire,
       condition,
+      observe,
       initial,
       afterThread,
       evict,

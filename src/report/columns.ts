@@ -44,7 +44,7 @@ export function drawColumns(
   }
   const out: string[] = [];
   const pad = (s: string, w: number): string => (s.length >= w ? s : s + " ".repeat(w - s.length));
-  out.push(`${pad("", numberWidth)}${header.map((h) => pad(h, colWidth)).join(" | ")}`);
+  out.push(`${pad("", numberWidth)}${header.map((h) => pad(h, colWidth)).join(" | ")}`.trimEnd());
   out.push(`${pad("", numberWidth)}${header.map(() => "-".repeat(colWidth)).join("-+-")}`);
   rows.forEach((row, i) => {
     const wrapped = row.lines.flatMap((l) => wrap(l, colWidth));

@@ -1,91 +1,124 @@
 import { styleText } from "node:util";
+import type { Judgement } from "../judge/judge.js";
 import type { RunResult } from "../judge/run.js";
-import { anyMonitorText } from "../semantics/monitors.js";
 import { drawColumns } from "./columns.js";
-import { expressionText } from "./expression.js";
+import { conditionText, herdCondition, logLines, scenarioHash, type LogBlock } from "./herd-log.js";
 import { traceOf } from "./trace.js";
-import { capitalized } from "./verdict.js";
 
 export interface TextOptions {
   readonly color: boolean;
   readonly width: number;
-  /** Only the summary, no outcomes and no witness. */
+  /** Only the log block, no witness. */
   readonly quiet: boolean;
   /** Every step of the witness, locks and bookkeeping included. */
   readonly fullTrace: boolean;
 }
 
-/** herd7-style summary of one run, then the witness in per-CPU columns and its schedule. */
+/** Why a search stopped, in the words of the option that stopped it. */
+export function stopText(reason: string | undefined): string {
+  switch (reason) {
+    case "max-states":
+      return "at its state limit (--max-states)";
+    case "timeout":
+      return "at its time limit (--timeout)";
+    case "max-memory":
+      return "at its memory limit (--max-memory)";
+    default:
+      return reason === undefined ? "early" : `(${reason})`;
+  }
+}
+
+/** The judge's answer as a block of herd7's log (report/herd-log.ts), with tlbl's lines. */
+export function logBlockOf(r: RunResult): LogBlock {
+  const s = r.scenario;
+  const fixes = r.fixOverrides.length ? ` with ${r.fixOverrides.join(", ")}` : "";
+  const header = [`Kernel ${r.kernel}${fixes}  ${s.file}`];
+  header.push(
+    r.mode === "schedule"
+      ? `Explored one execution (a schedule) of ${r.transitions} steps`
+      : `Explored ${r.states} states, ${r.transitions} transitions, ${r.finals} final states${r.deadlocks ? `, ${r.deadlocks} deadlocks` : ""}${r.complete ? "" : ` before the search stopped ${stopText(r.stopReason)}`}`,
+  );
+  if (r.monitors)
+    header.push(
+      `Monitors ${Object.entries(r.monitors)
+        .map(([n, k]) => `${n} ${k}`)
+        .join(", ")} (final states where each fired)`,
+    );
+  if (r.scheduleError) header.push(`Schedule failed: ${r.scheduleError}`);
+  const footer: string[] = [];
+  if (r.verdict !== undefined && r.mode === "search" && !r.complete)
+    footer.push(
+      `Incomplete: the search stopped ${stopText(r.stopReason)}; the counts are partial, and ${
+        r.alwaysNotExcluded
+          ? "Sometimes rests on the witness below (Always is not excluded)"
+          : "what was found settles the verdict"
+      }`,
+    );
+  if (r.verdict !== undefined && r.mode === "schedule")
+    footer.push(
+      "One execution: Sometimes rests on it (Always is not excluded); it settles no expectation",
+    );
+  if (r.deadlocks > 0 && r.witness?.kind !== "deadlock")
+    footer.push(
+      `Warning: ${r.deadlocks} deadlocked states (run with --search dfs or see --json for a trace)`,
+    );
+  return {
+    test: s.name,
+    kernel: r.kernel,
+    fixes: r.fixOverrides,
+    quantifier: r.quantifier,
+    condition:
+      r.quantifier === undefined
+        ? undefined
+        : { tlbl: conditionText(s), herd: herdCondition(s, r.machine.program.observed) },
+    locations: r.locations,
+    outcomes: r.outcomes,
+    judgement: r,
+    positive: r.positive,
+    negative: r.negative,
+    header,
+    undecidedWhy: undecidedWhy(r),
+    timeMs: r.timeMs,
+    hash: scenarioHash(s),
+    footer,
+  };
+}
+
+function undecidedWhy(r: RunResult): string {
+  if (r.scheduleError) return `the schedule failed: ${r.scheduleError}`;
+  if (r.mode === "schedule")
+    return "one execution (a schedule) that does not satisfy the proposition settles nothing";
+  if (!r.complete)
+    return `the search stopped ${stopText(r.stopReason)} before it settled the condition; the counts below are partial`;
+  if (r.finals === 0)
+    return r.deadlocks > 0
+      ? `every execution deadlocks (${r.deadlocks} deadlocked states)`
+      : "no execution reaches the end";
+  return "nothing to judge: no condition and no monitors";
+}
+
+/** The expectation line: `Expected sometimes: holds`. */
+export function expectationLine(
+  j: Judgement,
+  paint: (s: Parameters<typeof styleText>[0], t: string) => string,
+): string[] {
+  if (j.expected === undefined) return [];
+  const mark =
+    j.ok === true
+      ? paint("green", "holds")
+      : j.ok === false
+        ? paint(["bold", "red"], "FAILS")
+        : paint("yellow", "undecided");
+  return [`Expected ${j.expected}: ${mark}`];
+}
+
+/** One run as herd7's log block, then the witness in per-CPU columns and its schedule. */
 export function formatText(r: RunResult, o: TextOptions): string {
   const paint = (style: Parameters<typeof styleText>[0], s: string): string =>
     o.color ? styleText(style, s) : s;
+  const lines = logLines(logBlockOf(r));
+  lines.push(...expectationLine(r, paint));
   const s = r.scenario;
-  const lines: string[] = [];
-  const fixes = r.fixOverrides.length ? ` with ${r.fixOverrides.join(", ")}` : "";
-  lines.push(
-    paint("bold", `Test ${s.name} kernel ${r.kernel}${fixes}`) + paint("dim", `  (${s.file})`),
-  );
-  if (r.mode === "schedule") lines.push(`Schedule run: one execution of ${r.transitions} steps`);
-  else
-    lines.push(
-      `States ${r.states}  Transitions ${r.transitions}  Final states ${r.finals}${r.deadlocks ? `  Deadlocks ${r.deadlocks}` : ""}`,
-    );
-  if (!r.complete)
-    lines.push(
-      paint(
-        ["bold", "yellow"],
-        `Incomplete: the search stopped (${r.stopReason}) after ${r.states} states; the counts below are partial`,
-      ),
-    );
-  if (!o.quiet && r.outcomes.length) {
-    for (const x of r.outcomes) lines.push(`  ${x.holds ? "*" : " "}> ${x.text}`);
-  }
-  const conditionText = s.condition
-    ? `${s.condition.quantifier} (${expressionText(s.condition.expr)})`
-    : r.monitors
-      ? `${anyMonitorText} [no condition written: the built-in monitors]`
-      : undefined;
-  if (r.scheduleError) lines.push(paint(["bold", "red"], `Schedule failed: ${r.scheduleError}`));
-  if (conditionText !== undefined) {
-    if (r.verdict === undefined) {
-      const why =
-        r.deadlocks > 0
-          ? `every execution deadlocks (${r.deadlocks} deadlocked states)`
-          : r.complete
-            ? "no execution reaches the end"
-            : "no final state found yet";
-      lines.push(paint(["bold", "red"], `No verdict: ${why}`));
-    } else {
-      lines.push(r.conditionOk === undefined ? "Undecided" : r.conditionOk ? "Ok" : "No");
-      lines.push("Witnesses", `Positive: ${r.positive} Negative: ${r.negative}`);
-    }
-    lines.push(`Condition ${conditionText}`);
-    if (r.monitors)
-      lines.push(
-        `Monitors ${Object.entries(r.monitors)
-          .map(([n, k]) => `${n} ${k}`)
-          .join("  ")}  (final states where each fired)`,
-      );
-    if (r.verdict !== undefined)
-      lines.push(`Observation ${s.name} ${capitalized(r.verdict)} ${r.positive} ${r.negative}`);
-  }
-  if (r.expected !== undefined) {
-    const mark =
-      r.ok === true
-        ? paint("green", "holds")
-        : r.ok === false
-          ? paint(["bold", "red"], "FAILS")
-          : paint("yellow", "undecided");
-    lines.push(`Expected ${r.expected}: ${mark}`);
-  }
-  if (r.deadlocks > 0 && r.witness?.kind !== "deadlock")
-    lines.push(
-      paint(
-        "yellow",
-        `Warning: ${r.deadlocks} deadlocked states (run with --search dfs or see --json for a trace)`,
-      ),
-    );
-  lines.push(`Time ${s.name} ${(r.timeMs / 1000).toFixed(2)}`);
   if (
     !o.quiet &&
     r.witness !== undefined &&

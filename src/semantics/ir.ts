@@ -133,11 +133,27 @@ export interface ThreadProgram {
   readonly statements: readonly string[];
 }
 
+/**
+ * A value the outcome lines show (herd7's "locations"): each location the condition names
+ * (a register, a memory or file word, a PTE or TLB field, a label's rank, a monitor), then the
+ * registers and monitors it does not name.
+ */
+export interface Observed {
+  /** As the condition writes it: `T1:w`, `X`, `disk(F[0])`, `pte(X).dirty`, `fired(stale_tlb)`. */
+  readonly text: string;
+  /** How its values print (`int`: step results by name; `bool`: 0 or 1; enums by word). */
+  readonly type: Type;
+  /** Its value over the final state. */
+  readonly value: Value;
+}
+
 /** A scenario lowered for one kernel configuration: what the model runs. */
 export interface Program {
   readonly threads: readonly ThreadProgram[];
   /** The condition over the final state, if the scenario has one. */
   readonly condition: Value | undefined;
+  /** What each outcome line shows, in order (see {@link Observed}). */
+  readonly observed: readonly Observed[];
   /** Labels a condition orders, as (thread, label) pairs, by rank id. */
   readonly ranks: readonly { readonly thread: number; readonly label: string }[];
   /**

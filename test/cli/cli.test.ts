@@ -189,12 +189,63 @@ describe("tlbl CLI", () => {
     const file = scenarioFiles().find((f) => f.includes("numa"))!;
     const r = tlbl("run", "--json", "--jobs", "2", "--max-states", "20000", file);
     expect(r.status).toBe(3);
-    const out = JSON.parse(r.stdout) as { complete: boolean; stopReason: string; states: number }[];
+    const out = JSON.parse(r.stdout) as {
+      complete: boolean;
+      stopReason: string;
+      states: number;
+      verdict: string | null;
+      witnesses: { positive: number };
+    }[];
     for (const o of out) {
       expect(o.complete).toBe(false);
       expect(o.stopReason).toBe("max-states");
       expect(o.states).toBeLessThan(200000);
+      // Issue 12: a partial count said "never". Only a witness earns a verdict here.
+      if (o.witnesses.positive === 0) expect(o.verdict).toBeNull();
+      else expect(o.verdict).toBe("sometimes");
     }
+    const text = tlbl("run", "--quiet", "--jobs", "2", "--max-states", "20000", file);
+    expect(text.status).toBe(3);
+    expect(text.stdout).not.toMatch(/^Observation \S+ (Never|Always)/m);
+  });
+
+  it("a model limit exits 5, apart from tlbl's own bugs (4) (issue 12: it exited 4)", () => {
+    // Each round pins a page (get_user_page keeps its reference), so the next fault needs a
+    // new frame: the model runs out of page frames.
+    const f = tempFile(
+      "frames.tlb",
+      "tlb out_of_frames\n\ninit {\n  X = mmap anon private rw\n}\n\nthread T1 on cpu1 {\n  while true {\n    store X 1\n    get_user_page X\n    madvise X dontneed\n  }\n}\n",
+    );
+    // With --jobs the worker that met the limit said "internal error", and the others waited.
+    for (const jobs of [[], ["--jobs", "2"]]) {
+      const r = tlbl("run", ...jobs, f);
+      expect(r.status, jobs.join(" ")).toBe(5);
+      expect(r.stderr).toContain("the model is too small for this run");
+      expect(r.stderr).toContain("page frames and all are in use");
+      expect(r.stderr).not.toContain("internal error");
+    }
+  });
+
+  it("tlbl test: OK on a matching expected output, a diff and exit 1 on a changed one", () => {
+    const dir = mkdtempSync(join(tmpdir(), "tlbl-golden-"));
+    const f = join(dir, "seed.tlb");
+    writeFileSync(f, readFileSync(join(root, "scenarios/mremap-vs-page-mkclean.tlb")));
+    const missing = tlbl("test", f);
+    expect(missing.status).toBe(1);
+    expect(missing.stdout).toContain("tlbl test --promote");
+    expect(tlbl("test", "--promote", f).status).toBe(0);
+    const ok = tlbl("test", f);
+    expect([ok.status, ok.stdout]).toEqual([0, `${f}: OK\n`]);
+    const expected = readFileSync(`${f}.expected`, "utf8");
+    expect(expected).not.toMatch(/^Time /m);
+    expect(expected).not.toContain("timeMs");
+    writeFileSync(
+      `${f}.expected`,
+      expected.replace("Positive: 1 Negative: 4", "Positive: 2 Negative: 3"),
+    );
+    const diff = tlbl("test", f);
+    expect(diff.status).toBe(1);
+    expect(diff.stdout).toContain("-Positive: 2 Negative: 3\n+Positive: 1 Negative: 4");
   });
 
   it("--shard i/n then merge: the shards' union gives the whole search's verdicts and final states", () => {
@@ -218,6 +269,13 @@ describe("tlbl CLI", () => {
       }[];
       expect(partial[0]!.complete).toBe(false);
       expect(partial[0]!.missing).toEqual([`1/${n}`]);
+      // Issue 12: the verdict of what the other shards found is no verdict: null or a witness's.
+      for (const p of partial as unknown as Json[])
+        expect(p.verdict === null || (p.verdict === "sometimes" && p.witnesses.positive > 0)).toBe(
+          true,
+        );
+      const text = tlbl("merge", ...parts.slice(1));
+      expect(text.stdout).not.toMatch(/^Observation \S+ (Never|Always)/m);
     }
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { judge, undecided, type Tally } from "../../src/judge/judge.js";
+import type { Outcome } from "../../src/judge/outcomes.js";
 import { mergeShards, type ShardAnswer } from "../../src/judge/shards.js";
 import type { Quantifier, Verdict } from "../../src/syntax/ast.js";
 
@@ -50,7 +51,7 @@ describe("the judge on a complete exploration", () => {
 describe("the judge on an incomplete exploration", () => {
   const counts = [0, 1, 2];
 
-  it("claims only what every completion of it would answer", () => {
+  it("claims only what every completion of it would answer (ok and Ok/No)", () => {
     for (const q of quantifiers)
       for (const expected of verdicts)
         for (const p of counts)
@@ -60,7 +61,9 @@ describe("the judge on an incomplete exploration", () => {
             for (const more of counts)
               for (const moreN of counts) {
                 const whole = judge(q, expected, tally(p + more, n + moreN, true));
-                if (partial.ok !== undefined) expect(partial.ok).toBe(whole.ok);
+                // The witness rule's Sometimes may complete to Always.
+                if (partial.ok !== undefined && !partial.alwaysNotExcluded)
+                  expect(partial.ok).toBe(whole.ok);
                 if (partial.conditionOk !== undefined)
                   expect(partial.conditionOk).toBe(whole.conditionOk);
               }
@@ -76,19 +79,67 @@ describe("the judge on an incomplete exploration", () => {
         expect(at("forall", "never").conditionOk).toBe(n > 0 ? false : undefined);
         expect(at("exists", "never").ok).toBe(p > 0 ? false : undefined);
         expect(at("exists", "always").ok).toBe(n > 0 ? false : undefined);
-        expect(at("exists", "sometimes").ok).toBe(p > 0 && n > 0 ? true : undefined);
+        expect(at("exists", "sometimes").ok).toBe(p > 0 ? true : undefined);
+        expect(at("forall", "sometimes").ok).toBe(p > 0 && n > 0 ? true : undefined);
       }
   });
 
-  it("keeps the verdict of what it found, and is undecided when nothing is settled", () => {
+  it("reports no verdict that a partial count has not earned (issue 12: it said never)", () => {
     const j = judge("exists", "never", tally(0, 5, false));
-    expect([j.verdict, j.ok, j.complete, undecided(j)]).toEqual(["never", undefined, false, true]);
+    expect([j.verdict, j.ok, j.complete, undecided(j)]).toEqual([
+      undefined,
+      undefined,
+      false,
+      true,
+    ]);
     const refuted = judge("exists", "never", tally(1, 5, false));
-    expect([refuted.ok, undecided(refuted)]).toEqual([false, false]);
+    expect([refuted.verdict, refuted.ok, undecided(refuted)]).toEqual(["sometimes", false, false]);
+    for (const q of quantifiers) {
+      expect(judge(q, undefined, tally(2, 0, false)).verdict === "always", q).toBe(false);
+      expect(judge(q, undefined, tally(0, 2, false)).verdict, q).toBeUndefined();
+    }
+  });
+
+  it("an exists (or ~exists) with a positive final state is Sometimes, and says when Always is open", () => {
+    for (const q of ["exists", "~exists"] as const) {
+      const j = judge(q, "sometimes", tally(1, 0, false));
+      expect([j.verdict, j.alwaysNotExcluded, j.ok, undecided(j)], q).toEqual([
+        "sometimes",
+        true,
+        true,
+        false,
+      ]);
+      expect(judge(q, "sometimes", tally(1, 3, false)).alwaysNotExcluded, q).toBe(false);
+    }
+    // forall asks about every final state: a positive one alone settles nothing.
+    expect(judge("forall", "sometimes", tally(1, 0, false)).verdict).toBeUndefined();
+    expect(judge("forall", "sometimes", tally(1, 1, false)).verdict).toBe("sometimes");
+  });
+
+  it("every verdict it gives is the verdict of every completion, or the witness rule's Sometimes", () => {
+    for (const q of quantifiers)
+      for (const p of counts)
+        for (const n of counts) {
+          const partial = judge(q, undefined, tally(p, n, false));
+          if (partial.verdict === undefined) continue;
+          for (const more of counts)
+            for (const moreN of counts) {
+              const whole = judge(q, undefined, tally(p + more, n + moreN, true)).verdict;
+              if (partial.alwaysNotExcluded) expect(["sometimes", "always"]).toContain(whole);
+              else expect(whole, `${q} ${p}/${n}`).toBe(partial.verdict);
+            }
+        }
   });
 });
 
 describe("merging shards", () => {
+  // A final state's outcome line is its name's code: "a" shows 1, "b" 2, …
+  const line = (k: string): Outcome => ({
+    values: [k],
+    raw: [k.charCodeAt(0) - 96],
+    count: 1,
+    holds: k === "a",
+  });
   const shard = (
     index: number,
     finals: [string, boolean][],
@@ -98,7 +149,8 @@ describe("merging shards", () => {
     shard: { index, count: 3 },
     complete: true,
     states: 10,
-    finalStates: finals,
+    finalStates: finals.map(([k, v], i) => [k, v, i]),
+    outcomes: finals.map(([k]) => line(k)),
     deadlockStates: deadlocks,
     schedule,
   });
@@ -139,13 +191,26 @@ describe("merging shards", () => {
       ok: true,
       schedule: "T1 step 1",
     });
+    // One line per distinct final state of the union, counted once however many shards met it.
+    expect(m.outcomes.map((o) => [o.values[0], o.count, o.holds])).toEqual([
+      ["a", 1, true],
+      ["b", 1, false],
+      ["c", 1, false],
+    ]);
   });
 
   it("judges a set with a shard missing as an incomplete search", () => {
     const parts = [shard(1, [["a", true]]), shard(2, [["b", true]])];
     const m = mergeShards("~exists", "never", parts);
     expect(m.missing).toEqual([{ index: 0, count: 3 }]);
-    expect(m).toMatchObject({ complete: false, verdict: "always", conditionOk: false, ok: false });
+    // Two positive final states and a shard missing: Sometimes (a witness), Always not excluded.
+    expect(m).toMatchObject({
+      complete: false,
+      verdict: "sometimes",
+      alwaysNotExcluded: true,
+      conditionOk: false,
+      ok: false,
+    });
     expect(mergeShards("exists", "always", parts)).toMatchObject({
       conditionOk: true,
       ok: undefined,

@@ -1,6 +1,8 @@
 import type { DiagnosticBag } from "../../diagnostics/diagnostic.js";
 import type * as A from "../../syntax/ast.js";
-import type { ThreadProgram, Value } from "../ir.js";
+import type { Observed, ThreadProgram, Value } from "../ir.js";
+import { expressionText } from "../../syntax/expression-text.js";
+import { monitorNames } from "../monitors.js";
 import type { Scenario } from "../scenario.js";
 import type { Type } from "../../primitives/types.js";
 import { enumValues } from "../../primitives/types.js";
@@ -45,6 +47,77 @@ interface ConditionScope {
   readonly ranks: readonly RankedLabel[];
   readonly bag: DiagnosticBag;
 }
+
+/**
+ * Is this part of a condition one observation of the final state, herd7's "location": a
+ * register, a memory or file word, a label (ordered by rank), a field of a PTE or TLB entry, or
+ * a call such as `disk(F[0])` or `fired(stale_tlb)`? Constants and operators are not; an
+ * observation's arguments are part of it.
+ */
+export function isObservation(s: Scenario, e: A.Expr): boolean {
+  switch (e.kind) {
+    case "RegisterExpr":
+    case "CallExpr":
+    case "IndexExpr":
+    case "MemberExpr":
+      return true;
+    case "NameExpr":
+      return s.resolved.get(e)?.kind === "region";
+    default:
+      return false;
+  }
+}
+
+/**
+ * What the outcome lines show: the condition's observations in the order it names them (the
+ * monitors' when there is no condition), then every register it does not name, then the other
+ * monitors when they run.
+ */
+export function observedOf(cx: ConditionScope, monitors: boolean): Observed[] {
+  const out: Observed[] = [];
+  const add = (o: Observed): void => {
+    if (!out.some((x) => x.text === o.text)) out.push(o);
+  };
+  const walk = (e: A.Expr): void => {
+    if (isObservation(cx.s, e)) {
+      const type = cx.s.types.get(e);
+      const r = cx.s.resolved.get(e);
+      const numeric = r?.kind === "label" || r?.kind === "region" || isLocationType(type);
+      add({
+        text: expressionText(e),
+        type: numeric || type === undefined ? "int" : type,
+        value: lowerCondition(cx, e),
+      });
+    } else if (e.kind === "UnaryExpr") walk(e.operand);
+    else if (e.kind === "BinaryExpr") {
+      walk(e.left);
+      walk(e.right);
+    }
+  };
+  const fired = monitorNames.map(
+    (name, code): Observed => ({
+      text: `fired(${name})`,
+      type: "bool",
+      value: { k: "call", name: "fired", args: [{ k: "const", v: code }] },
+    }),
+  );
+  if (cx.s.condition) walk(cx.s.condition.expr);
+  else fired.forEach(add);
+  cx.threads.forEach((t, thread) => {
+    for (const v of t.vars)
+      if (v.isRegister)
+        add({
+          text: `${t.name}:${v.name}`,
+          type: v.type,
+          value: { k: "reg", thread, v: v.id },
+        });
+  });
+  if (monitors) fired.forEach(add);
+  return out;
+}
+
+const isLocationType = (t: string | undefined): boolean =>
+  t === "addr" || t === "page" || t === "faddr" || t === "fpage" || t === "range";
 
 /** A condition expression as a value over the final state: registers by thread, memory by page. */
 export function lowerCondition(cx: ConditionScope, e: A.Expr): Value {

@@ -4,7 +4,7 @@ import type { Program, ThreadProgram } from "../ir.js";
 import { anyMonitorFired, monitorsOn } from "../monitors.js";
 import type { Scenario } from "../scenario.js";
 import type { Universe } from "../universe.js";
-import { lowerCondition, rankedLabels } from "./condition.js";
+import { lowerCondition, observedOf, rankedLabels } from "./condition.js";
 import type { ThreadLowering } from "./context.js";
 import { threadEnv, type Binding } from "./env.js";
 import { withExitStep } from "./exit-step.js";
@@ -51,11 +51,11 @@ export function lower(s: Scenario, u: Universe, config: KernelConfig): LowerResu
   // The after block is kernel code, on no CPU.
   if (s.after !== undefined)
     threads.push(lowerThread(context(-1, true), "after", true, s.after.body));
-  const condition = s.condition
-    ? lowerCondition({ s, u, threads, ranks, bag }, s.condition.expr)
-    : anyMonitorFired();
+  const scope = { s, u, threads, ranks, bag };
+  const condition = s.condition ? lowerCondition(scope, s.condition.expr) : anyMonitorFired();
   if (bag.hasErrors) return { program: undefined, diagnostics: bag.items };
-  return { program: { threads, condition, ranks, monitors }, diagnostics: [] };
+  const observed = observedOf(scope, monitors);
+  return { program: { threads, condition, observed, ranks, monitors }, diagnostics: [] };
 }
 
 /** One thread (or the after block): its statements, back to front, into one graph. */

@@ -1,15 +1,15 @@
-import { unreachable, type Expr } from "../syntax/ast.js";
+import { unreachable, type Expr } from "./ast.js";
 import {
   operandPrecedence,
   postfixPrecedence as postfix,
   precedence,
   unaryPrecedence as unary,
-} from "../syntax/precedence.js";
+} from "./precedence.js";
 
 /**
  * An expression on one line, as the formatter prints it when it fits (`tlbl fmt`, the prettier
- * plugin): the fewest parentheses that keep its tree. The reports print conditions with it
- * without loading the formatter; test/report/expression.test.ts keeps the two alike.
+ * plugin): the fewest parentheses that keep its tree. The reports and the outcome lines print conditions with it
+ * without loading the formatter; test/syntax/expression-text.test.ts keeps the two alike.
  */
 export function expressionText(e: Expr, outer = 0): string {
   switch (e.kind) {

@@ -2,7 +2,7 @@ import fc from "fast-check";
 import * as doc from "prettier/doc";
 import { describe, expect, it } from "vitest";
 import { expr } from "../../src/format/prettier-plugin.js";
-import { expressionText } from "../../src/report/expression.js";
+import { expressionText } from "../../src/syntax/expression-text.js";
 import type * as A from "../../src/syntax/ast.js";
 import { parse } from "../../src/syntax/parse.js";
 import { preludeFiles, readRepoFile, scenarioFiles } from "../helpers.js";
