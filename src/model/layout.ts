@@ -290,8 +290,9 @@ export function buildLayout(
   const mapcount = frames.map((f) =>
     pk.add("mapcount", `mapcount(frame ${f})`, bitsFor(nPages), { frame: f }),
   )[0]!;
-  // PAGE.COPIED is the monitors' third flag; PAGE.LAZYFREE the fourth, once MADV_FREE runs.
-  const flagBits = needs("lazyfree") ? 4 : p.monitors ? 3 : 2;
+  // PAGE.LAZYFREE is the fourth flag, once MADV_FREE runs; the monitors' COPIED and WRITEBACK
+  // are the third and the fifth.
+  const flagBits = p.monitors ? 5 : needs("lazyfree") ? 4 : 2;
   const flags = frames.map((f) => pk.add("flags", `flags(frame ${f})`, flagBits, { frame: f }))[0]!;
   // ->writepage() unlocks a page, but without lock_page() none is ever locked.
   const lockedWritten = writes("page_lock");
