@@ -9,6 +9,7 @@ const slow = [
   "test/explore/**",
   "test/pinned/**",
   "test/semantics/check-run.property.test.ts",
+  "test/model/monitor-definitions.test.ts",
 ];
 
 export default defineConfig({

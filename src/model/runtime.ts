@@ -235,7 +235,8 @@ export class Runtime {
     this.copyData(t, to, from);
     const L = this.L;
     const flags = this.rd(t, L.flags + from - 1);
-    this.wr(t, L.flags + to - 1, this.rd(t, L.flags + to - 1) | (flags & ~PAGE.COPIED));
+    const ghost = PAGE.COPIED | PAGE.WRITEBACK; // the monitors' marks stay with the old frame
+    this.wr(t, L.flags + to - 1, this.rd(t, L.flags + to - 1) | (flags & ~ghost));
     this.wr(t, L.flags + from - 1, flags & ~PAGE.DIRTY);
     if (L.monitor >= 0) this.markCopied(t, from);
   }
