@@ -12,6 +12,7 @@ const slow = [
   "test/model/codegen-sharing.test.ts",
   "test/judge/sizing.test.ts",
   "test/semantics/check-run.property.test.ts",
+  "test/model/monitor-definitions.test.ts",
 ];
 
 export default defineConfig({

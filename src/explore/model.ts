@@ -203,7 +203,9 @@ export class Model {
   /**
    * The state one move leads to from s, written into `into` (which is left undefined unless the
    * transition is a step), and what the thread did. `labels` collects the label nodes passed:
-   * id before the step, ~id after it.
+   * id when the thread reaches the label before the step through its own bookkeeping alone (it
+   * will pass it whatever the others do), ~id when it passes the label only by taking the step:
+   * after the step, or after a condition on shared state (evaluated with the step) or a fault.
    */
   step(s: Uint32Array, move: Move, into: Uint32Array, labels: number[] | null = null): Transition {
     const th = threadOf(move);

@@ -214,7 +214,7 @@ export function buildLayout(
   const nFileFpages = u.fpages.length - 1;
   // What the called primitives declare they write and need (src/primitives/): kinds of state no
   // step writes are constants (the benchmark never changes a VMA, say).
-  const perThread = p.threads.map(demandsOf);
+  const perThread = p.threads.map((t) => demandsOf(t, p.monitors));
   const writes = (object: ObjectKind): boolean => perThread.some((d) => d.writes.has(object));
   const needs = (feature: Feature): boolean => perThread.some((d) => d.needs.has(feature));
   // Anonymous memory reaches swap only through add_to_swap(): then a swap device of one slot
@@ -337,8 +337,9 @@ export function buildLayout(
   const mapcount = frames.map((f) =>
     pk.add("mapcount", `mapcount(frame ${f})`, bitsFor(nPages), { frame: f }),
   )[0]!;
-  // PAGE.COPIED is the monitors' third flag; PAGE.LAZYFREE the fourth, once MADV_FREE runs.
-  const flagBits = needs("lazyfree") ? 4 : p.monitors ? 3 : 2;
+  // PAGE.LAZYFREE is the fourth flag, once MADV_FREE runs; the monitors' COPIED and WRITEBACK
+  // are the third and the fifth.
+  const flagBits = p.monitors ? 5 : needs("lazyfree") ? 4 : 2;
   const flags = frames.map((f) => pk.add("flags", `flags(frame ${f})`, flagBits, { frame: f }))[0]!;
   // ->writepage() unlocks a page, but without lock_page() none is ever locked.
   const lockedWritten = writes("page_lock");
@@ -488,8 +489,14 @@ function maxConstant(s: Scenario): number {
   return max;
 }
 
-/** The objects a thread's primitives write (more than a reset) and the features they need. */
-function demandsOf(t: ThreadProgram): { writes: Set<ObjectKind>; needs: Set<Feature> } {
+/**
+ * The objects a thread's primitives write (more than a reset) and the features they need; the
+ * monitors' ghost writes only when they run.
+ */
+function demandsOf(
+  t: ThreadProgram,
+  monitors: boolean,
+): { writes: Set<ObjectKind>; needs: Set<Feature> } {
   const writes = new Set<ObjectKind>();
   const needs = new Set<Feature>();
   const visit = (ops: readonly Op[]): void => {
@@ -499,7 +506,8 @@ function demandsOf(t: ThreadProgram): { writes: Set<ObjectKind>; needs: Set<Feat
         visit(o.else);
       } else if (o.k === "call") {
         const prim = primitiveNamed(o.name);
-        for (const a of prim?.touches ?? []) if (a.mode !== "r" && !a.resets) writes.add(a.object);
+        for (const a of prim?.touches ?? [])
+          if (a.mode !== "r" && !a.resets && (monitors || !a.monitorsOnly)) writes.add(a.object);
         for (const f of prim?.needs ?? []) needs.add(f);
       }
     }

@@ -1,5 +1,5 @@
 import { dataWidth, type Layout } from "./layout.js";
-import { isSwapPte, MONITOR, PAGE, PTE } from "../primitives/encoding.js";
+import { isSwapPte, MONITOR, PAGE, PTE, TLBE } from "../primitives/encoding.js";
 import { entryFrame, pteFrame, walkPermits, type AccessKind } from "./mmu.js";
 
 /** The model ran out of room (frames, counter bits): a limit of the model, not a kernel bug. */
@@ -137,6 +137,7 @@ export class Runtime {
     if (r === 0) throw new ModelError(`put_page() on free frame ${f}`);
     this.wr(t, i, r - 1);
     if (r === 1) {
+      if (this.L.monitor >= 0 && this.tlbMaps(t, f)) this.monitorFound(t, MONITOR.FREED_FRAME);
       this.wr(t, this.L.flags + f - 1, 0);
       this.wr(t, this.L.mapping + f - 1, 0);
       this.wr(t, this.L.folioHead + f - 1, 0);
@@ -212,6 +213,8 @@ export class Runtime {
     if (fp === 0) throw new ModelError(`->writepage() on frame ${f}, which caches no file page`);
     for (let w = 0; w < this.L.wordsPerPage; w++) this.setDisk(t, fp, w, this.data(t, f, w));
     this.wr(t, this.L.locked + f - 1, 0);
+    if (this.L.monitor >= 0)
+      this.wr(t, this.L.flags + f - 1, this.rd(t, this.L.flags + f - 1) & ~PAGE.WRITEBACK);
   }
 
   readpage(t: Uint32Array, f: number, fp: number): void {
@@ -279,7 +282,8 @@ export class Runtime {
     this.copyData(t, to, from);
     const L = this.L;
     const flags = this.rd(t, L.flags + from - 1);
-    this.wr(t, L.flags + to - 1, this.rd(t, L.flags + to - 1) | (flags & ~PAGE.COPIED));
+    const ghost = PAGE.COPIED | PAGE.WRITEBACK; // the monitors' marks stay with the old frame
+    this.wr(t, L.flags + to - 1, this.rd(t, L.flags + to - 1) | (flags & ~ghost));
     this.wr(t, L.flags + from - 1, flags & ~PAGE.DIRTY);
     if (L.monitor >= 0) this.markCopied(t, from);
   }
@@ -398,12 +402,14 @@ export class Runtime {
     // slot (reclaim writes it out, then frees slot and page). A clean swap-cache page with a
     // stale dirty entry comes only from MADV_FREE's deferred flush, whose racing stores the
     // kernel may drop; it is not flagged.
+    // A page under writeback (PG_dirty cleared for a ->writepage() still to come) is not: the
+    // store reaches the disk with that write.
     const fp = write && (found & MONITOR.LOST_WRITE) === 0 ? this.rd(t, this.L.mapping + f - 1) : 0;
     if (fp !== 0 && !this.isSwapSlot(fp)) {
       const flags = this.rd(t, this.L.flags + f - 1);
-      if ((flags & PAGE.DIRTY) === 0 && !this.dirtyMapped(t, f)) found |= MONITOR.LOST_WRITE;
-    } else if (fp !== 0 && this.swapCount(t, fp) === 0 && this.rd(t, this.L.mapcount + f - 1) === 0)
-      found |= MONITOR.LOST_WRITE;
+      if ((flags & (PAGE.DIRTY | PAGE.WRITEBACK)) === 0 && !this.dirtyMapped(t, f))
+        found |= MONITOR.LOST_WRITE;
+    } else if (fp !== 0 && this.orphanedSwapPage(t, f, fp)) found |= MONITOR.LOST_WRITE;
     // The entry grants more than the PTE after a syscall changing the page returned. A PTE
     // value a kernel path holds in flight (to put back or move) still counts as granting.
     if (this.rd(t, this.L.settled[page]!) !== 0) {
@@ -427,6 +433,38 @@ export class Runtime {
   monitorFrame(t: Uint32Array, f: number, write: boolean): number {
     if (this.rd(t, this.L.ref + f - 1) === 0) return MONITOR.FREED_FRAME;
     return write && this.rd(t, this.L.flags + f - 1) & PAGE.COPIED ? MONITOR.LOST_WRITE : 0;
+  }
+
+  /**
+   * What a kernel or device write to frame f finds (page_write_word): a freed frame; one whose
+   * contents were copied away; a swap-cache page nothing will read again. (A page-cache page it
+   * writes is dirtied by the writer itself, after the copy: pwrite()'s set_page_dirty().)
+   */
+  monitorKernelWrite(t: Uint32Array, f: number): number {
+    const found = this.monitorFrame(t, this.fi(f), true);
+    if (found !== 0) return found;
+    const fp = this.rd(t, this.L.mapping + f - 1);
+    return fp !== 0 && this.isSwapSlot(fp) && this.orphanedSwapPage(t, f, fp)
+      ? MONITOR.LOST_WRITE
+      : 0;
+  }
+
+  /** A swap-cache page that no PTE maps and no swap entry holds: reclaim writes it, then frees it. */
+  private orphanedSwapPage(t: Uint32Array, f: number, fp: number): boolean {
+    return this.swapCount(t, fp) === 0 && this.rd(t, this.L.mapcount + f - 1) === 0;
+  }
+
+  /** Does some CPU's TLB entry map frame f? */
+  private tlbMaps(t: Uint32Array, f: number): boolean {
+    for (const i of this.tlbSlots) {
+      const e = this.rd(t, i);
+      if (e & TLBE.V && entryFrame(e) === f) return true;
+    }
+    return false;
+  }
+
+  private monitorFound(t: Uint32Array, bits: number): void {
+    this.wr(t, this.L.monitor, this.rd(t, this.L.monitor) | bits);
   }
 
   /**

@@ -33,8 +33,10 @@ export const VMA = {
  * Page flags kept in one slot per frame. COPIED (monitors only) marks a frame whose contents
  * migration or an anonymous COW has copied to another frame: a later store to it is lost.
  * LAZYFREE is an anonymous page without PG_swapbacked: MADV_FREE'd, reclaim may discard it.
+ * WRITEBACK (monitors only) marks a page whose PG_dirty clear_page_dirty_for_io() cleared for a
+ * ->writepage() still to come: a store now reaches the disk with it.
  */
-export const PAGE = { DIRTY: 1, ANON: 2, COPIED: 4, LAZYFREE: 8 } as const;
+export const PAGE = { DIRTY: 1, ANON: 2, COPIED: 4, LAZYFREE: 8, WRITEBACK: 16 } as const;
 
 /** The findings of the built-in monitors: bit 1 << (code of the `monitor` enum word). */
 export const MONITOR = { LOST_WRITE: 1, STALE_TLB: 2, FREED_FRAME: 4 } as const;

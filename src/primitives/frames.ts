@@ -128,11 +128,21 @@ export const frames = family({
     params: [frame],
     result: "bool",
     effect: "write",
-    doc: "TestClearPageDirty()",
+    doc:
+      "TestClearPageDirty() (for clear_page_dirty_for_io(): with the monitors, a page it cleans " +
+      "is marked as due to ->writepage(), PAGE.WRITEBACK)",
     touches: [readsWrites("flags")],
     emit: {
-      stmt: (c, [f], dest) =>
-        `${dest(`(${c.rd(c.L.flags, f!.code)} & ${PAGE.DIRTY})`)} ${c.wr(c.L.flags, f!.code, `${c.rd(c.L.flags, f!.code)} & ${~PAGE.DIRTY}`)}`,
+      stmt: (c, [f], dest) => {
+        const flags = c.rd(c.L.flags, f!.code);
+        const clean = `(${flags} & ${~PAGE.DIRTY})`;
+        // With the monitors, a page whose PG_dirty this clears is due to ->writepage().
+        const after =
+          c.L.monitor < 0
+            ? clean
+            : `(${flags} & ${PAGE.DIRTY} ? ${clean} | ${PAGE.WRITEBACK} : ${clean})`;
+        return `${dest(`(${flags} & ${PAGE.DIRTY})`)} ${c.wr(c.L.flags, f!.code, after)}`;
+      },
     },
   },
   page_anon: {
@@ -183,8 +193,23 @@ export const frames = family({
     params: [frame, param("word", "int"), param("value", "int")],
     result: "void",
     effect: "write",
-    doc: "a kernel write of one word",
-    touches: [writes("data", { word: 1 })],
-    emit: { stmt: (_, [f, w, v]) => `R.setData(t, ${f!.code}, ${w!.code}, ${v!.code});` },
+    doc:
+      "a kernel write of one word (pwrite()'s copy, a device's DMA into a page pinned by " +
+      "get_user_pages()); the monitors check it as they check a user store",
+    touches: [
+      writes("data", { word: 1 }),
+      ...(["refcount", "mapcount", "flags", "mapping", "swap_map"] as const).map((o) =>
+        reads(o, { monitorsOnly: true }),
+      ),
+      readsWrites("monitor", { monitorsOnly: true }),
+    ],
+    emit: {
+      stmt: (c, [f, w, v]) =>
+        `${
+          c.L.monitor < 0
+            ? ""
+            : c.put(c.L.monitor, `${c.slot(c.L.monitor)} | R.monitorKernelWrite(t, ${f!.code})`)
+        } R.setData(t, ${f!.code}, ${w!.code}, ${v!.code});`,
+    },
   },
 });

@@ -55,7 +55,12 @@ export const pageCache = family({
     result: "void",
     effect: "write",
     doc: "->writepage(): the contents reach the disk (I/O completes at once); unlocks the page",
-    touches: [...frameState("r"), writes("page_lock", { resets: true }), writes("disk")],
+    touches: [
+      ...frameState("r"),
+      writes("page_lock", { resets: true }),
+      writes("disk"),
+      writes("flags", { monitorsOnly: true }), // clears PAGE.WRITEBACK
+    ],
     emit: { stmt: (_, [f]) => `R.writepage(t, ${f!.code});` },
   },
   readpage: {

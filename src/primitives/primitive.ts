@@ -258,6 +258,13 @@ export const frameState = (mode: Access["mode"]): Access[] => [
   { object: "mapping", mode },
   { object: "folio", mode, resets: true },
   { object: "data", mode },
+  // The freed_frame monitor: a frame freed while a TLB entry maps it (Runtime.put).
+  ...(mode === "r"
+    ? []
+    : [
+        { object: "tlb", mode: "r", monitorsOnly: true } as const,
+        { object: "monitor", mode: "rw", monitorsOnly: true } as const,
+      ]),
 ];
 
 /** A pure function of its arguments: it touches no state. */

@@ -98,6 +98,8 @@ export type Node =
       readonly name: string;
       readonly next: number;
       readonly rank: number | undefined;
+      /** For the implicit step a label behind a condition gets (lower/label-step.ts). */
+      readonly origin: Origin;
     }
   /**
    * A load or store through the MMU of `cpu`. A TLB hit or a successful walk is a step; a fault

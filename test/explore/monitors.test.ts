@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { runScenario } from "../../src/judge/run.js";
 import { readRepoFile, scenarioFiles } from "../helpers.js";
-import { machineOf, scenarioOf } from "../model/helpers.js";
+import { machineOf, scenarioOf, verdict } from "../model/helpers.js";
 
 /** A scenario with its condition taken out: its expectations then judge the monitors. */
 function withoutCondition(text: string): string {
@@ -132,5 +132,121 @@ expect kernel 4.13 : never
     const m = machineOf(mprotect, "4.12");
     expect(m.layout.monitor).toBe(-1);
     expect(m.layout.settled).toEqual([]);
+  });
+});
+
+describe("the monitors' definitions (docs/model.md, Monitors)", () => {
+  // A stale writable, dirty entry (prefilled) lets T1 store into the page while K writes it back
+  // with the scenario's own write_one_page(), labelled.
+  const writeback = `tlb writeback_window
+init {
+  file F = [0]
+  X = mmap F[0] shared rw populate
+  tlb cpu1 X rw dirty
+}
+proc mark_dirty(f: file) {
+  page = find_get_page(f[0])
+  set_page_dirty(page)
+  put_page(page)
+}
+proc write_page(f: file) {
+  page = find_get_dirty_page(f[0])
+  lock_page(page)
+  if clear_page_dirty_for_io(page) {
+    label cleared
+    writepage(page)
+  }
+  label written
+  put_page(page)
+}
+thread T1 on cpu1 {
+  w = store X 2
+  label stored
+}
+kthread K on cpu2 {
+  mark_dirty(F)
+  label dirtied
+  write_page(F)
+}
+exists (fired(lost_write) && K.cleared < T1.stored && T1.stored < K.written)
+`;
+
+  it("lost_write: not for a store between writeback's dirty-bit clear and its page write", async () => {
+    // That store reaches the disk with ->writepage(); the monitor fired for it before.
+    expect(await verdict(writeback)).toBe("never");
+    expect(await verdict(writeback.replace("fired(lost_write) && ", ""))).toBe("sometimes");
+  });
+
+  it("lost_write: for a store after the page write, which nothing writes again", async () => {
+    const after = writeback.replace(
+      "K.cleared < T1.stored && T1.stored < K.written",
+      "K.written < T1.stored",
+    );
+    expect(await verdict(after)).toBe("sometimes");
+  });
+
+  // A device writes a page pinned by get_user_pages() after a write fault copied it (COW: the
+  // pin makes page_count() 2): the process never sees the write.
+  const gup = `tlb gup_write_after_cow
+init {
+  X = mmap anon private rw populate
+}
+proc pin(a: page): frame {
+  pte_lock(a)
+  page = pte_pfn(ptep_get(a))
+  get_page(page)
+  pte_unlock(a)
+  return page
+}
+thread W on cpu1 {
+  mprotect X r
+  mprotect X rw
+  store X.1 3
+}
+kthread dev on cpu2 {
+  page = pin(X)
+  page_write_word(page, 0, 7)
+  put_page(page)
+}
+exists (fired(lost_write))
+`;
+
+  it("lost_write: a kernel or device write into a page whose contents were copied away", async () => {
+    expect(await verdict(gup)).toBe("sometimes");
+  });
+
+  it("lost_write: not for a device write into a page still mapped", async () => {
+    expect(await verdict(gup.replace("  store X.1 3\n", ""))).toBe("never");
+  });
+
+  // K frees the frame of X without a TLB flush while T1 may hold an entry for it.
+  const freed = `tlb freed_under_entry
+init {
+  X = mmap anon private rw populate
+}
+proc drop(a: page) {
+  pte_lock(a)
+  pte = ptep_get_and_clear(a)
+  pte_unlock(a)
+  page_remove_rmap(pte_pfn(pte))
+  put_page(pte_pfn(pte))
+}
+thread T1 on cpu1 {
+  r = load X
+}
+kthread K on cpu2 {
+  drop(X)
+}
+exists (fired(freed_frame))
+`;
+
+  it("freed_frame: a frame freed while a TLB entry maps it, used again or not", async () => {
+    expect(await verdict(freed)).toBe("sometimes");
+  });
+
+  it("freed_frame: not when the entry is flushed before the free", async () => {
+    const flushed = freed.replace("  pte_unlock(a)\n", "  flush_tlb_page(a)\n  pte_unlock(a)\n");
+    expect(flushed).not.toBe(freed);
+    expect(await verdict(flushed)).toBe("never");
   });
 });

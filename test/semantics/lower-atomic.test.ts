@@ -24,7 +24,19 @@ describe("regionOps", () => {
     const nodes: Node[] = [
       { k: "end" },
       silent(set(0, 2), 0),
-      { k: "label", name: "l", next: 1, rank: undefined },
+      {
+        k: "label",
+        name: "l",
+        next: 1,
+        rank: undefined,
+        origin: {
+          file: "t.tlb",
+          span: { start: 0, end: 0 },
+          procs: [],
+          statement: 0,
+          text: "label l",
+        },
+      },
       silent(set(0, 1), 2),
     ];
     expect(regionOps(nodes, 3, 0)).toEqual([set(0, 1), set(0, 2)]);

@@ -9,6 +9,7 @@ import type { ThreadLowering } from "./context.js";
 import { threadEnv, type Binding } from "./env.js";
 import { withExitStep } from "./exit-step.js";
 import { Graph } from "./graph.js";
+import { withLabelSteps } from "./label-step.js";
 import { sourceLine } from "./origin.js";
 import { lowerStmt } from "./statements.js";
 
@@ -79,6 +80,7 @@ function lowerThread(
     statement: statements.length,
     text: "exit",
   };
+  withLabelSteps(graph);
   const entry = withExitStep(graph, next, end, exit);
   return {
     name,

@@ -66,7 +66,8 @@ export function lowerStmt(cx: ThreadLowering, st: Stmt, env: Env, next: number):
     }
     case "LabelStmt": {
       const rank = rankOf(cx.ranks, cx.thread, st.name.name);
-      return env.graph.add({ k: "label", name: st.name.name, next, rank });
+      const origin = originAt(env, st.span);
+      return env.graph.add({ k: "label", name: st.name.name, next, rank, origin });
     }
     case "ReturnStmt": {
       const ret = env.ret;
