@@ -228,3 +228,27 @@ exists (T1:r == 0)
     expect(steps.slice(locked).some((e) => e.primitive === "pte_lock(addr)")).toBe(false);
   });
 });
+
+describe("`forked` (item 6)", () => {
+  it("its start state (writable, clean, PG_dirty) is what migration leaves after a write", async () => {
+    // fork() copies no PTEs of a shared file VMA without an anon_vma; remove_migration_pte()
+    // maps the new page writable (a write entry) and clean (mk_pte() sets no D), and
+    // try_to_unmap_one() moved the D bit to PG_dirty.
+    const text = `
+tlb forked_reached
+init {
+  file F = [0]
+  X = mmap F[0] shared rw populate
+}
+thread T on cpu1 {
+  store X 1
+}
+kthread K on cpu0 {
+  migrate X
+}
+exists (pte(X).present && pte(X).writable && !pte(X).dirty && dirty(F[0]))
+expect kernel 4.9 : sometimes
+`;
+    expect(await verdicts(text)).toEqual([["4.9", "sometimes", true]]);
+  });
+});
