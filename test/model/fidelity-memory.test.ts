@@ -252,3 +252,61 @@ expect kernel 4.9 : sometimes
     expect(await verdicts(text)).toEqual([["4.9", "sometimes", true]]);
   });
 });
+
+describe("fault paths, step by step beside the C (4.12)", () => {
+  const text = `
+tlb fault_order
+init {
+  file F = [5]
+  X = mmap F[0] private rw
+  Y = mmap anon private rw
+}
+thread T1 on cpu1 {
+  store X 1
+  load Y
+}
+thread T2 on cpu2 {
+  load Y
+}
+`;
+  const primitives = async (schedule: string, thread: string, proc: string): Promise<string[]> =>
+    (await stepsOf(text, "4.12", schedule))
+      .filter((e) => e.thread === thread && e.procs.at(-1) === proc)
+      .map((e) => e.primitive);
+
+  it("do_cow_fault() maps the copy before it unlocks the file page (finish_fault(), then unlock_page())", async () => {
+    const steps = await primitives("T1 end; T2 end", "T1", "do_cow_fault");
+    const mapped = steps.findIndex((p) => p.startsWith("set_pte_at("));
+    expect(mapped).toBeGreaterThanOrEqual(0);
+    expect(steps.indexOf("unlock_page(page)")).toBeGreaterThan(mapped);
+  });
+
+  it("a read fault that finds the PTE present leaves it as it is (x86 ptep_set_access_flags() writes only for a write)", async () => {
+    // T2's load faults on the empty PTE; T1 maps the page before T2's handler reads it.
+    const steps = await primitives("T2 step 1; T1 end; T2 end", "T2", "handle_mm_fault");
+    expect(steps).toContain("pte_lock(addr)");
+    expect(steps.some((p) => p.startsWith("set_pte_at("))).toBe(false);
+  });
+});
+
+describe("wp_page_copy() (4.12)", () => {
+  it("drops the old PTE's page reference under the PTL", async () => {
+    const text = `
+tlb cow_order
+init {
+  file F = [5]
+  X = mmap F[0] private rw
+}
+thread T1 on cpu1 {
+  load X
+  store X 1
+}
+`;
+    const steps = (await stepsOf(text, "4.12", "T1 end"))
+      .filter((e) => e.procs.at(-1) === "wp_page_copy")
+      .map((e) => e.primitive);
+    const removed = steps.indexOf("page_remove_rmap(old)");
+    expect(removed).toBeGreaterThanOrEqual(0);
+    expect(steps.slice(removed + 1, removed + 3)).toEqual(["put_page(old)", "pte_unlock(addr)"]);
+  });
+});
