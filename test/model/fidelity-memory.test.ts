@@ -11,7 +11,9 @@ import { judge, scenarioOf } from "./helpers.js";
  */
 
 /** The verdict on each kernel the text expects, beside the expectation. */
-async function verdicts(text: string): Promise<[string, string | undefined, boolean | null][]> {
+async function verdicts(
+  text: string,
+): Promise<[string, string | undefined, boolean | undefined][]> {
   return (await judge(text)).map((r) => [r.kernel, r.verdict, r.ok]);
 }
 
