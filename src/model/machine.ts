@@ -138,6 +138,8 @@ function initialState(
         }
         R.get(t, f);
         R.wr(t, L.mapcount + f - 1, R.rd(t, L.mapcount + f - 1) + 1);
+        // forked: writable and clean, PG_dirty set, as remove_migration_pte() leaves a page
+        // that was written before a migration (docs/language.md; fork() copies no such PTE).
         if (m.forked) R.wr(t, L.flags + f - 1, R.rd(t, L.flags + f - 1) | PAGE.DIRTY);
         R.wr(t, L.pte[page]!, PTE.P | (m.forked ? PTE.W : 0) | (f << PTE.PFN_SHIFT));
       } else {

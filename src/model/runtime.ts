@@ -383,8 +383,16 @@ export class Runtime {
     for (const i of this.tlbByPage[page]!) this.wr(t, i, 0);
   }
 
-  flushPageMask(t: Uint32Array, mask: number): void {
-    for (let p = 0; p < this.L.nPages; p++) if (mask & (1 << p)) this.flushPage(t, p);
+  /**
+   * The mmu_gather's flush: [start, end) spans every page from the lowest to the highest of the
+   * mask (a gather covers one range, whose pages are numbered in a row), as __tlb_adjust_range()
+   * keeps it; pages in between that were never gathered are flushed too.
+   */
+  flushPageSpan(t: Uint32Array, mask: number): void {
+    if (mask === 0) return;
+    const lo = 31 - Math.clz32(mask & -mask);
+    const hi = 31 - Math.clz32(mask);
+    for (let p = lo; p <= hi; p++) this.flushPage(t, p);
   }
 
   putFrameMask(t: Uint32Array, mask: number): void {

@@ -231,13 +231,13 @@ export const tlbFamily = family({
     result: "void",
     effect: "write",
     shown: true,
-    doc: "tlb_flush_mmu_tlbonly(): flush the gathered range on every CPU",
+    doc: "tlb_flush_mmu_tlbonly(): flush the gather's range [start, end) on every CPU (x86 tlb_flush() → flush_tlb_mm_range()): every page from the lowest gathered to the highest",
     touches: [readsWrites("gather_range", { resets: true }), writes("tlb")],
     emit: {
       stmt: (c) =>
         c.L.gatherRange[c.tid]! < 0
           ? ""
-          : `R.flushPageMask(t, ${c.slot(c.L.gatherRange[c.tid]!)}); ${c.put(c.L.gatherRange[c.tid]!, "0")}`,
+          : `R.flushPageSpan(t, ${c.slot(c.L.gatherRange[c.tid]!)}); ${c.put(c.L.gatherRange[c.tid]!, "0")}`,
     },
   },
   tlb_flush_mmu_free: {

@@ -19,8 +19,9 @@ export interface MappingDef {
   readonly prot: "none" | "r" | "rw";
   readonly populate: boolean;
   /**
-   * Populated as a fork() child inherits a page its parent wrote: copy_one_pte() keeps a shared
-   * mapping's PTE writable but marks it clean; the page stays dirty in the page cache.
+   * Populated writable and clean with PG_dirty set, as remove_migration_pte() leaves a page that
+   * was written before compaction migrated it (3.12 to 6.0). Not as fork() leaves it, despite the
+   * name: copy_page_range() copies no PTEs of a shared file VMA without an anon_vma.
    */
   readonly forked: boolean;
   /**

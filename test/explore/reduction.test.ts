@@ -114,7 +114,7 @@ describe("partial-order reduction", () => {
       { numRuns: 1000, seed: 20261122 },
     );
     expect(compared).toBeGreaterThanOrEqual(1000);
-  }, 300_000);
+  }, 600_000);
 });
 
 describe("symmetry reduction", () => {

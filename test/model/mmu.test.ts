@@ -178,7 +178,7 @@ forall (true)
     R.flushPage(page, 0);
     expect(entries(page)).toEqual([false, true, false, true]);
     const range = m.initial.slice();
-    R.flushPageMask(range, 0b10);
+    R.flushPageSpan(range, 0b10);
     expect(entries(range)).toEqual([true, false, true, false]);
     const all = m.initial.slice();
     R.flushAll(all);
