@@ -34,6 +34,7 @@ export const codes = {
   E303: "invalid fix name",
   E304: "missing declaration",
   E305: "a loop without a step",
+  E306: "invalid fidelity annotation",
 } as const;
 
 export type Code = keyof typeof codes;
