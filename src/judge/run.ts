@@ -6,11 +6,13 @@ import { buildMachine } from "../model/machine.js";
 import { ModelError } from "../model/runtime.js";
 import type { Scenario } from "../semantics/scenario.js";
 import type { Quantifier } from "../syntax/ast.js";
+import { fidelityOf, type Fidelity } from "./fidelity.js";
 import { judge, quantifierOf, type Judgement } from "./judge.js";
 import { OutcomeTally, type Outcome } from "./outcomes.js";
 
 /** The answer for one scenario on one kernel configuration: what was explored, and its judgement. */
-export interface RunResult extends Omit<Exploration, "configuration" | "paths">, Judgement {
+export interface RunResult
+  extends Omit<Exploration, "configuration" | "paths">, Judgement, Fidelity {
   readonly scenario: Scenario;
   readonly kernel: string;
   /** Fixes that differ from the release's own set, as `commit=on|off`. */
@@ -67,9 +69,11 @@ function judged(e: Exploration, tally: OutcomeTally): RunResult {
   // A schedule run is one execution: it shows an outcome but settles no expectation.
   const expected = e.mode === "schedule" ? undefined : c.expected;
   const witness = witnessOf(e, quantifier);
+  const judgement = judge(quantifier, expected, e);
   return {
     ...found,
-    ...judge(quantifier, expected, e),
+    ...judgement,
+    ...fidelityOf(e.machine, judgement.verdict, e.mode === "schedule"),
     scenario: e.machine.scenario,
     kernel: c.kernel,
     fixOverrides: c.fixOverrides,

@@ -1,5 +1,6 @@
 import type { Judgement } from "../judge/judge.js";
 import type { RunResult } from "../judge/run.js";
+import { fidelityJson } from "./fidelity.js";
 import { traceOf } from "./trace.js";
 
 /** The judge's answer as `run --json` and `merge --json` both print it. */
@@ -22,6 +23,7 @@ export function toJson(r: RunResult): Record<string, unknown> {
     fixes: r.fixOverrides,
     mode: r.mode,
     ...judgementJson(r),
+    ...fidelityJson(r),
     stopReason: r.stopReason ?? null,
     states: r.states,
     transitions: r.transitions,

@@ -3,6 +3,7 @@ import type { RunResult } from "../judge/run.js";
 import { anyMonitorText } from "../semantics/monitors.js";
 import { drawColumns } from "./columns.js";
 import { expressionText } from "./expression.js";
+import { fidelityLines } from "./fidelity.js";
 import { traceOf } from "./trace.js";
 import { capitalized } from "./verdict.js";
 
@@ -69,6 +70,7 @@ export function formatText(r: RunResult, o: TextOptions): string {
     if (r.verdict !== undefined)
       lines.push(`Observation ${s.name} ${capitalized(r.verdict)} ${r.positive} ${r.negative}`);
   }
+  lines.push(...fidelityLines(r).map((l) => paint("yellow", l)));
   if (r.expected !== undefined) {
     const mark =
       r.ok === true

@@ -4,6 +4,7 @@ import { didYouMean } from "../diagnostics/suggest.js";
 import type * as A from "../syntax/ast.js";
 import { unreachable } from "../syntax/ast.js";
 import { compareReleases, isKnownRelease, knownReleases } from "./kernel-versions.js";
+import type { ProcDef } from "./scenario.js";
 
 /**
  * A proc's fidelity annotations read as data: the C it models, the releases whose C its body
@@ -114,4 +115,54 @@ function checkRange(r: A.ReleaseRange, report: Report): void {
       r.span,
       `this range is empty: ${r.first.text} comes after ${r.last.text} (write \`${r.last.text}..${r.first.text}\`)`,
     );
+}
+
+/** A proc a scenario reaches at a release outside the range its body follows. */
+export interface RangeWarning {
+  readonly proc: string;
+  /** Its range as written, `3.10..6.16`. */
+  readonly follows: string;
+  readonly release: string;
+  /** The file that declares it (the prelude's, or the scenario's own proc). */
+  readonly file: string;
+}
+
+/** The warning, as `check` and `run` print it. */
+export function rangeWarningText(w: RangeWarning): string {
+  return `kernel ${w.release} is outside the releases proc \`${w.proc}\` follows (${w.follows}, ${w.file}): its body may not be that release's C`;
+}
+
+/** A behaviour-removing deviation a Never may rest on. */
+export interface Reliance {
+  readonly proc: string;
+  readonly reason: string;
+}
+
+/** The procs of `reached` (as lowering lists them) whose range leaves `release` out. */
+export function outOfRange(
+  procs: ReadonlyMap<string, ProcDef>,
+  reached: readonly string[],
+  release: string,
+): RangeWarning[] {
+  return reached.flatMap((name) => {
+    const def = procs.get(name);
+    if (def === undefined) return [];
+    const f = fidelityOf(def.decl);
+    return follows(f, release)
+      ? []
+      : [{ proc: name, follows: releaseSpansText(f.follows!), release, file: def.file }];
+  });
+}
+
+/** The behaviour-removing deviations of the procs of `reached`. */
+export function deviationsOf(
+  procs: ReadonlyMap<string, ProcDef>,
+  reached: readonly string[],
+): Reliance[] {
+  return reached.flatMap((name) => {
+    const def = procs.get(name);
+    return def === undefined
+      ? []
+      : fidelityOf(def.decl).removes.map((reason) => ({ proc: name, reason }));
+  });
 }

@@ -415,7 +415,8 @@ describe("diagnostics", () => {
   });
 
   it("every code of the catalogue has a case here or in the run tests", () => {
-    const elsewhere: Code[] = ["E001", "E106"];
+    // W001: test/judge/fidelity.test.ts.
+    const elsewhere: Code[] = ["E001", "E106", "W001"];
     const covered = new Set<Code>([...cases.map((c) => c.code), ...elsewhere]);
     expect(Object.keys(codes).filter((c) => !covered.has(c as Code))).toEqual([]);
   });

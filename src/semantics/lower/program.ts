@@ -32,6 +32,7 @@ export function lower(s: Scenario, u: Universe, config: KernelConfig): LowerResu
   const ranks = rankedLabels(s);
   const monitors = monitorsOn(s);
   const threads: ThreadProgram[] = [];
+  const reached = new Set<string>();
   const context = (cpu: number, isKernel: boolean): ThreadLowering => ({
     s,
     u,
@@ -43,6 +44,7 @@ export function lower(s: Scenario, u: Universe, config: KernelConfig): LowerResu
     cpu,
     isKernel,
     vars: [],
+    reached,
   });
   for (const t of s.threads) {
     const cx = context(t.isKernel ? -1 : t.cpu, t.isKernel);
@@ -55,7 +57,10 @@ export function lower(s: Scenario, u: Universe, config: KernelConfig): LowerResu
     ? lowerCondition({ s, u, threads, ranks, bag }, s.condition.expr)
     : anyMonitorFired();
   if (bag.hasErrors) return { program: undefined, diagnostics: bag.items };
-  return { program: { threads, condition, ranks, monitors }, diagnostics: [] };
+  return {
+    program: { threads, condition, ranks, monitors, procs: [...reached].sort() },
+    diagnostics: [],
+  };
 }
 
 /** One thread (or the after block): its statements, back to front, into one graph. */
