@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { scheduleOption } from "../../src/explore/schedule-option.js";
 import { runScenario } from "../../src/judge/run.js";
-import { scenarioOf } from "../model/helpers.js";
+import { judge, scenarioOf } from "../model/helpers.js";
 
 /**
  * write_protect_page() counts the swap cache's reference: `page_mapcount(page) + 1 + swapped !=
@@ -45,5 +45,34 @@ describe("ksm_merge", () => {
       order: "bfs",
     });
     expect(out.results.map((r) => [r.mode, r.verdict])).toEqual([["schedule", "always"]]);
+  });
+});
+
+/**
+ * ksmd takes mmap_sem for read in each of its sections and drops it between them
+ * (scan_get_next_rmap_item(), get_mergeable_page(), each try_to_merge_with_ksm_page()), so a
+ * writer such as mprotect() can run after ksmd found the pages and before it compares them. The
+ * model used to hold mmap_sem across the whole merge: a false Never.
+ */
+const writer = `tlb mprotect_between_ksm_sections
+init {
+  X = mmap anon private rw populate
+  Y = mmap anon private rw populate
+}
+thread T1 on cpu1 {
+  mprotect Y r
+  label protected
+}
+kthread ksmd on cpu3 {
+  ksm_merge X Y
+}
+exists (ksmd.looked_up < T1.protected && T1.protected < ksmd.compared)
+expect kernel 4.13 : sometimes
+`;
+
+describe("ksm_merge and mmap_sem", () => {
+  it("lets a writer of mmap_sem run between its lookups and its merges", async () => {
+    const [r] = await judge(writer);
+    expect(r!.verdict).toBe("sometimes");
   });
 });
