@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { loadPrelude } from "../../src/kernel/prelude.js";
-import { fidelityOf } from "../../src/semantics/fidelity.js";
+import { fidelityOf, releaseSpansText } from "../../src/semantics/fidelity.js";
 import { readRepoFile } from "../helpers.js";
 
 /** docs/fidelity.md's entries: `## \`file.tlb\`` then `### \`proc\`` and its text, by proc. */
@@ -40,6 +40,16 @@ describe("docs/fidelity.md", () => {
   it("has no entry for a proc the prelude does not have", () => {
     const names = new Set(procs.map((p) => p.name));
     expect([...doc.keys()].filter((n) => !names.has(n))).toEqual([]);
+  });
+
+  it("states the range of every `follows` annotation in its proc's entry", () => {
+    const wrong = procs.flatMap((p) => {
+      const spans = fidelityOf(p.decl).follows;
+      if (spans === undefined) return [];
+      const stated = `Follows: ${releaseSpansText(spans).replace(/\.\./g, "–")}`;
+      return squeeze(doc.get(p.name)?.text ?? "").includes(stated) ? [] : [`${p.name}: ${stated}`];
+    });
+    expect(wrong).toEqual([]);
   });
 
   it("gives the reason of every `deviation removes` annotation in its proc's entry", () => {
