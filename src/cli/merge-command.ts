@@ -19,6 +19,8 @@ interface ShardEntry {
   readonly finalStates: readonly [string, boolean][];
   readonly deadlockStates: readonly string[];
   readonly schedule: string | null;
+  readonly outOfRange: readonly { proc: string; follows: string; kernel: string; file: string }[];
+  readonly deviations: readonly { proc: string; reason: string }[];
 }
 
 /**
@@ -79,5 +81,12 @@ function answerOf(e: ShardEntry): ShardAnswer {
     finalStates: e.finalStates,
     deadlockStates: e.deadlockStates,
     schedule: e.schedule ?? undefined,
+    outOfRange: (e.outOfRange ?? []).map((w) => ({
+      proc: w.proc,
+      follows: w.follows,
+      release: w.kernel,
+      file: w.file,
+    })),
+    deviations: e.deviations ?? [],
   };
 }

@@ -11,10 +11,12 @@ import type { Verdict } from "../syntax/ast.js";
 export interface Fidelity {
   /** The procs run whose release range leaves this kernel out. */
   readonly outOfRange: readonly RangeWarning[];
+  /** The behaviour-removing deviations of the procs run, whatever the verdict. */
+  readonly deviations: readonly Reliance[];
   /**
    * With a verdict that claims an absence (Never: no final state satisfies the proposition;
-   * Always: none fails it), the behaviour-removing deviations of the procs run: a kernel path
-   * the model lacks could supply the missing final state. Empty otherwise.
+   * Always: none fails it), `deviations`: a kernel path the model lacks could supply the missing
+   * final state. Empty otherwise.
    */
   readonly reliesOn: readonly Reliance[];
 }
@@ -27,9 +29,21 @@ export function fidelityOf(
 ): Fidelity {
   const { procs } = m.scenario;
   const reached = m.program.procs;
+  return withVerdict(
+    outOfRange(procs, reached, m.config.release),
+    deviationsOf(procs, reached),
+    verdict,
+    oneExecution,
+  );
+}
+
+/** A fidelity from its parts: what the verdict relies on follows from the verdict. */
+export function withVerdict(
+  outOfRange: readonly RangeWarning[],
+  deviations: readonly Reliance[],
+  verdict: Verdict | undefined,
+  oneExecution = false,
+): Fidelity {
   const absence = !oneExecution && (verdict === "never" || verdict === "always");
-  return {
-    outOfRange: outOfRange(procs, reached, m.config.release),
-    reliesOn: absence ? deviationsOf(procs, reached) : [],
-  };
+  return { outOfRange, deviations, reliesOn: absence ? deviations : [] };
 }

@@ -13,7 +13,7 @@ export function fidelityLines(f: Fidelity): string[] {
   ];
 }
 
-/** The same, for `run --json`. */
+/** The same, for `run --json` and `merge --json`. */
 export function fidelityJson(f: Fidelity): Record<string, unknown> {
   return {
     outOfRange: f.outOfRange.map((w) => ({

@@ -41,6 +41,7 @@ export function toJson(r: RunResult): Record<string, unknown> {
       : {
           shard: `${r.shard.index + 1}/${r.shard.count}`,
           quantifier: r.quantifier ?? null,
+          deviations: r.deviations,
           finalStates: r.shardStates!.finals,
           deadlockStates: r.shardStates!.deadlocks,
         }),

@@ -1,4 +1,5 @@
 import type { MergedAnswer } from "../judge/shards.js";
+import { fidelityJson, fidelityLines } from "./fidelity.js";
 import { judgementJson } from "./json.js";
 import { capitalized } from "./verdict.js";
 
@@ -24,6 +25,7 @@ export function mergedJson(r: MergedRun): Record<string, unknown> {
     shards: a.shards,
     missing: a.missing.map(shardName),
     ...judgementJson(a),
+    ...fidelityJson(a),
     states: a.states,
     executions: a.finals,
     witnesses: { positive: a.positive, negative: a.negative },
@@ -45,6 +47,7 @@ export function formatMergedText(r: MergedRun): string {
       ? "No verdict: no final state"
       : `Observation ${r.test} ${capitalized(a.verdict)} ${a.positive} ${a.negative}`,
   ];
+  lines.push(...fidelityLines(a));
   if (a.expected !== undefined)
     lines.push(
       `Expected ${a.expected}: ${a.ok === true ? "holds" : a.ok === false ? "FAILS" : "undecided"}`,

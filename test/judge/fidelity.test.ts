@@ -65,16 +65,23 @@ describe("release ranges and the deviations a verdict relies on", () => {
     expect(old!.outOfRange).toEqual([
       { proc: "old_touch", follows: "..4.8", release: "4.12", file: "t.tlb" },
     ]);
-    expect(old!.reliesOn).toEqual([{ proc: "old_touch", reason: "the old path skips a recheck" }]);
+    // (The prelude's fault path is reached too, with its own deviations: only ours matter here.)
+    const ours = (rs: readonly { proc: string }[]): unknown[] =>
+      rs.filter((x) => x.proc.endsWith("touch"));
+    expect(ours(old!.reliesOn)).toEqual([
+      { proc: "old_touch", reason: "the old path skips a recheck" },
+    ]);
     const lines = formatText(old!, text).split("\n");
-    expect(lines.filter((l) => /^(Warning|Relies on):/.test(l))).toEqual([
+    expect(lines.filter((l) => /^(Warning|Relies on: \w*touch)/.test(l))).toEqual([
       "Warning: kernel 4.12 is outside the releases proc `old_touch` follows (..4.8, t.tlb): its body may not be that release's C",
       "Relies on: old_touch: the old path skips a recheck",
     ]);
     expect(toJson(old!)).toMatchObject({
       verdict: "never",
       outOfRange: [{ proc: "old_touch", follows: "..4.8", kernel: "4.12", file: "t.tlb" }],
-      reliesOn: [{ proc: "old_touch", reason: "the old path skips a recheck" }],
+      reliesOn: expect.arrayContaining([
+        { proc: "old_touch", reason: "the old path skips a recheck" },
+      ]),
     });
     // A Sometimes has a witness: it rests on no deviation. 4.13 is inside `touch`'s range.
     expect([now!.outOfRange, now!.reliesOn]).toEqual([[], []]);
@@ -86,7 +93,9 @@ describe("release ranges and the deviations a verdict relies on", () => {
     const always = scenario.replace("  store X 9\n", "  skip\n");
     const [now] = await judge(always, ["4.13"]);
     expect(now!.verdict).toBe("always");
-    expect(now!.reliesOn).toEqual([{ proc: "touch", reason: "no lock is taken" }]);
+    expect(now!.reliesOn.filter((x) => x.proc.endsWith("touch"))).toEqual([
+      { proc: "touch", reason: "no lock is taken" },
+    ]);
   });
 
   it("check: W001 at the expect line of the release, once per proc and release", () => {
