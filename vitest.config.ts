@@ -8,6 +8,8 @@ const slow = [
   "test/cli/**",
   "test/explore/**",
   "test/pinned/**",
+  "test/model/codegen-sharing.test.ts",
+  "test/judge/sizing.test.ts",
   "test/semantics/check-run.property.test.ts",
 ];
 

@@ -19,7 +19,8 @@ Examples:
   tlbl fmt --write scenarios/*.tlb              format in place
 
 Exit status: 0 every expectation holds, 1 one does not, 2 bad input or usage,
-3 a limit ended a search before it could answer, 4 internal error.`;
+3 a limit ended a search before it could answer, 4 internal error,
+130/143 interrupted by SIGINT/SIGTERM (the answer so far is printed, marked partial).`;
 
 export function buildProgram(): Command {
   const program = new Command("tlbl")
@@ -91,7 +92,7 @@ export function buildProgram(): Command {
     .option("--timeout <seconds>", "stop after this long (partial answer)", parseFloatArg)
     .option(
       "--max-memory <MB>",
-      "stop when the visited set needs more than this (partial answer)",
+      "stop when the process (workers included) uses more than this (partial answer)",
       parseCount,
     )
     .option("--quiet", "print only the summary of each run")

@@ -1,5 +1,6 @@
 import { FINISHED, blockedAt, isBlocked, type FireFn } from "../model/codegen.js";
 import type { Machine } from "../model/machine.js";
+import { resultCodes } from "../primitives/registry.js";
 
 /**
  * The transition system every search, schedule and replay walks, in the style of stateright's
@@ -116,6 +117,22 @@ export class Model {
   /** The after block: it moves only once every other thread has finished. */
   waitsForTheOthers(thread: number): boolean {
     return thread === this.after;
+  }
+
+  /**
+   * A state's identity independent of how wide its slots are: the value of every slot. Shards
+   * of one search may widen their sizing apart (judge/run.ts), so their final states meet here.
+   */
+  valuesKey(s: Uint32Array): string {
+    const R = this.machine.runtime;
+    return this.machine.layout.slots
+      .map((slot, i) => {
+        const raw = R.rd(s, i);
+        if (slot.kind === "data" || slot.kind === "disk") return R.wordValue(raw);
+        // The bits 0 of an int are `unset`, or a cleared variable (layout.ts): one key for both.
+        return slot.bias !== 0 && raw === 0 ? resultCodes.unset : raw - slot.bias;
+      })
+      .join(",");
   }
 
   /** The initial state, a fresh copy. */

@@ -8,7 +8,9 @@ import {
   workerData,
 } from "node:worker_threads";
 import { checkText } from "../kernel/load.js";
+import type { ValueSizing } from "../model/layout.js";
 import { buildMachine, type Machine } from "../model/machine.js";
+import { ModelError, OutsideSizing } from "../model/runtime.js";
 import { Expander } from "./expander.js";
 import { DEADLOCK, EXPANDED, FINAL, Model, storedMove, type Move } from "./model.js";
 import type { Progress, SearchOptions, SearchResult, StopReason } from "./search.js";
@@ -38,6 +40,8 @@ export interface ParallelJob {
   readonly release: string;
   readonly fixes: readonly (readonly [string, boolean])[];
   readonly options: readonly string[];
+  /** The machine's sizing: every worker must encode states alike. */
+  readonly sizing: ValueSizing;
   readonly search: Pick<
     SearchOptions,
     "reduce" | "symmetry" | "maxStates" | "timeoutMs" | "maxMemoryBytes"
@@ -76,7 +80,7 @@ const STOP = 1; // 0, or 1 + the index of the StopReason
 const STATES = 2;
 const WAKE = 3; // WAKE + i: bumped to wake worker i
 const KBYTES = (n: number): number => WAKE + n; // KBYTES + i: worker i's store, in KiB
-const stopReasons: readonly StopReason[] = ["max-states", "timeout", "max-memory"];
+const stopReasons: readonly StopReason[] = ["max-states", "timeout", "max-memory", "interrupted"];
 
 /** States per batch sent to another worker. */
 const batchStates = 512;
@@ -89,6 +93,7 @@ export async function searchParallel(
   job: ParallelJob,
   jobs: number,
   progress?: (p: Progress) => void,
+  signal?: AbortSignal,
 ): Promise<SearchResult> {
   const start = performance.now();
   const control = new SharedArrayBuffer(4 * (WAKE + 2 * jobs));
@@ -97,6 +102,7 @@ export async function searchParallel(
   const channels = Array.from({ length: jobs }, (_, i) =>
     Array.from({ length: jobs }, (_, j) => (i === j ? null : new MessageChannel())),
   );
+  const workers: Worker[] = [];
   const outputs = Array.from({ length: jobs }, (_, index) => {
     const input: WorkerInput = {
       kind: "tlbl-parallel",
@@ -108,12 +114,24 @@ export async function searchParallel(
       outbound: channels[index]!.map((c) => c?.port1 ?? null),
     };
     const ports = [...input.inbound, ...input.outbound].filter((p): p is MessagePort => p !== null);
+    const w = new Worker(new URL(import.meta.url), { workerData: input, transferList: ports });
+    workers.push(w);
     return new Promise<WorkerOutput>((resolve, reject) => {
-      const w = new Worker(new URL(import.meta.url), { workerData: input, transferList: ports });
-      w.once("message", resolve);
+      w.once("message", (out: WorkerOutput | WorkerFailure) =>
+        "failure" in out ? reject(failureError(out)) : resolve(out),
+      );
       w.once("error", reject);
     });
   });
+  // The workers poll STOP; this thread is free to see the signal.
+  const interrupt = (): void => {
+    Atomics.compareExchange(ctl, STOP, 0, 1 + stopReasons.indexOf("interrupted"));
+    for (let i = 0; i < jobs; i++) {
+      Atomics.add(ctl, WAKE + i, 1);
+      Atomics.notify(ctl, WAKE + i);
+    }
+  };
+  signal?.addEventListener("abort", interrupt);
   const ticker =
     progress &&
     setInterval(() => {
@@ -132,6 +150,9 @@ export async function searchParallel(
     return merge(m, job, jobs, await Promise.all(outputs), Atomics.load(ctl, STOP), start);
   } finally {
     if (ticker) clearInterval(ticker);
+    signal?.removeEventListener("abort", interrupt);
+    // A worker that failed leaves the others waiting for its work: stop them all.
+    await Promise.all(workers.map((w) => w.terminate()));
   }
 }
 
@@ -209,6 +230,28 @@ function ownerOf(m: Machine, n: number): (s: Uint32Array) => number {
   };
 }
 
+/** A model error in a worker, as plain data (classes do not cross threads). */
+interface WorkerFailure {
+  readonly failure: string;
+  readonly outside?: OutsideSizing["what"];
+}
+
+function attempt(input: WorkerInput): WorkerOutput | WorkerFailure {
+  try {
+    return work(input);
+  } catch (e) {
+    if (e instanceof OutsideSizing) return { failure: e.message, outside: e.what };
+    if (e instanceof ModelError) return { failure: e.message };
+    throw e;
+  }
+}
+
+function failureError(f: WorkerFailure): ModelError {
+  return f.outside === undefined
+    ? new ModelError(f.failure)
+    : new OutsideSizing(f.outside, f.failure);
+}
+
 /** One worker's share of the search. */
 function work(input: WorkerInput): WorkerOutput {
   const start = performance.now();
@@ -218,7 +261,7 @@ function work(input: WorkerInput): WorkerOutput {
   const built = buildMachine(
     loaded.scenario,
     { release: job.release, fixes: new Map(job.fixes) },
-    { options: job.options },
+    { options: job.options, sizing: job.sizing },
   );
   if (built.machine === undefined) throw new Error(`worker: ${job.file} does not build`);
   const m = built.machine;
@@ -298,11 +341,9 @@ function work(input: WorkerInput): WorkerOutput {
     let reason = 0;
     if (o.maxStates !== undefined && Atomics.load(ctl, STATES) >= o.maxStates) reason = 1;
     else if (o.timeoutMs !== undefined && performance.now() - start > o.timeoutMs) reason = 2;
-    else if (o.maxMemoryBytes !== undefined) {
-      let kbytes = 0;
-      for (let i = 0; i < n; i++) kbytes += Atomics.load(ctl, KBYTES(n) + i);
-      if (kbytes * 1024 > o.maxMemoryBytes) reason = 3;
-    }
+    // The whole process's memory, every worker's heap and store included.
+    else if (o.maxMemoryBytes !== undefined && process.memoryUsage.rss() > o.maxMemoryBytes)
+      reason = 3;
     if (reason !== 0) Atomics.compareExchange(ctl, STOP, 0, reason);
   };
 
@@ -370,6 +411,6 @@ function work(input: WorkerInput): WorkerOutput {
 // In a worker started by searchParallel: do its share and hand the result back.
 if (!isMainThread && (workerData as { kind?: string } | null)?.kind === "tlbl-parallel") {
   const input = workerData as WorkerInput;
-  parentPort!.postMessage(work(input));
+  parentPort!.postMessage(attempt(input));
   for (const p of [...input.inbound, ...input.outbound]) p?.close();
 }

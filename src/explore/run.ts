@@ -5,7 +5,7 @@ import type * as A from "../syntax/ast.js";
 import { Model, type Move } from "./model.js";
 import { searchParallel } from "./parallel.js";
 import { resolveSchedule, runSchedule } from "./schedule.js";
-import { search, type Progress, type SearchResult } from "./search.js";
+import { search, searchYielding, type Progress, type SearchResult } from "./search.js";
 import { StateStore } from "./state-store.js";
 
 export interface RunRequest {
@@ -29,6 +29,8 @@ export interface RunRequest {
   readonly timeoutMs?: number;
   readonly maxMemoryBytes?: number;
   readonly progress?: (p: Progress) => void;
+  /** Aborted by a signal: the search stops as at a limit ("interrupted"), nothing more runs. */
+  readonly signal?: AbortSignal;
 }
 
 export interface Shard {
@@ -143,17 +145,20 @@ async function exploreAll(
             release: c.kernel,
             fixes: [...c.fixes],
             options: req.options ?? [],
+            sizing: m.layout.sizing,
             search: options,
           },
           jobs,
           req.progress,
+          req.signal,
         )
-      : search(m, {
+      : await searchYielding(m, {
           ...options,
           shard: req.shard,
           collect: req.shard !== undefined,
           progress: req.progress,
           onFinal,
+          signal: req.signal,
         });
   // The workers hand their final states over as keys.
   if (jobs > 1)

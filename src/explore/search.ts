@@ -20,6 +20,8 @@ export interface SearchOptions {
   readonly progress?: (p: Progress) => void;
   /** Called once for each distinct final state, with the condition's value there. */
   readonly onFinal?: (s: Uint32Array, holds: boolean) => void;
+  /** Aborted (Ctrl-C, SIGTERM): the search ends as at a limit, "interrupted". */
+  readonly signal?: AbortSignal;
 }
 
 export interface Progress {
@@ -30,7 +32,7 @@ export interface Progress {
   readonly bytes: number;
 }
 
-export type StopReason = "max-states" | "timeout" | "max-memory";
+export type StopReason = "max-states" | "timeout" | "max-memory" | "interrupted";
 
 export interface SearchResult {
   readonly states: number;
@@ -64,6 +66,35 @@ const rootsPerShard = 8;
  * one. A limit ends the search cleanly with what it found so far.
  */
 export function search(m: Machine, opts: SearchOptions): SearchResult {
+  const run = searching(m, opts);
+  for (;;) {
+    const r = run.next();
+    if (r.done) return r.value;
+  }
+}
+
+/** Turns the search gives the event loop, at most this far apart: a signal is seen this soon. */
+const turnEveryMs = 50;
+
+/**
+ * The same search, giving the event loop a turn now and then, so that a signal handler (Ctrl-C,
+ * SIGTERM) can abort `opts.signal` and end it with the answer so far.
+ */
+export async function searchYielding(m: Machine, opts: SearchOptions): Promise<SearchResult> {
+  const run = searching(m, opts);
+  let last = performance.now();
+  for (;;) {
+    const r = run.next();
+    if (r.done) return r.value;
+    if (performance.now() - last > turnEveryMs) {
+      await new Promise((resolve) => setImmediate(resolve));
+      last = performance.now();
+    }
+  }
+}
+
+/** The search, pausing (yield) at each of its periodic checks. */
+function* searching(m: Machine, opts: SearchOptions): Generator<void, SearchResult> {
   const start = performance.now();
   const model = new Model(m);
   const ex = new Expander(model, opts);
@@ -87,7 +118,7 @@ export function search(m: Machine, opts: SearchOptions): SearchResult {
     if (opts.shard.index === 0) {
       splitStates = split.expanded;
       counts.transitions += split.transitions;
-      for (const t of split.terminals) record(t.kind, t.state, t.key, () => t.path);
+      for (const t of split.terminals) record(t.kind, t.state, () => t.path);
     }
   }
   const rootPrefix = new Map<number, Move[]>();
@@ -100,17 +131,12 @@ export function search(m: Machine, opts: SearchOptions): SearchResult {
     return ex.realPath([...rootPrefix.get(p.root)!, ...p.moves]);
   };
 
-  function record(
-    kind: Expansion,
-    state: Uint32Array,
-    key: () => string,
-    path: () => Move[],
-  ): void {
+  function record(kind: Expansion, state: Uint32Array, path: () => Move[]): void {
     if (kind === FINAL) {
       counts.finals++;
       const holds = model.holds(state);
       opts.onFinal?.(state, holds);
-      finalStates?.set(key(), holds);
+      finalStates?.set(model.valuesKey(state), holds);
       if (holds) {
         counts.positive++;
         paths.positive ??= path();
@@ -120,7 +146,7 @@ export function search(m: Machine, opts: SearchOptions): SearchResult {
       }
     } else if (kind === DEADLOCK) {
       counts.deadlocks++;
-      deadlockStates?.add(key());
+      deadlockStates?.add(model.valuesKey(state));
       paths.deadlock ??= path();
     }
   }
@@ -157,19 +183,19 @@ export function search(m: Machine, opts: SearchOptions): SearchResult {
     store.load(current, s);
     const i = current;
     const kind = ex.expand(s, emit);
-    if (kind !== EXPANDED)
-      record(
-        kind,
-        s,
-        () => store.key(i),
-        () => realPath(i),
-      );
+    if (kind !== EXPANDED) record(kind, s, () => realPath(i));
+    // States are counted after each expansion: the search stops within one state's successors.
+    if (opts.maxStates !== undefined && store.count >= opts.maxStates) {
+      stopReason = "max-states";
+      break;
+    }
     if ((++processed & 0xfff) === 0) {
       const now = performance.now();
-      if (opts.maxStates !== undefined && store.count >= opts.maxStates) stopReason = "max-states";
-      else if (opts.timeoutMs !== undefined && now - start > opts.timeoutMs) stopReason = "timeout";
-      else if (opts.maxMemoryBytes !== undefined && store.bytes > opts.maxMemoryBytes)
+      if (opts.timeoutMs !== undefined && now - start > opts.timeoutMs) stopReason = "timeout";
+      // The process's memory (RSS): the store, the heap and what code generation made.
+      else if (opts.maxMemoryBytes !== undefined && process.memoryUsage.rss() > opts.maxMemoryBytes)
         stopReason = "max-memory";
+      else if (opts.signal?.aborted) stopReason = "interrupted";
       if (opts.progress && now - lastProgress > 500) {
         lastProgress = now;
         opts.progress({
@@ -180,6 +206,7 @@ export function search(m: Machine, opts: SearchOptions): SearchResult {
         });
       }
       if (stopReason !== undefined) break;
+      yield;
     }
   }
   return {
@@ -212,12 +239,12 @@ export function splitFrontier(
   expanded: number;
   transitions: number;
   frontier: { state: Uint32Array; prefix: Move[] }[];
-  terminals: { kind: Expansion; state: Uint32Array; key: () => string; path: Move[] }[];
+  terminals: { kind: Expansion; state: Uint32Array; path: Move[] }[];
 } {
   const words = ex.model.words;
   const store = new StateStore(words);
   store.insertRoot(ex.initial());
-  const terminals: { kind: Expansion; state: Uint32Array; key: () => string; path: Move[] }[] = [];
+  const terminals: { kind: Expansion; state: Uint32Array; path: Move[] }[] = [];
   let levelStart = 0;
   let levelEnd = 1;
   let transitions = 0;
@@ -230,13 +257,7 @@ export function splitFrontier(
         store.insert(succ, i, move);
       });
       if (kind !== EXPANDED) {
-        const key = store.key(i);
-        terminals.push({
-          kind,
-          state: s.slice(),
-          key: () => key,
-          path: ex.realPath(store.path(i).moves),
-        });
+        terminals.push({ kind, state: s.slice(), path: ex.realPath(store.path(i).moves) });
       }
     }
     levelStart = levelEnd;

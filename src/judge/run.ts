@@ -2,8 +2,10 @@ import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { configurationsOf, explore, type Exploration, type RunRequest } from "../explore/run.js";
 import type { Move } from "../explore/model.js";
 import { scheduleString } from "../explore/schedule.js";
+import { initialSizing, maxRefcountBits, widened, type ValueSizing } from "../model/layout.js";
 import { buildMachine } from "../model/machine.js";
-import { ModelError } from "../model/runtime.js";
+import { ModelError, OutsideSizing } from "../model/runtime.js";
+import { maxValue } from "../primitives/types.js";
 import type { Scenario } from "../semantics/scenario.js";
 import type { Quantifier } from "../syntax/ast.js";
 import { fidelityOf, type Fidelity } from "./fidelity.js";
@@ -40,27 +42,42 @@ export type RunOutcome = {
 export async function runScenario(s: Scenario, req: RunRequest): Promise<RunOutcome> {
   const results: RunResult[] = [];
   for (const c of configurationsOf(s, req)) {
-    // Building the machine can hit a model limit too (the initial state's values, say).
-    try {
-      const built = buildMachine(
-        s,
-        { release: c.kernel, fixes: c.fixes },
-        { options: req.options ?? [] },
-      );
-      if (built.machine === undefined) return { results, diagnostics: built.diagnostics };
-      const tally = new OutcomeTally(built.machine);
-      results.push(judged(await explore(built.machine, c, req, tally.add), tally));
-    } catch (e) {
-      if (e instanceof ModelError)
-        return {
-          results,
-          diagnostics: [],
-          modelError: `${s.file}: kernel ${c.kernel}: ${e.message}`,
-        };
-      throw e;
+    if (req.signal?.aborted) break;
+    // A value outside the sizing (a sum, a fault code stored, a refcount) widens it: start again.
+    for (let sizing: ValueSizing = initialSizing(s); ; ) {
+      // Building the machine can hit a model limit too (the initial state's values, say).
+      try {
+        const built = buildMachine(
+          s,
+          { release: c.kernel, fixes: c.fixes },
+          { options: req.options ?? [], sizing },
+        );
+        if (built.machine === undefined) return { results, diagnostics: built.diagnostics };
+        const tally = new OutcomeTally(built.machine);
+        results.push(judged(await explore(built.machine, c, req, tally.add), tally));
+        break;
+      } catch (e) {
+        if (!(e instanceof ModelError)) throw e;
+        const wider = e instanceof OutsideSizing ? widened(sizing, e.what) : undefined;
+        if (wider !== undefined) {
+          sizing = wider;
+          continue;
+        }
+        const why =
+          e instanceof OutsideSizing
+            ? `${e.message}, past tlbl's limit (${limitOf(e)})`
+            : e.message;
+        return { results, diagnostics: [], modelError: `${s.file}: kernel ${c.kernel}: ${why}` };
+      }
     }
   }
   return { results, diagnostics: [] };
+}
+
+function limitOf(e: OutsideSizing): string {
+  return e.what === "refcount"
+    ? `refcounts up to ${(1 << maxRefcountBits) - 1}`
+    : `values up to ±${maxValue}`;
 }
 
 function judged(e: Exploration, tally: OutcomeTally): RunResult {

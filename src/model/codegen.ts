@@ -38,7 +38,14 @@ export const FINISHED = -1;
 export const isBlocked = (r: number): boolean => r <= -2;
 export const blockedAt = (r: number): number => -2 - r;
 
-const maxSilentDepth = 400;
+/**
+ * Path and tail expansions per resting point before code generation shares continuations:
+ * copying every path is fastest, but grows exponentially with branches between two steps.
+ */
+export const copyBudget = 20_000;
+
+/** Thrown inside ThreadGen when copying paths would pass the budget. */
+class TooBigToCopy extends Error {}
 
 export function compileThread(
   L: Layout,
@@ -47,8 +54,9 @@ export function compileThread(
   tid: number,
   live: readonly Set<number>[],
   evict: boolean,
+  budget = copyBudget,
 ): FireFn {
-  const src = new ThreadGen(L, p.threads[tid]!, tid, live, evict).source();
+  const src = new ThreadGen(L, p.threads[tid]!, tid, live, evict, budget).source();
   const fn = `"use strict"; return function fire_${tid}(s, t, labels, alt) {\n${src}\n};`;
   return new Function("R", fn)(R) as FireFn;
 }
@@ -128,11 +136,13 @@ class ValueGen implements EmitCtx {
     const s = this.L.slots[i]!;
     if (s.frozen !== undefined) throw new Error(`internal: a step writes the constant ${s.name}`);
     const m = mask(s.width);
-    const biased = s.bias ? `(${v}) + ${s.bias}` : v;
-    const simple = /^[\w.() >&|+-]*$/.test(v) && !v.includes("R.");
     const write = (x: string): string =>
       `t[${s.word}] = (t[${s.word}] & ${~(m << s.shift)}) | (((${x}) & ${m}) << ${s.shift});`;
-    return simple ? write(biased) : `{ const x = ${biased}; ${write("x")} }`;
+    // An int (biased) may be a sum past the sizing: the run widens it (judge/run.ts).
+    if (s.bias)
+      return `{ const x = (${v}) + ${s.bias}; if (x < 0 || x > ${m}) R.outside(x - ${s.bias}, ${JSON.stringify(s.name)}); ${write("x")} }`;
+    const simple = /^[\w.() >&|+-]*$/.test(v) && !v.includes("R.");
+    return simple ? write(v) : `{ const x = ${v}; ${write("x")} }`;
   }
 
   putRaw(i: number, v: number): string {
@@ -228,6 +238,8 @@ class ThreadGen extends ValueGen {
     private readonly live: readonly Set<number>[],
     /** The `tlb_evict` option: an access may find its entry evicted (alternative 1). */
     private readonly evict: boolean,
+    /** Expansions before sharing continuations ({@link copyBudget}; 0 always shares). */
+    private readonly budget: number,
   ) {
     super(L, tid);
   }
@@ -235,10 +247,7 @@ class ThreadGen extends ValueGen {
   source(): string {
     const cases = [...restingPoints(this.p)]
       .sort((a, b) => a - b)
-      .map((pc) => {
-        const body = this.path(pc, pc, new Set(), 0);
-        return `case ${pc}: {\n${body}\n}`;
-      });
+      .map((pc) => `case ${pc}: {\n${this.caseBody(pc)}\n}`);
     const locals = this.p.vars
       .filter((v) => this.L.vars[this.tid]![v.id]! < 0)
       .map((v) => `l${v.id} = 0`);
@@ -247,32 +256,106 @@ class ThreadGen extends ValueGen {
     return `${declare}t.set(s);\nswitch (${this.slot(pcSlot)}) {\n${cases.join("\n")}\n}\nthrow new Error("bad pc");`;
   }
 
+  /** Continuations emitted once, as closures, when a case is too big to copy paths (or undefined). */
+  private shared: { names: Map<string, string>; closures: string[] } | undefined;
+  /** Path and tail expansions in the case being generated. */
+  private expansions = 0;
+  /** The nodes on the path being generated: meeting one again is a loop with no step. */
+  private readonly onPath = new Set<string>();
+
+  /**
+   * The code of one resting point. Each path from it is copied whole (no calls in the hot
+   * code); past {@link copyBudget} expansions, every continuation is emitted once as a closure
+   * the paths call instead, so the code grows with the thread, not with its paths. A closure
+   * cannot know which variables its callers wrote, so its `finish` clears every variable not
+   * live next: the same state, since a slot no live variable uses is already 0.
+   */
+  private caseBody(pc: number): string {
+    this.shared = undefined;
+    this.expansions = 0;
+    try {
+      return this.path(pc, pc, new Set());
+    } catch (e) {
+      if (!(e instanceof TooBigToCopy)) throw e;
+    }
+    this.onPath.clear();
+    this.shared = { names: new Map(), closures: [] };
+    const every = new Set(this.p.vars.map((v) => v.id));
+    const body = this.path(pc, pc, every);
+    return `${this.shared.closures.join("\n")}\n${body}`;
+  }
+
+  /** Generates one continuation: copied in place, or (shared) once, as a closure to call. */
+  private continuation(key: string, gen: () => string): string {
+    if (this.onPath.has(key)) throw new Error(`thread ${this.p.name}: a loop with no step in it`);
+    if (this.shared === undefined && ++this.expansions > this.budget) throw new TooBigToCopy();
+    const known = this.shared?.names.get(key);
+    if (known !== undefined) return `return ${known}();`;
+    this.onPath.add(key);
+    try {
+      if (this.shared === undefined) return gen();
+      const name = `k${this.shared.names.size}`;
+      this.shared.names.set(key, name);
+      this.shared.closures.push(`const ${name} = () => {\n${gen()}\n};`);
+      return `return ${name}();`;
+    } finally {
+      this.onPath.delete(key);
+    }
+  }
+
   /** Code for the path from node `id`: silent nodes, then one step (or the end). */
-  private path(id: number, rest: number, wrote: Set<number>, depth: number): string {
-    if (depth > maxSilentDepth) throw new Error(`thread ${this.p.name}: a loop with no step in it`);
+  private path(id: number, rest: number, wrote: Set<number>): string {
+    return this.continuation(`p${id}`, () => this.pathFrom(id, rest, wrote));
+  }
+
+  private pathFrom(id: number, rest: number, wrote: Set<number>): string {
     const n: Node = this.p.nodes[id]!;
     switch (n.k) {
       case "end":
         return "return -1;";
-      case "label": {
-        const rank = n.rank === undefined ? "" : this.rank(n.rank);
-        return `if (labels !== null) labels.push(${id});${rank}\n${this.path(n.next, rest, wrote, depth + 1)}`;
-      }
+      case "label":
       case "silent": {
-        const w = new Set(wrote);
-        return `${this.ops(n.ops, w)}\n${this.path(n.next, rest, w, depth + 1)}`;
+        const run = this.straight(id, wrote, (l) => l);
+        return `${run.code}\n${this.path(run.next, rest, run.wrote)}`;
       }
       case "branch":
-        return `if ((${this.value(n.cond)}) !== 0) {\n${this.path(n.then, rest, wrote, depth + 1)}\n} else {\n${this.path(n.else, rest, wrote, depth + 1)}\n}`;
+        return `if ((${this.value(n.cond)}) !== 0) {\n${this.path(n.then, rest, wrote)}\n} else {\n${this.path(n.else, rest, wrote)}\n}`;
       case "step": {
         this.stepId = id;
         const w = new Set(wrote);
         const noAlternative = this.evict ? "if (alt !== 0) return -2;\n" : "";
-        return `${noAlternative}${this.ops(n.ops, w)}\n${this.tail(n.next, rest, w, id, 0)}`;
+        return `${noAlternative}${this.ops(n.ops, w)}\n${this.tail(n.next, rest, w, id)}`;
       }
       case "access":
-        return this.access(id, n, rest, wrote, depth);
+        return this.access(id, n, rest, wrote);
     }
+  }
+
+  /**
+   * A run of silent nodes and labels, walked in a loop (a thread may have thousands in a row:
+   * one call per node would overflow the stack). `reported` is how a label is pushed: its id on
+   * the way to a step, ~id when passed after one.
+   */
+  private straight(
+    id: number,
+    wrote: Set<number>,
+    reported: (label: number) => number,
+  ): { code: string; next: number; wrote: Set<number> } {
+    const code: string[] = [];
+    const w = new Set(wrote);
+    const seen = new Set<number>();
+    let at = id;
+    for (let n = this.p.nodes[at]!; n.k === "silent" || n.k === "label"; n = this.p.nodes[at]!) {
+      if (seen.has(at)) throw new Error(`thread ${this.p.name}: a loop with no step in it`);
+      seen.add(at);
+      if (n.k === "silent") code.push(this.ops(n.ops, w));
+      else {
+        const rank = n.rank === undefined ? "" : this.rank(n.rank);
+        code.push(`if (labels !== null) labels.push(${reported(at)});${rank}`);
+      }
+      at = n.next;
+    }
+    return { code: code.join("\n"), next: at, wrote: w };
   }
 
   private rank(id: number): string {
@@ -287,21 +370,21 @@ class ThreadGen extends ValueGen {
    * step, a branch that reads shared state, or the end. Nothing another thread can see happens
    * there, so doing it now changes no behaviour and leaves fewer distinct states.
    */
-  private tail(id: number, rest: number, wrote: Set<number>, step: number, depth: number): string {
-    if (depth > maxSilentDepth) throw new Error(`thread ${this.p.name}: a loop with no step in it`);
+  private tail(id: number, rest: number, wrote: Set<number>, step: number): string {
+    return this.continuation(`t${id}/${step}`, () => this.tailFrom(id, rest, wrote, step));
+  }
+
+  private tailFrom(id: number, rest: number, wrote: Set<number>, step: number): string {
     const n: Node = this.p.nodes[id]!;
     switch (n.k) {
-      case "silent": {
-        const w = new Set(wrote);
-        return `${this.ops(n.ops, w)}\n${this.tail(n.next, rest, w, step, depth + 1)}`;
-      }
+      case "silent":
       case "label": {
-        const rank = n.rank === undefined ? "" : this.rank(n.rank);
-        return `if (labels !== null) labels.push(${~id});${rank}\n${this.tail(n.next, rest, wrote, step, depth + 1)}`;
+        const run = this.straight(id, wrote, (l) => ~l);
+        return `${run.code}\n${this.tail(run.next, rest, run.wrote, step)}`;
       }
       case "branch":
         if (!readsShared(n.cond)) {
-          return `if ((${this.value(n.cond)}) !== 0) {\n${this.tail(n.then, rest, wrote, step, depth + 1)}\n} else {\n${this.tail(n.else, rest, wrote, step, depth + 1)}\n}`;
+          return `if ((${this.value(n.cond)}) !== 0) {\n${this.tail(n.then, rest, wrote, step)}\n} else {\n${this.tail(n.else, rest, wrote, step)}\n}`;
         }
         return `${this.finish(id, rest, wrote)}\nreturn ${step};`;
       default:
@@ -367,7 +450,6 @@ class ThreadGen extends ValueGen {
     n: Extract<Node, { k: "access" }>,
     rest: number,
     wrote: Set<number>,
-    depth: number,
   ): string {
     const L = this.L;
     const slotCode = (i: number): SlotCode => ({
@@ -377,7 +459,7 @@ class ThreadGen extends ValueGen {
     });
     const w = new Set(wrote);
     if (n.dest !== undefined) w.add(n.dest);
-    const done = this.tail(n.next, rest, w, id, depth + 1);
+    const done = this.tail(n.next, rest, w, id);
     const dest = (v: string): string => (n.dest === undefined ? "" : this.writeVar(n.dest, v));
     const watch = (found: string): string =>
       L.monitor < 0 ? "" : this.put(L.monitor, `${this.slot(L.monitor)} | ${found}`);
@@ -397,7 +479,7 @@ class ThreadGen extends ValueGen {
         `${watch(`R.monitorHit(t, ${e}, ${n.page}, ${n.write})`)} ${data(frame)} ${done}`,
       walked: (frame) =>
         `${watch(`R.monitorFrame(t, ${frame}, ${n.write})`)} ${data(frame)} ${done}`,
-      fault: () => this.path(n.fault, rest, wrote, depth + 1),
+      fault: () => this.path(n.fault, rest, wrote),
     });
   }
 }

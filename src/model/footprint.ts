@@ -274,63 +274,69 @@ export function threadFootprints(
   return { next, future };
 }
 
-/** The silent paths from a resting point to its steps, and the tails after them. */
+/**
+ * The silent paths from a resting point to its steps, and the tails after them. Worklists, not
+ * recursion: a thread may have thousands of statements in a row.
+ */
 function walk(
   p: ThreadProgram,
-  id: number,
+  from: number,
   fp: Footprint,
   f: FootprintOf,
   to: Set<number>,
   seen: Set<number>,
 ): void {
-  if (seen.has(id)) return;
-  seen.add(id);
-  const n = p.nodes[id]!;
-  switch (n.k) {
-    case "end":
-      return;
-    case "silent":
-      f.ops(n.ops, fp);
-      walk(p, n.next, fp, f, to, seen);
-      return;
-    case "label":
-      walk(p, n.next, fp, f, to, seen);
-      return;
-    case "branch":
-      f.value(n.cond, fp);
-      walk(p, n.then, fp, f, to, seen);
-      walk(p, n.else, fp, f, to, seen);
-      return;
-    case "step":
-      f.ops(n.ops, fp);
-      tail(p, n.next, fp, f, to, new Set());
-      return;
-    case "access":
-      f.access(n, fp);
-      tail(p, n.next, fp, f, to, new Set());
-      walk(p, n.fault, fp, f, to, seen);
-      return;
+  const work = [from];
+  for (let id = work.pop(); id !== undefined; id = work.pop()) {
+    if (seen.has(id)) continue;
+    seen.add(id);
+    const n = p.nodes[id]!;
+    switch (n.k) {
+      case "end":
+        break;
+      case "silent":
+        f.ops(n.ops, fp);
+        work.push(n.next);
+        break;
+      case "label":
+        work.push(n.next);
+        break;
+      case "branch":
+        f.value(n.cond, fp);
+        work.push(n.else, n.then);
+        break;
+      case "step":
+        f.ops(n.ops, fp);
+        tail(p, n.next, fp, f, to);
+        break;
+      case "access":
+        f.access(n, fp);
+        tail(p, n.next, fp, f, to);
+        work.push(n.fault);
+        break;
+    }
   }
 }
 
 /** After a step: the thread's local bookkeeping up to its next resting point (see resting.ts). */
 function tail(
   p: ThreadProgram,
-  id: number,
+  from: number,
   fp: Footprint,
   f: FootprintOf,
   to: Set<number>,
-  seen: Set<number>,
 ): void {
-  if (seen.has(id)) return;
-  seen.add(id);
-  const n = p.nodes[id]!;
-  if (n.k === "silent") {
-    f.ops(n.ops, fp);
-    tail(p, n.next, fp, f, to, seen);
-  } else if (n.k === "label") tail(p, n.next, fp, f, to, seen);
-  else if (n.k === "branch" && !readsShared(n.cond)) {
-    tail(p, n.then, fp, f, to, seen);
-    tail(p, n.else, fp, f, to, seen);
-  } else to.add(id);
+  const seen = new Set<number>();
+  const work = [from];
+  for (let id = work.pop(); id !== undefined; id = work.pop()) {
+    if (seen.has(id)) continue;
+    seen.add(id);
+    const n = p.nodes[id]!;
+    if (n.k === "silent") {
+      f.ops(n.ops, fp);
+      work.push(n.next);
+    } else if (n.k === "label") work.push(n.next);
+    else if (n.k === "branch" && !readsShared(n.cond)) work.push(n.else, n.then);
+    else to.add(id);
+  }
 }

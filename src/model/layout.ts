@@ -6,10 +6,10 @@ import {
   type ThreadProgram,
 } from "../semantics/ir.js";
 import type { Scenario } from "../semantics/scenario.js";
-import type { Type } from "../primitives/types.js";
+import { maxValue, type Type } from "../primitives/types.js";
 import { initPage, populatedAtStart, type Universe } from "../semantics/universe.js";
 import type { Feature, ObjectKind, SlotMap } from "../primitives/primitive.js";
-import { primitiveNamed } from "../primitives/registry.js";
+import { primitiveNamed, resultCodes } from "../primitives/registry.js";
 import { bitsFor, PTE, VMA } from "../primitives/encoding.js";
 import { interference } from "./liveness.js";
 import { restingPoints, storedVars } from "./resting.js";
@@ -81,7 +81,8 @@ export interface Layout extends SlotMap {
   readonly fpageNames: readonly string[];
   readonly nFrames: number;
   readonly wordsPerPage: number;
-  readonly maxData: number;
+  /** The values memory words, file words and int variables hold: see {@link ValueSizing}. */
+  readonly sizing: ValueSizing;
   readonly pc: readonly number[];
   /**
    * vars[thread][var]: the slot of each variable (variables never live together share one), or
@@ -108,7 +109,48 @@ export interface Layout extends SlotMap {
   readonly intBias: number;
 }
 
-export const intBias = 4;
+/**
+ * The range of values the state vector holds for memory and file words and int variables, and
+ * the width of a frame's refcount. A first guess comes from the scenario's numbers
+ * ({@link initialSizing}); a run that meets a value outside it widens it and starts again
+ * (judge/run.ts), so the range is never a limit the user sees, only a cost.
+ */
+export interface ValueSizing {
+  /** The least value (0, or negative once a program stores a fault code or a difference). */
+  readonly min: number;
+  readonly max: number;
+  readonly refcountBits: number;
+}
+
+/** A frame's refcount has at most this many bits (a GUP reference per round of a loop). */
+export const maxRefcountBits = 16;
+
+/** The first guess: the scenario's numbers, and 0…3 at least (a few increments). */
+export function initialSizing(s: Scenario): ValueSizing {
+  return { min: 0, max: Math.max(3, maxConstant(s)), refcountBits: 4 };
+}
+
+/** The sizing that holds `value` too (for a refcount, one more bit), or undefined past the cap. */
+export function widened(
+  z: ValueSizing,
+  what: { readonly value: number } | "refcount",
+): ValueSizing | undefined {
+  if (what === "refcount")
+    return z.refcountBits >= maxRefcountBits
+      ? undefined
+      : { ...z, refcountBits: z.refcountBits + 1 };
+  const v = what.value;
+  if (Math.abs(v) > maxValue) return undefined;
+  // Doubling keeps the number of restarts logarithmic in the largest value.
+  return v < z.min
+    ? { ...z, min: Math.max(-maxValue, Math.min(v, 2 * z.min - 1)) }
+    : { ...z, max: Math.min(maxValue, Math.max(v, 2 * z.max + 1)) };
+}
+
+/** A memory word's width: two's complement when the range has negatives, so 0 is all zeros. */
+export function dataWidth(z: ValueSizing): number {
+  return z.min < 0 ? bitsFor(Math.max(z.max, -z.min - 1)) + 1 : bitsFor(z.max);
+}
 
 /**
  * Collects slots, then packs them into words by first-fit decreasing width: fewer words than
@@ -165,6 +207,7 @@ export function buildLayout(
   u: Universe,
   p: Program,
   live: readonly (readonly Set<number>[])[],
+  sizing: ValueSizing = initialSizing(s),
 ): Layout {
   const nThreads = p.threads.length;
   const nPages = u.pages.length;
@@ -183,7 +226,6 @@ export function buildLayout(
     ...Array.from({ length: nSwap }, (_, i) => `swap[${i}]`),
   ];
   const wordsPerPage = u.wordsPerPage;
-  const maxData = Math.max(3, maxConstant(s));
   // Enough frames for every file page, every anonymous page, and one in flight per thread (a
   // migration target, a copy-on-write copy); running out is reported, never silent. A program
   // that never allocates needs only the frames the init block populates.
@@ -194,7 +236,10 @@ export function buildLayout(
   // A swap entry keeps its slot where a present PTE keeps its frame.
   const pteBits = PTE.PFN_SHIFT + Math.max(frameBits, nSwap > 0 ? bitsFor(nFpages) : 0);
   // Ints hold memory values, result codes and small counters (pages changed, PTEs cleaned).
-  const intMax = Math.max(maxData, 2 * nPages + 2);
+  const intMax = Math.max(sizing.max, 2 * nPages + 2);
+  // Result codes (`segv` is -2) are negative, and the bits 0 are `unset`. Past them (a program's
+  // own negative values) the bits 0 are no value: machine.ts starts ints at `unset`.
+  const intBias = sizing.min >= resultCodes.unset ? -resultCodes.unset : 1 - sizing.min;
   const trackAccessed =
     p.threads.some((t) => usesAccessed(t)) ||
     (p.condition !== undefined && valueUsesAccessed(p.condition));
@@ -286,7 +331,9 @@ export function buildLayout(
     );
   }
   const frames = Array.from({ length: nFrames }, (_, i) => i + 1);
-  const ref = frames.map((f) => pk.add("refcount", `refcount(frame ${f})`, 4, { frame: f }))[0]!;
+  const ref = frames.map((f) =>
+    pk.add("refcount", `refcount(frame ${f})`, sizing.refcountBits, { frame: f }),
+  )[0]!;
   const mapcount = frames.map((f) =>
     pk.add("mapcount", `mapcount(frame ${f})`, bitsFor(nPages), { frame: f }),
   )[0]!;
@@ -306,14 +353,14 @@ export function buildLayout(
   let data = -1;
   for (const f of frames) {
     for (let w = 0; w < wordsPerPage; w++) {
-      const id = pk.add("data", `frame ${f} word ${w}`, bitsFor(maxData), { frame: f, word: w });
+      const id = pk.add("data", `frame ${f} word ${w}`, dataWidth(sizing), { frame: f, word: w });
       if (data < 0) data = id;
     }
   }
   let disk = -1;
   for (const [i, name] of fpageNames.slice(1).entries()) {
     for (let w = 0; w < wordsPerPage; w++) {
-      const id = pk.add("disk", `disk ${name} word ${w}`, bitsFor(maxData), {
+      const id = pk.add("disk", `disk ${name} word ${w}`, dataWidth(sizing), {
         fpage: i + 1,
         word: w,
       });
@@ -389,7 +436,7 @@ export function buildLayout(
     fpageNames,
     nFrames,
     wordsPerPage,
-    maxData,
+    sizing,
     trackAccessed,
     pc,
     vars,

@@ -5,7 +5,8 @@ import type { Scenario } from "../semantics/scenario.js";
 import { initPage, populatedAtStart, universeOf, type Universe } from "../semantics/universe.js";
 import { compileCondition, compileThread, type ConditionFn, type FireFn } from "./codegen.js";
 import { PAGE, PTE, TLBE, VMA } from "../primitives/encoding.js";
-import { buildLayout, initialVma, type Layout } from "./layout.js";
+import { resultCodes } from "../primitives/registry.js";
+import { buildLayout, initialVma, type Layout, type ValueSizing } from "./layout.js";
 import { liveIn } from "./liveness.js";
 import { Runtime } from "./runtime.js";
 
@@ -36,6 +37,10 @@ export type BuildResult =
 export interface BuildOptions {
   /** Hardware options turned on from the command line, on top of the file's `option` lines. */
   readonly options?: readonly string[];
+  /** The values the state holds; by default the scenario's numbers (judge/run.ts widens it). */
+  readonly sizing?: ValueSizing;
+  /** Code generation's copy budget (codegen.ts `copyBudget`); 0 shares every continuation. */
+  readonly copyBudget?: number;
 }
 
 export function buildMachine(
@@ -50,13 +55,13 @@ export function buildMachine(
   const program = lowered.program;
   const evict = s.options.get("tlb_evict") === true || (opts.options ?? []).includes("tlb_evict");
   const live = program.threads.map(liveIn);
-  const layout = buildLayout(s, u, program, live);
+  const layout = buildLayout(s, u, program, live, opts.sizing);
   const runtime = new Runtime(layout);
   const bag = new DiagnosticBag(s.file);
   const initial = initialState(s, u, program, layout, runtime, bag);
   if (bag.hasErrors) return { machine: undefined, diagnostics: bag.items };
   const fire = program.threads.map((_, tid) =>
-    compileThread(layout, runtime, program, tid, live[tid]!, evict),
+    compileThread(layout, runtime, program, tid, live[tid]!, evict, opts.copyBudget),
   );
   const condition = compileCondition(layout, runtime, program);
   const afterThread = program.threads.findIndex((t) => t.isAfter);
@@ -90,10 +95,17 @@ function initialState(
   const t = new Uint32Array(L.words);
   const set = (slot: number, v: number): void => R.wr(t, slot, v + L.slots[slot]!.bias);
   p.threads.forEach((th, i) => set(L.pc[i]!, th.entry));
+  // Registers start `unset`: the bits 0 only while the bias is unset's (layout.ts).
+  // (Other variables' slots stay 0: a slot no live variable uses is 0 at every resting point.)
+  if (L.intBias !== -resultCodes.unset)
+    p.threads.forEach((th, tid) => {
+      for (const v of th.vars) {
+        const slot = L.vars[tid]![v.id]!;
+        if (v.isRegister && slot >= 0 && L.slots[slot]!.bias !== 0) set(slot, resultCodes.unset);
+      }
+    });
   for (const f of s.files) {
-    u.files
-      .get(f.name)!
-      .forEach((fp, i) => R.wr(t, L.disk + (fp - 1) * L.wordsPerPage, f.pages[i]!));
+    u.files.get(f.name)!.forEach((fp, i) => R.setDisk(t, fp, 0, f.pages[i]!));
   }
   for (const r of s.regions) {
     const m = r.mapping;
@@ -141,7 +153,7 @@ function initialState(
     const vma = R.rd(t, L.vma[page]!);
     const fpage = vma >>> VMA.FPAGE_SHIFT;
     if (fpage !== 0) {
-      R.wr(t, L.disk + (fpage - 1) * L.wordsPerPage + word, m.value.value);
+      R.setDisk(t, fpage, word, m.value.value);
       const f = R.rd(t, L.cache + fpage - 1);
       if (f !== 0) R.setData(t, f, word, m.value.value);
     } else {

@@ -1,9 +1,22 @@
-import type { Layout } from "./layout.js";
+import { dataWidth, type Layout } from "./layout.js";
 import { isSwapPte, MONITOR, PAGE, PTE } from "../primitives/encoding.js";
 import { entryFrame, pteFrame, walkPermits, type AccessKind } from "./mmu.js";
 
 /** The model ran out of room (frames, counter bits): a limit of the model, not a kernel bug. */
 export class ModelError extends Error {}
+
+/**
+ * A value outside the layout's {@link ValueSizing}: not a limit, the run widens the sizing and
+ * starts again (judge/run.ts). `value` is the value met, or "refcount" for a refcount overflow.
+ */
+export class OutsideSizing extends ModelError {
+  constructor(
+    readonly what: { readonly value: number } | "refcount",
+    message: string,
+  ) {
+    super(message);
+  }
+}
 
 /**
  * Helpers the generated step code calls for the primitives that touch many slots or index
@@ -21,6 +34,9 @@ export class Runtime {
   private readonly tlbByPage: Int32Array[];
   /** Every slot holding a PTE value: the page table, and kernel variables (monitors). */
   private readonly pteValues: Int32Array;
+  /** Memory and file words: two's complement in `wordBits` when the sizing has negatives. */
+  private readonly wordBits: number;
+  private readonly signedWords: boolean;
 
   constructor(readonly L: Layout) {
     const n = L.slots.length;
@@ -36,6 +52,8 @@ export class Runtime {
     });
     this.tlbSlots = Int32Array.from(L.tlb.flat().filter((x) => x >= 0));
     this.pteValues = Int32Array.from([...L.pte, ...L.pteVars]);
+    this.wordBits = dataWidth(L.sizing);
+    this.signedWords = L.sizing.min < 0;
     this.tlbByPage = Array.from({ length: L.nPages }, (_, p) =>
       Int32Array.from(L.tlb.map((row) => row[p] ?? -1).filter((x) => x >= 0)),
     );
@@ -57,8 +75,20 @@ export class Runtime {
     const w = this.word[i]!;
     const m = this.mask[i]!;
     const sh = this.shift[i]!;
-    if (v < 0 || v > m) throw new ModelError(`value ${v} does not fit in ${this.L.slots[i]!.name}`);
+    if (v < 0 || v > m) {
+      const slot = this.L.slots[i]!;
+      const message = `value ${v - slot.bias} does not fit in ${slot.name}`;
+      // An int variable holds what memory holds: a value the sizing can grow to.
+      if (slot.kind === "var" && slot.bias !== 0)
+        throw new OutsideSizing({ value: v - slot.bias }, message);
+      throw new ModelError(message);
+    }
     t[w] = (t[w]! & ~(m << sh)) | (v << sh);
+  }
+
+  /** An int variable's value past the sizing (generated code checks, this throws). */
+  outside(v: number, slot: string): never {
+    throw new OutsideSizing({ value: v }, `value ${v} does not fit in ${slot}`);
   }
 
   /** A frame number used to index frame slots: 1…nFrames, else the model was handed null. */
@@ -95,7 +125,7 @@ export class Runtime {
     this.frame(f);
     const i = this.L.ref + f - 1;
     const r = this.rd(t, i);
-    if (r >= this.mask[i]!) throw new ModelError(`refcount of frame ${f} overflows`);
+    if (r >= this.mask[i]!) throw new OutsideSizing("refcount", `refcount of frame ${f} overflows`);
     this.wr(t, i, r + 1);
   }
 
@@ -120,14 +150,28 @@ export class Runtime {
 
   data(t: Uint32Array, f: number, w: number): number {
     this.frame(f);
-    return this.rd(t, this.L.data + (f - 1) * this.L.wordsPerPage + w);
+    return this.wordValue(this.rd(t, this.L.data + (f - 1) * this.L.wordsPerPage + w));
   }
 
   setData(t: Uint32Array, f: number, w: number, v: number): void {
     this.frame(f);
-    if (v < 0 || v > this.L.maxData)
-      throw new ModelError(`value ${v} is outside the model's memory values 0…${this.L.maxData}`);
-    this.wr(t, this.L.data + (f - 1) * this.L.wordsPerPage + w, v);
+    this.wr(t, this.L.data + (f - 1) * this.L.wordsPerPage + w, this.wordRaw(v));
+  }
+
+  /** A memory or file word's value from its bits. */
+  wordValue(raw: number): number {
+    return this.signedWords && raw >= 1 << (this.wordBits - 1) ? raw - (1 << this.wordBits) : raw;
+  }
+
+  /** A memory or file word's bits for a value, which must lie in the sizing. */
+  wordRaw(v: number): number {
+    const z = this.L.sizing;
+    if (v < z.min || v > z.max)
+      throw new OutsideSizing(
+        { value: v },
+        `value ${v} is outside the model's memory values ${z.min}…${z.max}`,
+      );
+    return v < 0 ? v + (1 << this.wordBits) : v;
   }
 
   /** copy_user_highpage(): a COW copy. An anonymous source is left behind (monitors). */
@@ -156,14 +200,17 @@ export class Runtime {
   // ---- page cache and disk ----------------------------------------------------------------
 
   disk(t: Uint32Array, fp: number, w: number): number {
-    return this.rd(t, this.L.disk + (fp - 1) * this.L.wordsPerPage + w);
+    return this.wordValue(this.rd(t, this.L.disk + (fp - 1) * this.L.wordsPerPage + w));
+  }
+
+  setDisk(t: Uint32Array, fp: number, w: number, v: number): void {
+    this.wr(t, this.L.disk + (fp - 1) * this.L.wordsPerPage + w, this.wordRaw(v));
   }
 
   writepage(t: Uint32Array, f: number): void {
     const fp = this.rd(t, this.L.mapping + f - 1);
     if (fp === 0) throw new ModelError(`->writepage() on frame ${f}, which caches no file page`);
-    for (let w = 0; w < this.L.wordsPerPage; w++)
-      this.wr(t, this.L.disk + (fp - 1) * this.L.wordsPerPage + w, this.data(t, f, w));
+    for (let w = 0; w < this.L.wordsPerPage; w++) this.setDisk(t, fp, w, this.data(t, f, w));
     this.wr(t, this.L.locked + f - 1, 0);
   }
 

@@ -26,6 +26,12 @@ export type Type =
   | "monitor" // enum: lost_write | stale_tlb | freed_frame (conditions only)
   | "void";
 
+/**
+ * Ints are at most this large in magnitude: memory words, registers and counters (the model
+ * packs each value into a few bits of the state vector, widening as a run meets larger ones).
+ */
+export const maxValue = (1 << 20) - 1;
+
 export const enumValues: Readonly<Partial<Record<Type, readonly string[]>>> = {
   prot: ["none", "r", "rw"],
   share: ["shared", "private"],

@@ -93,7 +93,7 @@ function describe(
     }
     case "data":
     case "disk":
-      return `${name}: ${a} → ${b}`;
+      return `${name}: ${m.runtime.wordValue(a)} → ${m.runtime.wordValue(b)}`;
     case "cache": {
       const fpage = m.layout.fpageNames[slot.of.fpage!]!;
       if (m.runtime.isSwapSlot(slot.of.fpage!))

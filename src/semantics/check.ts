@@ -5,6 +5,7 @@ import type { Span } from "../diagnostics/span.js";
 import type * as A from "../syntax/ast.js";
 import { unreachable } from "../syntax/ast.js";
 import { builtins, constants } from "../primitives/registry.js";
+import { maxValue } from "../primitives/types.js";
 import { fixIdForm, isFixId, isKnownRelease, knownReleases } from "./kernel-versions.js";
 import { knownOptions } from "./options.js";
 import { lower } from "./lower.js";
@@ -258,6 +259,8 @@ export function check(ast: A.TestFile, text: string, file: string, prelude: Prel
     resolved,
     wordsPerPage: tc.wordsPerPage,
   };
+  for (const n of bigNumbers(ast))
+    bag.error("E202", n.span, `a number in tlbl is at most ${maxValue}, not ${n.text}`);
   // The rules read resolutions and types, so they run on a scenario that checks otherwise.
   for (const rule of rules)
     rule.check(scenario, (code, at, message) => bag.error(code, at.span, message));
@@ -266,6 +269,20 @@ export function check(ast: A.TestFile, text: string, file: string, prelude: Prel
   if (lowering.errors.length > 0)
     return { scenario: undefined, diagnostics: lowering.errors, warnings: [] };
   return { scenario, diagnostics: [], warnings: lowering.warnings };
+}
+
+/** Every number written in the file that is past the values the model holds. */
+function bigNumbers(ast: A.TestFile): A.IntLit[] {
+  const out: A.IntLit[] = [];
+  const visit = (x: unknown): void => {
+    if (x === null || typeof x !== "object") return;
+    const node = x as Partial<A.IntLit>;
+    if (node.kind === "IntLit" && typeof node.value === "number" && node.value > maxValue)
+      out.push(node as A.IntLit);
+    for (const v of Object.values(x)) visit(v);
+  };
+  visit(ast);
+  return out;
 }
 
 /**

@@ -104,7 +104,7 @@ function argument(
     case "faddr":
       return { k: "const", v: (1 + next(L.nFpages)) * 8 + next(L.wordsPerPage) };
     case "int":
-      return { k: "const", v: next(Math.min(L.wordsPerPage, L.maxData + 1)) };
+      return { k: "const", v: next(Math.min(L.wordsPerPage, L.sizing.max + 1)) };
     case "bool":
     case "share":
       return { k: "const", v: next(2) };
@@ -161,8 +161,8 @@ function randomState(L: Layout, next: (n: number) => number): Uint32Array {
       cache: frame,
       folio: frame,
       page_lock: () => next(L.nThreads + 1),
-      data: () => next(L.maxData + 1),
-      disk: () => next(L.maxData + 1),
+      data: () => next(L.sizing.max + 1),
+      disk: () => next(L.sizing.max + 1),
     };
     writeSlot(L, t, i, (value[s.kind] ?? any)());
   });
