@@ -2,7 +2,7 @@ import { exitCode, printDiagnostics, useColor } from "./io.js";
 import { loadScenario } from "./load.js";
 import { styleText } from "node:util";
 
-/** `tlbl check FILES…`: parse and check; each file prints OK or its diagnostics. */
+/** `tlbl check FILES…`: parse and check; each file prints OK (after any warnings) or its errors. */
 export function checkCommand(files: string[]): number {
   let status: number = exitCode.ok;
   const color = useColor(process.stdout);
@@ -14,6 +14,7 @@ export function checkCommand(files: string[]): number {
       process.stderr.write(`${file}: ${n} error${n === 1 ? "" : "s"}\n`);
       status = exitCode.badInput;
     } else {
+      printDiagnostics(r.warnings, r.text);
       process.stdout.write(`${file}: ${color ? styleText("green", "OK") : "OK"}\n`);
     }
   }

@@ -6,6 +6,13 @@ export { checkText, type Loaded };
 /** Reads, parses and checks one scenario file. */
 export function loadScenario(file: string): Loaded {
   const src = readSource(file);
-  if (!src.ok) return { file, text: undefined, scenario: undefined, diagnostics: [src.diagnostic] };
+  if (!src.ok)
+    return {
+      file,
+      text: undefined,
+      scenario: undefined,
+      diagnostics: [src.diagnostic],
+      warnings: [],
+    };
   return checkText(src.text, file);
 }

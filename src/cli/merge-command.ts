@@ -25,6 +25,8 @@ interface ShardEntry {
   readonly hash: string;
   readonly deadlockStates: readonly string[];
   readonly schedule: string | null;
+  readonly outOfRange: readonly { proc: string; follows: string; kernel: string; file: string }[];
+  readonly deviations: readonly { proc: string; reason: string }[];
 }
 
 /**
@@ -93,5 +95,12 @@ function answerOf(e: ShardEntry): ShardAnswer {
     outcomes: e.outcomeLines,
     deadlockStates: e.deadlockStates,
     schedule: e.schedule ?? undefined,
+    outOfRange: (e.outOfRange ?? []).map((w) => ({
+      proc: w.proc,
+      follows: w.follows,
+      release: w.kernel,
+      file: w.file,
+    })),
+    deviations: e.deviations ?? [],
   };
 }

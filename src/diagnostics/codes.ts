@@ -34,6 +34,9 @@ export const codes = {
   E303: "invalid fix name",
   E304: "missing declaration",
   E305: "a loop without a step",
+  E306: "invalid fidelity annotation",
+  // Warnings: the input is fine, the answer rests on something the user should know
+  W001: "a proc runs at a release outside the range its C follows",
 } as const;
 
 export type Code = keyof typeof codes;

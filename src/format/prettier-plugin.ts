@@ -32,7 +32,15 @@ interface CommentNode {
 }
 
 type Root = A.TestFile & { comments: CommentNode[] };
-type AnyNode = A.Decl | A.InitItem | A.Stmt | A.Block | A.ScheduleItem | A.TestFile | CommentNode;
+type AnyNode =
+  | A.Decl
+  | A.InitItem
+  | A.Stmt
+  | A.Block
+  | A.ScheduleItem
+  | A.Annotation
+  | A.TestFile
+  | CommentNode;
 
 const tlbParser: Parser<AnyNode> = {
   astFormat: "tlb-ast",
@@ -63,8 +71,9 @@ function commentChildren(n: AnyNode): AnyNode[] {
       return [...n.decls];
     case "InitDecl":
       return [...n.items];
-    case "ThreadDecl":
     case "ProcDecl":
+      return [...n.annotations, n.body];
+    case "ThreadDecl":
     case "AfterDecl":
       return [n.body];
     case "Block":
@@ -103,8 +112,9 @@ function visitorKeys(n: AnyNode): string[] {
       return ["decls"];
     case "InitDecl":
       return ["items"];
-    case "ThreadDecl":
     case "ProcDecl":
+      return ["annotations", "body"];
+    case "ThreadDecl":
     case "AfterDecl":
     case "ForStmt":
     case "WhileStmt":
@@ -161,10 +171,21 @@ function printNode(path: AstPath<AnyNode>, text: string, print: Print): Doc {
     case "ProcDecl": {
       const params = n.params.map((p) => `${p.name.name}: ${p.type.name}`).join(", ");
       const head = [`proc ${n.name.name}(${params})`, n.result ? `: ${n.result.name}` : ""];
-      return n.doc
-        ? [...head, indent([hardline, n.doc.text]), hardline, print("body")]
+      // A doc string and the annotations go one a line under the signature, the body after.
+      const lines: Doc[] = [
+        ...(n.doc ? [n.doc.text] : []),
+        ...path.map(() => print(), "annotations"),
+      ];
+      return lines.length
+        ? [...head, indent(lines.map((l) => [hardline, l])), hardline, print("body")]
         : [...head, " ", print("body")];
     }
+    case "ModelsAnnotation":
+      return ["models ", n.functions.map((f) => f.name).join(", "), " in ", n.path.text];
+    case "FollowsAnnotation":
+      return ["follows ", n.ranges.map(releaseRange).join(", ")];
+    case "DeviationAnnotation":
+      return ["deviation ", n.direction.name, " ", n.reason.text];
     case "AfterDecl":
       return ["after ", print("body")];
     case "ConditionDecl":
@@ -328,6 +349,10 @@ function scheduleAmount(a: A.ScheduleAmount): string {
     case "ToEnd":
       return "end";
   }
+}
+
+function releaseRange(r: A.ReleaseRange): string {
+  return r.dots ? `${r.first?.text ?? ""}..${r.last?.text ?? ""}` : r.first!.text;
 }
 
 function fixSetting(s: A.FixSetting): string {

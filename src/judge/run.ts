@@ -15,11 +15,13 @@ import { ModelError, OutsideSizing } from "../model/runtime.js";
 import { maxValue } from "../primitives/types.js";
 import type { Scenario } from "../semantics/scenario.js";
 import type { Quantifier } from "../syntax/ast.js";
+import { fidelityOf, type Fidelity } from "./fidelity.js";
 import { judge, quantifierOf, type Judgement } from "./judge.js";
 import { OutcomeTally, type Outcome } from "./outcomes.js";
 
 /** The answer for one scenario on one kernel configuration: what was explored, and its judgement. */
-export interface RunResult extends Omit<Exploration, "configuration" | "paths">, Judgement {
+export interface RunResult
+  extends Omit<Exploration, "configuration" | "paths">, Judgement, Fidelity {
   readonly scenario: Scenario;
   readonly kernel: string;
   /** Fixes that differ from the release's own set, as `commit=on|off`. */
@@ -106,10 +108,12 @@ function judged(e: Exploration, tally: OutcomeTally): RunResult {
   const schedule = e.mode === "schedule";
   const expected = schedule ? undefined : c.expected;
   const witness = witnessOf(e, quantifier);
+  const judgement = judge(quantifier, expected, schedule ? { ...e, complete: false } : e);
   return {
     ...found,
-    ...judge(quantifier, expected, schedule ? { ...e, complete: false } : e),
+    ...judgement,
     complete: e.complete,
+    ...fidelityOf(e.machine, judgement.verdict, schedule),
     scenario: e.machine.scenario,
     kernel: c.kernel,
     fixOverrides: c.fixOverrides,

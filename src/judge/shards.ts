@@ -1,5 +1,7 @@
 import type { Shard } from "../explore/run.js";
 import type { Quantifier, Verdict } from "../syntax/ast.js";
+import type { RangeWarning, Reliance } from "../semantics/fidelity.js";
+import { withVerdict, type Fidelity } from "./fidelity.js";
 import { judge, type Judgement } from "./judge.js";
 import { compareTuples, type Outcome } from "./outcomes.js";
 
@@ -17,10 +19,13 @@ export interface ShardAnswer {
   readonly outcomes: readonly Outcome[];
   readonly deadlockStates: readonly string[];
   readonly schedule: string | undefined;
+  /** The same in every shard: the procs the scenario runs do not depend on the split. */
+  readonly outOfRange: readonly RangeWarning[];
+  readonly deviations: readonly Reliance[];
 }
 
 /** The shards of one search put together, and judged. */
-export interface MergedAnswer extends Judgement {
+export interface MergedAnswer extends Judgement, Fidelity {
   /** How many shards the search was split into, and which of them are missing. */
   readonly shards: number;
   readonly missing: readonly Shard[];
@@ -74,9 +79,11 @@ export function mergeShards(
     negative: finals.size - positive,
     complete: missing.length === 0 && shards.every((s) => s.complete),
   };
+  const judgement = judge(quantifier, expected, tally);
   return {
     ...tally,
-    ...judge(quantifier, expected, tally),
+    ...judgement,
+    ...withVerdict(shards[0]!.outOfRange, shards[0]!.deviations, judgement.verdict),
     shards: count,
     missing,
     states: shards.reduce((a, s) => a + s.states, 0),

@@ -3,6 +3,7 @@ import { Model } from "../explore/model.js";
 import type { Outcome } from "../judge/outcomes.js";
 import { conditionText, herdCondition, scenarioHash } from "./herd-log.js";
 import type { RunResult } from "../judge/run.js";
+import { fidelityJson } from "./fidelity.js";
 import { traceOf } from "./trace.js";
 
 /** The judge's answer as `run --json` and `merge --json` both print it. */
@@ -26,6 +27,7 @@ export function toJson(r: RunResult): Record<string, unknown> {
     fixes: r.fixOverrides,
     mode: r.mode,
     ...judgementJson(r),
+    ...fidelityJson(r),
     stopReason: r.stopReason ?? null,
     states: r.states,
     transitions: r.transitions,
@@ -44,6 +46,7 @@ export function toJson(r: RunResult): Record<string, unknown> {
           shard: `${r.shard.index + 1}/${r.shard.count}`,
           quantifier: r.quantifier ?? null,
           ...shardLog(r),
+          deviations: r.deviations,
           finalStates: shardFinals(r),
           deadlockStates: r.shardStates!.deadlocks,
         }),

@@ -3,6 +3,7 @@ import type { Quantifier } from "../syntax/ast.js";
 import { logLines } from "./herd-log.js";
 import { judgementJson, outcomesJson } from "./json.js";
 import { expectationLine } from "./text.js";
+import { fidelityJson, fidelityLines } from "./fidelity.js";
 
 /** A merged answer with the scenario and configuration it answers for, as the shards told. */
 export interface MergedRun {
@@ -30,6 +31,7 @@ export function mergedJson(r: MergedRun): Record<string, unknown> {
     shards: a.shards,
     missing: a.missing.map(shardName),
     ...judgementJson(a),
+    ...fidelityJson(a),
     states: a.states,
     executions: a.finals,
     witnesses: { positive: a.positive, negative: a.negative },
@@ -69,8 +71,8 @@ export function formatMergedText(r: MergedRun): string {
       : `a shard is missing or stopped early, and what the others found settles nothing${missing}`,
     timeMs: undefined,
     hash: r.hash,
-    footer:
-      a.verdict !== undefined && !a.complete
+    footer: [
+      ...(a.verdict !== undefined && !a.complete
         ? [
             `Incomplete: a shard is missing or stopped early; the counts are partial, and ${
               a.alwaysNotExcluded
@@ -78,7 +80,9 @@ export function formatMergedText(r: MergedRun): string {
                 : "what was found settles the verdict"
             }`,
           ]
-        : [],
+        : []),
+      ...fidelityLines(a),
+    ],
   });
   lines.push(...expectationLine(a, (_, t) => t));
   return lines.join("\n");

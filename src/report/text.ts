@@ -3,6 +3,7 @@ import type { Judgement } from "../judge/judge.js";
 import type { RunResult } from "../judge/run.js";
 import { drawColumns } from "./columns.js";
 import { conditionText, herdCondition, logLines, scenarioHash, type LogBlock } from "./herd-log.js";
+import { fidelityLines } from "./fidelity.js";
 import { traceOf } from "./trace.js";
 
 export interface TextOptions {
@@ -23,6 +24,8 @@ export function stopText(reason: string | undefined): string {
       return "at its time limit (--timeout)";
     case "max-memory":
       return "at its memory limit (--max-memory)";
+    case "interrupted":
+      return "when interrupted (SIGINT or SIGTERM)";
     default:
       return reason === undefined ? "early" : `(${reason})`;
   }
@@ -62,6 +65,8 @@ export function logBlockOf(r: RunResult): LogBlock {
     footer.push(
       `Warning: ${r.deadlocks} deadlocked states (run with --search dfs or see --json for a trace)`,
     );
+  // What the verdict rests on: after Hash, where herd's log reader skips lines.
+  footer.push(...fidelityLines(r));
   return {
     test: s.name,
     kernel: r.kernel,

@@ -9,6 +9,7 @@ import { maxValue } from "../primitives/types.js";
 import { fixIdForm, isFixId, isKnownRelease, knownReleases } from "./kernel-versions.js";
 import { knownOptions } from "./options.js";
 import { lower } from "./lower.js";
+import { outOfRange, rangeWarningText, type RangeWarning } from "./fidelity.js";
 import {
   fixesOn,
   judgedConfigs,
@@ -33,7 +34,10 @@ import type { Type } from "../primitives/types.js";
 
 export interface CheckResult {
   readonly scenario: Scenario | undefined;
+  /** Errors: with any, there is no scenario. */
   readonly diagnostics: readonly Diagnostic[];
+  /** Warnings about a scenario that checks (W001: a proc reached outside its release range). */
+  readonly warnings: readonly Diagnostic[];
 }
 
 const cpuPattern = /^cpu(\d+)$/;
@@ -232,7 +236,7 @@ export function check(ast: A.TestFile, text: string, file: string, prelude: Prel
   }
 
   if (bag.hasErrors || ast.name === undefined)
-    return { scenario: undefined, diagnostics: bag.items };
+    return { scenario: undefined, diagnostics: bag.items, warnings: [] };
   const scenario: Scenario = {
     file,
     text,
@@ -260,17 +264,13 @@ export function check(ast: A.TestFile, text: string, file: string, prelude: Prel
   // The rules read resolutions and types, so they run on a scenario that checks otherwise.
   for (const rule of rules)
     rule.check(scenario, (code, at, message) => bag.error(code, at.span, message));
-  if (bag.hasErrors) return { scenario: undefined, diagnostics: bag.items };
+  if (bag.hasErrors) return { scenario: undefined, diagnostics: bag.items, warnings: [] };
   const lowering = lowerEach(scenario);
-  if (lowering.length > 0) return { scenario: undefined, diagnostics: lowering };
-  return { scenario, diagnostics: [] };
+  if (lowering.errors.length > 0)
+    return { scenario: undefined, diagnostics: lowering.errors, warnings: [] };
+  return { scenario, diagnostics: [], warnings: lowering.warnings };
 }
 
-/**
- * What lowering rejects, on every configuration `tlbl run` judges the scenario on. Those checks
- * need procs inlined and static values folded (a kthread's store in a proc, an index past the
- * end of the range a call passed), so they live in lowering, once, and check runs it as run does.
- */
 /** Every number written in the file that is past the values the model holds. */
 function bigNumbers(ast: A.TestFile): A.IntLit[] {
   const out: A.IntLit[] = [];
@@ -285,16 +285,43 @@ function bigNumbers(ast: A.TestFile): A.IntLit[] {
   return out;
 }
 
-function lowerEach(s: Scenario): Diagnostic[] {
+/**
+ * What lowering rejects, on every configuration `tlbl run` judges the scenario on. Those checks
+ * need procs inlined and static values folded (a kthread's store in a proc, an index past the
+ * end of the range a call passed), so they live in lowering, once, and check runs it as run does.
+ */
+function lowerEach(s: Scenario): { errors: Diagnostic[]; warnings: Diagnostic[] } {
   const u = universeOf(s);
   const out = new Map<string, Diagnostic>();
+  const key = (d: Diagnostic): string =>
+    `${d.code} ${d.file} ${d.span.start} ${d.span.end} ${d.message}`;
   for (const c of judgedConfigs(s)) {
-    for (const d of lower(s, u, { release: c.kernel, fixes: fixesOn(s, c) }).diagnostics) {
-      // Most do not depend on the kernel: report each once.
-      out.set(`${d.code} ${d.file} ${d.span.start} ${d.span.end} ${d.message}`, d);
+    const lowered = lower(s, u, { release: c.kernel, fixes: fixesOn(s, c) });
+    // Most do not depend on the kernel: report each once.
+    for (const d of lowered.diagnostics) out.set(key(d), d);
+    // Once per proc and release, at the first expectation naming it.
+    for (const w of outOfRange(s.procs, lowered.program?.procs ?? [], c.kernel)) {
+      const d = rangeWarning(s, w);
+      if (!out.has(key(d))) out.set(key(d), d);
     }
   }
-  return [...out.values()];
+  const all = [...out.values()];
+  return {
+    errors: all.filter((d) => d.severity === "error"),
+    warnings: all.filter((d) => d.severity === "warning"),
+  };
+}
+
+/** W001, at the `expect` line that asks for the release (or the file's start). */
+function rangeWarning(s: Scenario, w: RangeWarning): Diagnostic {
+  const expect = s.expects.find((e) => e.kernel.text === w.release);
+  return {
+    code: "W001",
+    severity: "warning",
+    message: rangeWarningText(w),
+    file: s.file,
+    span: expect?.kernel.span ?? { start: 0, end: 0 },
+  };
 }
 
 // ---- rules over a resolved, typed scenario ------------------------------------------------

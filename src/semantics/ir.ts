@@ -163,4 +163,9 @@ export interface Program {
    * fired") or its condition names one with `fired(…)`.
    */
   readonly monitors: boolean;
+  /**
+   * The procs inlined, by name: those the threads and the after block reach on this kernel, past
+   * the `fixed(…)` and other static tests folded away.
+   */
+  readonly procs: readonly string[];
 }

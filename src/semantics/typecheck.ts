@@ -6,6 +6,7 @@ import { stepNames } from "../syntax/keywords.js";
 import type { Primitive } from "../primitives/primitive.js";
 import { builtins, constants } from "../primitives/registry.js";
 import { fixIdForm, isFixId } from "./kernel-versions.js";
+import { checkAnnotations } from "./fidelity.js";
 import type { FileDef, FixDef, ProcDef, RegionDef, Resolved, ThreadDef } from "./scenario.js";
 import {
   assignable,
@@ -100,6 +101,7 @@ export class TypeChecker {
       inAtomic: false,
     };
     this.block(p.body, env);
+    checkAnnotations(p, (code, span, message) => this.bag.error(code, span, message));
   }
 
   checkThread(t: ThreadDef): void {

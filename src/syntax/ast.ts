@@ -129,7 +129,45 @@ export interface ProcDecl {
   readonly params: readonly Param[];
   readonly result: Ident | undefined;
   readonly doc: StringLit | undefined;
+  /** What the body models and how faithfully: docs/language.md, "Fidelity annotations". */
+  readonly annotations: readonly Annotation[];
   readonly body: Block;
+  readonly span: Span;
+}
+
+export type Annotation = ModelsAnnotation | FollowsAnnotation | DeviationAnnotation;
+
+/** `models page_mkclean, folio_mkclean in mm/rmap.c`: the C functions the body reads beside. */
+export interface ModelsAnnotation {
+  readonly kind: "ModelsAnnotation";
+  readonly functions: readonly Ident[];
+  /** The kernel source file, as written. */
+  readonly path: { readonly text: string; readonly span: Span };
+  readonly span: Span;
+}
+
+/** `follows 3.10..6.16`: the releases whose C the body follows. */
+export interface FollowsAnnotation {
+  readonly kind: "FollowsAnnotation";
+  readonly ranges: readonly ReleaseRange[];
+  readonly span: Span;
+}
+
+/** `4.9` (that release), `3.10..6.16`, `3.10..` or `..4.8` (open ends). */
+export interface ReleaseRange {
+  readonly kind: "ReleaseRange";
+  readonly first: VersionLit | undefined;
+  readonly last: VersionLit | undefined;
+  /** Written with `..` (a single release is written without). */
+  readonly dots: boolean;
+  readonly span: Span;
+}
+
+/** `deviation removes "reason"`: the body lacks behaviours the C has. */
+export interface DeviationAnnotation {
+  readonly kind: "DeviationAnnotation";
+  readonly direction: Ident;
+  readonly reason: StringLit;
   readonly span: Span;
 }
 

@@ -118,6 +118,7 @@ function buildDecl(n: CstNode, bag: DiagnosticBag): A.Decl {
         })),
         result: result ? ident(result) : undefined,
         doc: doc ? stringLit(doc) : undefined,
+        annotations: nodes(c, "annotation").map(buildAnnotation),
         body: buildBlock(need(c, "block")),
         span,
       };
@@ -183,6 +184,45 @@ function buildDecl(n: CstNode, bag: DiagnosticBag): A.Decl {
     default:
       throw new Error(`CST: unknown decl ${inner.name}`);
   }
+}
+
+function buildAnnotation(n: CstNode): A.Annotation {
+  const c = n.children;
+  const span = nodeSpan(n);
+  if (token(c, "models")) {
+    const path = needToken(c, "SourcePath");
+    return {
+      kind: "ModelsAnnotation",
+      functions: tokens(c, "function").map(ident),
+      path: { text: path.image, span: tokenSpan(path) },
+      span,
+    };
+  }
+  if (token(c, "follows"))
+    return { kind: "FollowsAnnotation", ranges: nodes(c, "releases").map(buildReleases), span };
+  return {
+    kind: "DeviationAnnotation",
+    direction: ident(needToken(c, "direction")),
+    reason: stringLit(needToken(c, "StringLiteral")),
+    span,
+  };
+}
+
+function buildReleases(n: CstNode): A.ReleaseRange {
+  const c = n.children;
+  const first = node(c, "first");
+  const last = node(c, "last");
+  return {
+    kind: "ReleaseRange",
+    first: first ? buildVersion(first) : undefined,
+    last: last
+      ? buildVersion(last)
+      : first && !token(c, "DotDot")
+        ? buildVersion(first)
+        : undefined,
+    dots: token(c, "DotDot") !== undefined,
+    span: nodeSpan(n),
+  };
 }
 
 const isOn = (n: CstNode): boolean => token(n.children, "Kw_on") !== undefined;

@@ -42,6 +42,12 @@ export const initKeywords = ["file", "unmapped", "anon", "shared", "private"] as
 /** Words with a meaning in one place that stay ordinary names elsewhere (`mmap` is also a step). */
 export const contextualKeywords = ["mmap", "populate", "forked", "mthp"] as const;
 
+/**
+ * Words of a proc's fidelity annotations (`models f in mm/x.c`, `follows 3.10..6.16`,
+ * `deviation removes "…"`): keywords only between a proc's signature and its body.
+ */
+export const annotationKeywords = ["models", "follows", "deviation", "removes"] as const;
+
 /** Words of conditions and expectations. */
 export const conditionKeywords = ["exists", "forall", "kernel"] as const;
 

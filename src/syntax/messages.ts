@@ -16,6 +16,8 @@ export function describeTokenType(t: TokenType): string {
       return "a commit id";
     case T.StringLiteral:
       return "a string";
+    case T.SourcePath:
+      return "a source path (mm/rmap.c)";
     case T.Newline:
       return "end of line";
     default: {

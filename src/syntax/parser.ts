@@ -171,7 +171,8 @@ export class TlbParser extends CstParser {
     this.SUBRULE(this.block);
   });
 
-  // proc = "proc" IDENT "(" [ param { "," param } ] ")" [ ":" IDENT ] [ STRING ] block
+  // proc = "proc" IDENT "(" [ param { "," param } ] ")" [ ":" IDENT ] [ STRING ]
+  //        { annotation | NEWLINE } block
   procDecl = this.RULE("procDecl", () => {
     this.CONSUME(kw("proc"));
     this.CONSUME(T.Identifier, { LABEL: "name" });
@@ -183,7 +184,71 @@ export class TlbParser extends CstParser {
       this.CONSUME2(T.Identifier, { LABEL: "result" });
     });
     this.OPTION2(() => this.CONSUME(T.StringLiteral));
+    this.MANY(() =>
+      this.OR([
+        { ALT: () => this.CONSUME(T.Newline) },
+        { ALT: () => this.SUBRULE(this.annotation) },
+      ]),
+    );
     this.SUBRULE(this.block);
+  });
+
+  // annotation = "models" IDENT { "," IDENT } "in" PATH
+  //            | "follows" releases { "," releases }
+  //            | "deviation" IDENT STRING
+  // Deviation: `models`, `follows` and `deviation` are contextual keywords, read as names; the
+  // checker reads the deviation's direction (only `removes` is an annotation).
+  annotation = this.RULE("annotation", () => {
+    this.OR([
+      {
+        GATE: () => this.LA(1).image === "models",
+        ALT: () => {
+          this.CONSUME(T.Identifier, { LABEL: "models" });
+          this.AT_LEAST_ONE_SEP({
+            SEP: T.Comma,
+            DEF: () => this.CONSUME2(T.Identifier, { LABEL: "function" }),
+          });
+          this.CONSUME(kw("in"));
+          this.CONSUME(T.SourcePath);
+        },
+      },
+      {
+        GATE: () => this.LA(1).image === "follows",
+        ALT: () => {
+          this.CONSUME3(T.Identifier, { LABEL: "follows" });
+          this.AT_LEAST_ONE_SEP2({ SEP: T.Comma, DEF: () => this.SUBRULE(this.releases) });
+        },
+      },
+      {
+        GATE: () => this.LA(1).image === "deviation",
+        ALT: () => {
+          this.CONSUME4(T.Identifier, { LABEL: "deviation" });
+          this.CONSUME5(T.Identifier, { LABEL: "direction" });
+          this.CONSUME(T.StringLiteral);
+        },
+      },
+    ]);
+  });
+
+  // releases = version [ ".." [ version ] ] | ".." version
+  releases = this.RULE("releases", () => {
+    this.OR([
+      {
+        ALT: () => {
+          this.SUBRULE(this.version, { LABEL: "first" });
+          this.OPTION(() => {
+            this.CONSUME(T.DotDot);
+            this.OPTION2(() => this.SUBRULE2(this.version, { LABEL: "last" }));
+          });
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME2(T.DotDot);
+          this.SUBRULE3(this.version, { LABEL: "last" });
+        },
+      },
+    ]);
   });
 
   // param = IDENT ":" IDENT

@@ -1,4 +1,5 @@
 import {
+  annotationKeywords,
   conditionKeywords,
   constantKeywords,
   contextualKeywords,
@@ -167,7 +168,8 @@ export function buildTextMateGrammar(): TmGrammar {
       match: `\\b(${oneOf(thread)})\\s+(${IDENT})(?:\\s+(${control("on")})\\s+(${IDENT}))?`,
       captures: caps(DECL, THREAD, CONTROL, "variable.other.cpu.tlb"),
     },
-    // From `proc` to the body's `{`; a doc string may sit on its own line before the body.
+    // From `proc` to the body's `{`; a doc string and the annotations may sit on lines of their
+    // own before the body.
     proc: {
       name: "meta.function.tlb",
       begin: `\\b(${decl("proc")})\\b(?:\\s+(${IDENT}))?`,
@@ -181,6 +183,14 @@ export function buildTextMateGrammar(): TmGrammar {
           captures: caps("variable.parameter.tlb", COLON, TYPE),
         },
         { match: `(:)\\s*(${IDENT})`, captures: caps(COLON, TYPE) },
+        // The fidelity annotations between the signature and the body.
+        {
+          match: `\\b(${control("in")})\\s+(${IDENT}(?:/[A-Za-z0-9_.-]+)+)`,
+          captures: caps(CONTROL, "string.unquoted.path.tlb"),
+        },
+        { name: "keyword.other.annotation.tlb", match: words(annotationKeywords) },
+        inc("numbers"),
+        inc("operators"),
         inc("punctuation"),
       ],
     },

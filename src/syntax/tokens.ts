@@ -47,6 +47,14 @@ export const UnterminatedString = createToken({
 });
 
 export const Identifier = createToken({ name: "Identifier", pattern: /[A-Za-z_][A-Za-z0-9_]*/ });
+/**
+ * A kernel source path, `mm/rmap.c`, in a proc's `models` annotation. It needs a `/`, which no
+ * other token has, so it comes before the keywords and names without taking any of theirs.
+ */
+export const SourcePath = createToken({
+  name: "SourcePath",
+  pattern: /[A-Za-z_][A-Za-z0-9_]*(?:\/[A-Za-z0-9_.-]+)+/,
+});
 export const Version = createToken({ name: "Version", pattern: /\d+\.\d+(?:\.\d+)?/ });
 export const HexInteger = createToken({ name: "HexInteger", pattern: /0[xX][0-9a-fA-F]+/ });
 /** A commit id that starts with a digit; ids that start with a letter lex as identifiers. */
@@ -109,6 +117,7 @@ export const allTokens: TokenType[] = [
   HexInteger,
   CommitId,
   Integer,
+  SourcePath,
   ...Object.values(Keyword),
   Identifier,
   Arrow,

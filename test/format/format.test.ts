@@ -35,6 +35,17 @@ describe("tlbl fmt (prettier with the tlb plugin)", () => {
     });
   }
 
+  it("prints a proc's annotations one a line between its signature and its body", async () => {
+    const text =
+      'proc p(a: page): int "doc" models f, g in mm/rmap.c follows 3.10..6.16, ..3.2, 4.9 // why\n deviation removes "no lock" { return 1 }\n';
+    const out = await formatTlb(text, "p.tlb");
+    expect(out).toBe(
+      'proc p(a: page): int\n  "doc"\n  models f, g in mm/rmap.c\n  follows 3.10..6.16, ..3.2, 4.9 // why\n  deviation removes "no lock"\n{\n  return 1\n}\n',
+    );
+    expect(await formatTlb(out, "p.tlb")).toBe(out);
+    expect(withoutSpans(parse(out, "p.tlb").ast)).toEqual(withoutSpans(parse(text, "p.tlb").ast));
+  });
+
   it("keeps every comment", async () => {
     const text =
       "tlb t // name\n/* before init */\ninit {\n  // nothing yet\n}\nthread T on cpu0 {\n  store X 1 // trailing\n  /* block */\n  skip\n}\n";

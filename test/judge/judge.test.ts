@@ -153,6 +153,24 @@ describe("merging shards", () => {
     outcomes: finals.map(([k]) => line(k)),
     deadlockStates: deadlocks,
     schedule,
+    outOfRange: [],
+    deviations: [{ proc: "p", reason: "no lock" }],
+  });
+
+  it("lists the deviations a merged Never relies on, and none for a merged Sometimes", () => {
+    // Each shard alone found no positive final state but one: only the union says Sometimes.
+    const sometimes = mergeShards("exists", undefined, [
+      shard(0, [["a", true]]),
+      shard(1, [["b", false]]),
+      shard(2, [["b", false]]),
+    ]);
+    const never = mergeShards("exists", undefined, [
+      shard(0, [["b", false]]),
+      shard(1, [["c", false]]),
+      shard(2, []),
+    ]);
+    expect([sometimes.verdict, sometimes.reliesOn]).toEqual(["sometimes", []]);
+    expect([never.verdict, never.reliesOn]).toEqual(["never", [{ proc: "p", reason: "no lock" }]]);
   });
 
   it("takes the union of the shards' final states and deadlocks, and judges it", () => {

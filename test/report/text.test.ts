@@ -67,6 +67,9 @@ describe("reports of an incomplete search", () => {
       deadlocks: 0,
       outcomes: [{ values: ["ok"], raw: [-1], count: 2, holds: true }],
       schedule: "T1 step 2",
+      outOfRange: [],
+      deviations: [],
+      reliesOn: [],
     };
     const run = {
       file: "x.tlb",

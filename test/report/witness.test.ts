@@ -81,6 +81,8 @@ describe("the JSON of a run", () => {
       "expected",
       "ok",
       "complete",
+      "outOfRange",
+      "reliesOn",
       "stopReason",
       "states",
       "transitions",

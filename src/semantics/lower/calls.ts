@@ -104,6 +104,7 @@ function inlineProc(
   span: Span,
 ): number {
   const def = cx.s.procs.get(name)!;
+  cx.reached.add(name);
   const { bindings, setups } = bindParams(def.decl.params, args, (param, type) =>
     newVar(cx, param, type),
   );

@@ -17,6 +17,8 @@ export interface ThreadLowering extends StaticScope {
   readonly monitors: boolean;
   /** The thread's variables, by id: registers, proc locals and parameters, temporaries. */
   readonly vars: Var[];
+  /** Every proc inlined so far, by any thread: the procs the scenario reaches on this kernel. */
+  readonly reached: Set<string>;
 }
 
 export function newVar(cx: ThreadLowering, name: string, type: Type, isRegister = false): number {

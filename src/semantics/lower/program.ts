@@ -33,6 +33,7 @@ export function lower(s: Scenario, u: Universe, config: KernelConfig): LowerResu
   const ranks = rankedLabels(s);
   const monitors = monitorsOn(s);
   const threads: ThreadProgram[] = [];
+  const reached = new Set<string>();
   const context = (cpu: number, isKernel: boolean): ThreadLowering => ({
     s,
     u,
@@ -44,6 +45,7 @@ export function lower(s: Scenario, u: Universe, config: KernelConfig): LowerResu
     cpu,
     isKernel,
     vars: [],
+    reached,
   });
   for (const t of s.threads) {
     const cx = context(t.isKernel ? -1 : t.cpu, t.isKernel);
@@ -56,7 +58,10 @@ export function lower(s: Scenario, u: Universe, config: KernelConfig): LowerResu
   const condition = s.condition ? lowerCondition(scope, s.condition.expr) : anyMonitorFired();
   if (bag.hasErrors) return { program: undefined, diagnostics: bag.items };
   const observed = observedOf(scope, monitors);
-  return { program: { threads, condition, observed, ranks, monitors }, diagnostics: [] };
+  return {
+    program: { threads, condition, observed, ranks, monitors, procs: [...reached].sort() },
+    diagnostics: [],
+  };
 }
 
 /** One thread (or the after block): its statements, back to front, into one graph. */

@@ -32,13 +32,19 @@ export function lowerStmt(cx: ThreadLowering, st: Stmt, env: Env, next: number):
       return lowerValue(cx, st.value, env, (v) => assign(dest, v, next, env, st.span));
     }
     case "IfStmt": {
+      // Both branches are lowered (a mistake in either is reported on every kernel), but the
+      // procs of one a static test (`fixed(…)`) leaves dead are not reached on this kernel.
+      const cond = staticOf(cx, st.cond, env.bindings, "bool");
+      const taken = cond?.t === "int" ? cond.v !== 0 : undefined;
+      const dead = { ...cx, reached: new Set<string>() };
+      const elseCx = taken === true ? dead : cx;
       const elseEntry =
         st.else === undefined
           ? next
           : st.else.kind === "Block"
-            ? lowerBlock(cx, st.else, env, next)
-            : lowerStmt(cx, st.else, env, next);
-      const thenEntry = lowerBlock(cx, st.then, env, next);
+            ? lowerBlock(elseCx, st.else, env, next)
+            : lowerStmt(elseCx, st.else, env, next);
+      const thenEntry = lowerBlock(taken === false ? dead : cx, st.then, env, next);
       return lowerBranch(cx, st.cond, env, thenEntry, elseEntry);
     }
     case "WhileStmt": {
