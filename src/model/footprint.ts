@@ -209,6 +209,10 @@ export class FootprintOf {
         );
       case "cache":
         return perFpage(L.cache);
+      case "i_size":
+        return L.beyondEof < 0
+          ? []
+          : this.fpages.filter((p) => p < L.nFileFpages).map((p) => L.beyondEof + p);
       case "swap_map":
         return L.swapMap < 0
           ? []
