@@ -502,7 +502,8 @@ function usesAccessed(t: ThreadProgram): boolean {
   );
 }
 
-/** Frames the init block fills: a populated page of a file (cached once) or of anonymous memory. */
+/** Frames the init block fills: a populated page of a file (cached once) or of anonymous memory
+ * (a private writable file mapping's COW copies too). */
 function populatedPages(s: Scenario): number {
   const files = new Set<string>();
   let anon = 0;
@@ -511,6 +512,8 @@ function populatedPages(s: Scenario): number {
     if (m === undefined || !populatedAtStart(s, r)) continue;
     if (m.source.kind === "anon") anon += r.pages;
     else for (let i = 0; i < r.pages; i++) files.add(`${m.source.file}[${m.source.first + i}]`);
+    // A private writable file mapping is populated by write faults: an anonymous copy each.
+    if (m.source.kind === "file" && !m.shared && m.prot === "rw") anon += r.pages;
   }
   return files.size + anon;
 }
