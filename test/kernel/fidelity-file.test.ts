@@ -15,6 +15,8 @@ const cases: [file: string, before: string][] = [
   ["populate-private-cow.tlb", "Never"],
   // A truncated page read zero instead of SIGBUS.
   ["truncate-sigbus.tlb", "Never"],
+  // ftruncate() and pwrite() grow it again: the hole reads zero, beyond the end is SIGBUS.
+  ["truncate-then-grow.tlb", "Never"],
   // MADV_FREE cleaned the PTE of a dirty page it could not lock.
   ["madvise-free-trylock.tlb", "4.13 Sometimes (with the label-order atoms, unreduced)"],
   // pageout() wrote a page someone else held a reference on (no is_page_cache_freeable()).
