@@ -105,6 +105,18 @@ export class FootprintOf {
     }
   }
 
+  /**
+   * Passing a label a condition orders writes its rank from the shared rank counter: two
+   * threads passing ordered labels do not commute.
+   */
+  label(rank: number | undefined, fp: Footprint): void {
+    if (rank === undefined) return;
+    for (const slot of [this.L.ranks[rank]!, this.L.rankCounter]) {
+      fp.read(slot);
+      fp.write(slot);
+    }
+  }
+
   ops(list: readonly Op[], fp: Footprint): void {
     for (const o of list) {
       if (o.k === "set") this.value(o.value, fp);
@@ -298,6 +310,7 @@ function walk(
       walk(p, n.next, fp, f, to, seen);
       return;
     case "label":
+      f.label(n.rank, fp);
       walk(p, n.next, fp, f, to, seen);
       return;
     case "branch":
@@ -332,8 +345,10 @@ function tail(
   if (n.k === "silent") {
     f.ops(n.ops, fp);
     tail(p, n.next, fp, f, to, seen);
-  } else if (n.k === "label") tail(p, n.next, fp, f, to, seen);
-  else if (n.k === "branch" && !readsShared(n.cond)) {
+  } else if (n.k === "label") {
+    f.label(n.rank, fp);
+    tail(p, n.next, fp, f, to, seen);
+  } else if (n.k === "branch" && !readsShared(n.cond)) {
     tail(p, n.then, fp, f, to, seen);
     tail(p, n.else, fp, f, to, seen);
   } else to.add(id);

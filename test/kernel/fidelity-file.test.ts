@@ -5,8 +5,7 @@ import { judge } from "../model/helpers.js";
 /**
  * The page-cache, reclaim and MADV_FREE paths beside the C (issue 11, items 2, 8, 9, 10): each
  * file states what the C does and fails on the model before the fix (the failing verdict is
- * named). The search runs without the partial-order reduction, which the label-order
- * conditions need.
+ * named).
  */
 const cases: [file: string, before: string][] = [
   // msync() held mmap_lock across the writeback, so mremap() could not run inside it: Never.
@@ -18,7 +17,7 @@ const cases: [file: string, before: string][] = [
   // ftruncate() and pwrite() grow it again: the hole reads zero, beyond the end is SIGBUS.
   ["truncate-then-grow.tlb", "Never"],
   // MADV_FREE cleaned the PTE of a dirty page it could not lock.
-  ["madvise-free-trylock.tlb", "4.13 Sometimes (with the label-order atoms, unreduced)"],
+  ["madvise-free-trylock.tlb", "4.13 Sometimes"],
   // pageout() wrote a page someone else held a reference on (no is_page_cache_freeable()).
   ["pageout-extra-reference.tlb", "Sometimes"],
 ];
