@@ -16,6 +16,8 @@ const cases: [file: string, before: string][] = [
   ["truncate-sigbus.tlb", "Never"],
   // ftruncate() and pwrite() grow it again: the hole reads zero, beyond the end is SIGBUS.
   ["truncate-then-grow.tlb", "Never"],
+  // truncate_inode_pages() waited for a locked page before dropping the ones after it.
+  ["truncate-first-pass.tlb", "Never"],
   // MADV_FREE cleaned the PTE of a dirty page it could not lock.
   ["madvise-free-trylock.tlb", "4.13 Sometimes"],
   // pageout() wrote a page someone else held a reference on (no is_page_cache_freeable()).
