@@ -20,6 +20,8 @@ const cases: [file: string, before: string][] = [
   ["truncate-first-pass.tlb", "Never"],
   // MADV_FREE cleaned the PTE of a dirty page it could not lock.
   ["madvise-free-trylock.tlb", "4.13 Sometimes"],
+  // MADV_FREE on a file mapping cleaned the dirty PTE (the C: -EINVAL).
+  ["madvise-free-file.tlb", "Never"],
   // pageout() wrote a page someone else held a reference on (no is_page_cache_freeable()).
   ["pageout-extra-reference.tlb", "Sometimes"],
 ];
