@@ -105,6 +105,18 @@ export class FootprintOf {
     }
   }
 
+  /**
+   * Passing a label a condition orders writes its rank from the shared rank counter: two
+   * threads passing ordered labels do not commute.
+   */
+  label(rank: number | undefined, fp: Footprint): void {
+    if (rank === undefined) return;
+    for (const slot of [this.L.ranks[rank]!, this.L.rankCounter]) {
+      fp.read(slot);
+      fp.write(slot);
+    }
+  }
+
   ops(list: readonly Op[], fp: Footprint): void {
     for (const o of list) {
       if (o.k === "set") this.value(o.value, fp);
@@ -209,6 +221,10 @@ export class FootprintOf {
         );
       case "cache":
         return perFpage(L.cache);
+      case "i_size":
+        return L.beyondEof < 0
+          ? []
+          : this.fpages.filter((p) => p < L.nFileFpages).map((p) => L.beyondEof + p);
       case "swap_map":
         return L.swapMap < 0
           ? []
@@ -299,6 +315,7 @@ function walk(
         work.push(n.next);
         break;
       case "label":
+        f.label(n.rank, fp);
         work.push(n.next);
         break;
       case "branch":
@@ -335,7 +352,10 @@ function tail(
     if (n.k === "silent") {
       f.ops(n.ops, fp);
       work.push(n.next);
-    } else if (n.k === "label") work.push(n.next);
+    } else if (n.k === "label") {
+      f.label(n.rank, fp);
+      work.push(n.next);
+    }
     else if (n.k === "branch" && !readsShared(n.cond)) work.push(n.else, n.then);
     else to.add(id);
   }

@@ -36,6 +36,7 @@ export type SlotKind =
   | "disk"
   | "cache"
   | "swap_map"
+  | "i_size"
   | "folio"
   | "mm"
   | "thread_batch"
@@ -101,6 +102,8 @@ export interface Layout extends SlotMap {
    * `cache` ≠ 0), at swapMap + fp - nFileFpages - 1; -1 without swap.
    */
   readonly swapMap: number;
+  /** File page fp (1…nFileFpages): the first file page of its file. */
+  readonly fileStart: readonly number[];
   readonly ranks: readonly number[];
   readonly rankCounter: number;
   /** Slots of pte-typed kernel variables: a PTE value in flight (monitors only, else empty). */
@@ -373,6 +376,18 @@ export function buildLayout(
       .slice(1)
       .map((name, i) => pk.add("cache", `page cache ${name}`, frameBits, { fpage: i + 1 }))[0] ??
     -1;
+  // i_size, as one bit per file page: the page lies beyond the file's end. Files start at their
+  // declared size; only ftruncate() and pwrite() change it, so otherwise it is a constant.
+  const iSizeWritten = writes("i_size");
+  const beyondEof =
+    fpageNames
+      .slice(1, 1 + nFileFpages)
+      .map((name, i) =>
+        iSizeWritten
+          ? pk.add("i_size", `beyond i_size ${name}`, 1, { fpage: i + 1 })
+          : pk.constant("i_size", `beyond i_size ${name}`, 1, 0, { fpage: i + 1 }),
+      )[0] ?? -1;
+  const fileStart = [0, ...u.fpages.slice(1).map((fp, i) => i + 1 - fp.index)];
   const swapMap =
     fpageNames
       .slice(1 + nFileFpages)
@@ -455,6 +470,8 @@ export function buildLayout(
     data,
     disk,
     cache,
+    beyondEof,
+    fileStart,
     swapMap,
     folioHead,
     flushPending,
@@ -540,7 +557,8 @@ function usesAccessed(t: ThreadProgram): boolean {
   );
 }
 
-/** Frames the init block fills: a populated page of a file (cached once) or of anonymous memory. */
+/** Frames the init block fills: a populated page of a file (cached once) or of anonymous memory
+ * (a private writable file mapping's COW copies too). */
 function populatedPages(s: Scenario): number {
   const files = new Set<string>();
   let anon = 0;
@@ -549,6 +567,8 @@ function populatedPages(s: Scenario): number {
     if (m === undefined || !populatedAtStart(s, r)) continue;
     if (m.source.kind === "anon") anon += r.pages;
     else for (let i = 0; i < r.pages; i++) files.add(`${m.source.file}[${m.source.first + i}]`);
+    // A private writable file mapping is populated by write faults: an anonymous copy each.
+    if (m.source.kind === "file" && !m.shared && m.prot === "rw") anon += r.pages;
   }
   return files.size + anon;
 }

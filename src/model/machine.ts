@@ -1,5 +1,6 @@
 import { DiagnosticBag, type Diagnostic } from "../diagnostics/diagnostic.js";
 import type { Program } from "../semantics/ir.js";
+import type * as A from "../syntax/ast.js";
 import { lower, type KernelConfig } from "../semantics/lower.js";
 import type { Scenario } from "../semantics/scenario.js";
 import { initPage, populatedAtStart, universeOf, type Universe } from "../semantics/universe.js";
@@ -118,6 +119,12 @@ function initialState(
   for (const f of s.files) {
     u.files.get(f.name)!.forEach((fp, i) => R.setDisk(t, fp, 0, f.pages[i]!));
   }
+  // A value for a file page goes to the disk, before populating reads the page in.
+  const fileInits = s.memInits.filter((m) => fpageOfInit(s, u, m.address) !== 0);
+  for (const m of fileInits) {
+    const fpage = fpageOfInit(s, u, m.address);
+    R.setDisk(t, fpage, wordOfInit(m.address), m.value.value);
+  }
   for (const r of s.regions) {
     const m = r.mapping;
     if (m === undefined) continue;
@@ -135,6 +142,16 @@ function initialState(
           R.addToPageCache(t, f, fpage);
           R.readpage(t, f, fpage);
           R.put(t, f);
+        }
+        if (!m.shared && m.prot === "rw") {
+          // FOLL_WRITE (the VMA is writable, not shared): do_cow_fault() maps an anonymous copy
+          // and the page cache page keeps only the cache's reference.
+          const copy = R.alloc(t);
+          R.copy(t, copy, f);
+          R.wr(t, L.mapcount + copy - 1, 1);
+          R.wr(t, L.flags + copy - 1, PAGE.ANON);
+          R.wr(t, L.pte[page]!, PTE.P | PTE.W | PTE.D | (copy << PTE.PFN_SHIFT));
+          return;
         }
         R.get(t, f);
         R.wr(t, L.mapcount + f - 1, R.rd(t, L.mapcount + f - 1) + 1);
@@ -158,22 +175,10 @@ function initialState(
     });
   }
   for (const m of s.memInits) {
-    const page = initPage(m.address, u) ?? 0;
-    const word =
-      m.address.kind === "MemberExpr" && m.address.member.kind === "IntLit"
-        ? m.address.member.value
-        : 0;
-    const vma = R.rd(t, L.vma[page]!);
-    const fpage = vma >>> VMA.FPAGE_SHIFT;
-    if (fpage !== 0) {
-      R.setDisk(t, fpage, word, m.value.value);
-      const f = R.rd(t, L.cache + fpage - 1);
-      if (f !== 0) R.setData(t, f, word, m.value.value);
-    } else {
-      const pte = R.rd(t, L.pte[page]!);
-      if (pte === 0) bag.error("E202", m.span, "this page is not mapped at the start");
-      else R.setData(t, pte >>> PTE.PFN_SHIFT, word, m.value.value);
-    }
+    if (fpageOfInit(s, u, m.address) !== 0) continue;
+    const pte = R.rd(t, L.pte[initPage(m.address, u) ?? 0]!);
+    if (pte === 0) bag.error("E202", m.span, "this page is not mapped at the start");
+    else R.setData(t, pte >>> PTE.PFN_SHIFT, wordOfInit(m.address), m.value.value);
   }
   for (const init of s.tlbInits) {
     const cpu = Number(init.cpu.name.slice(3));
@@ -196,4 +201,16 @@ function initialState(
     R.wr(t, L.tlb[cpu]![page]!, entry);
   }
   return t;
+}
+
+/** The file page an init address names through its region's mapping, or 0 (anonymous memory). */
+function fpageOfInit(s: Scenario, u: Universe, address: A.Expr): number {
+  return initialVma(s, u, initPage(address, u) ?? 0) >>> VMA.FPAGE_SHIFT;
+}
+
+/** The word an init address names: `A[1].2` is word 2. */
+function wordOfInit(address: A.Expr): number {
+  return address.kind === "MemberExpr" && address.member.kind === "IntLit"
+    ? address.member.value
+    : 0;
 }

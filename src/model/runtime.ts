@@ -226,6 +226,23 @@ export class Runtime {
       this.wr(t, this.L.disk + (fp - 1) * this.L.wordsPerPage + w, 0);
   }
 
+  /** i_size: does file page fp lie at or beyond its file's end? (Swap slots never do.) */
+  beyondEof(t: Uint32Array, fp: number): number {
+    if (fp < 1 || fp > this.L.nFileFpages) return 0;
+    return this.rd(t, this.L.beyondEof + fp - 1);
+  }
+
+  /** i_size_write() of a file whose pages are first…first + n - 1: `pages` pages long. */
+  iSizeWrite(t: Uint32Array, first: number, n: number, pages: number): void {
+    for (let i = 0; i < n; i++) this.wr(t, this.L.beyondEof + first + i - 1, i >= pages ? 1 : 0);
+  }
+
+  /** A write reaching file page fp extends i_size to cover it (generic_write_end()). */
+  iSizeExtend(t: Uint32Array, fp: number): void {
+    if (fp < 1 || fp > this.L.nFileFpages) return;
+    for (let p = this.L.fileStart[fp]!; p <= fp; p++) this.wr(t, this.L.beyondEof + p - 1, 0);
+  }
+
   findGetPage(t: Uint32Array, fp: number, dirtyOnly: boolean): number {
     const f = this.rd(t, this.L.cache + fp - 1);
     if (f === 0) return 0;

@@ -1,4 +1,14 @@
-import { family, frame, frameState, param, pure, reads, readsWrites, writes } from "./primitive.js";
+import {
+  family,
+  frame,
+  frameState,
+  pagesOf,
+  param,
+  pure,
+  reads,
+  readsWrites,
+  writes,
+} from "./primitive.js";
 
 /** The page cache and the disk behind it (I/O completes at once). */
 export const pageCache = family({
@@ -79,6 +89,37 @@ export const pageCache = family({
     touches: [writes("disk")],
     emit: { stmt: (_, [fp]) => `R.truncateDisk(t, ${fp!.code});` },
   },
+  page_beyond_eof: {
+    params: [param("index", "fpage")],
+    result: "bool",
+    effect: "read",
+    doc:
+      "index >= DIV_ROUND_UP(i_size_read(inode), PAGE_SIZE): the file page lies beyond the end " +
+      "of its file (a swap slot never does)",
+    touches: [reads("i_size")],
+    emit: { expr: (_, [fp]) => `R.beyondEof(t, ${fp!.code})` },
+  },
+  i_size_write: {
+    params: [param("f", "file"), param("pages", "int")],
+    result: "void",
+    effect: "write",
+    doc: "i_size_write(inode, pages * PAGE_SIZE): the file is that many pages long (one store)",
+    touches: [writes("i_size")],
+    emit: {
+      stmt: (_, [f, n]) => {
+        const ids = pagesOf(f!);
+        return `R.iSizeWrite(t, ${ids[0]!}, ${ids.length}, ${n!.code});`;
+      },
+    },
+  },
+  i_size_extend: {
+    params: [param("index", "fpage")],
+    result: "void",
+    effect: "write",
+    doc: "generic_write_end(): a write to the file page beyond i_size extends i_size over it",
+    touches: [writes("i_size")],
+    emit: { stmt: (_, [fp]) => `R.iSizeExtend(t, ${fp!.code});` },
+  },
   migrate_page_move_mapping: {
     params: [param("new", "frame"), param("old", "frame")],
     result: "bool",
@@ -102,6 +143,12 @@ export const pageCache = family({
     "int",
     "the word index of a file address",
     (_, [a]) => `((${a!.code}) & 7)`,
+  ),
+  fpage_add: pure(
+    [param("index", "fpage"), param("n", "int")],
+    "fpage",
+    "the file page n pages on (page->index + n): a VMA's run of file pages",
+    (_, [fp, n]) => `((${fp!.code}) + (${n!.code}))`,
   ),
   file_page: pure(
     [param("faddr", "faddr")],

@@ -45,7 +45,8 @@ export interface Param {
 /**
  * The objects of the model state, as the layout lays them out. Per page of the address space:
  * ptl, pte, vma, tlb (every CPU's entry for the page), settled. Per frame: refcount, mapcount,
- * flags, page_lock, mapping, folio, data. Per file page or swap slot: disk, cache, swap_map.
+ * flags, page_lock, mapping, folio, data. Per file page or swap slot: disk, cache, swap_map. Per
+ * file page: i_size (is the page beyond its file's end?).
  * Per thread: tlb_ubc, gather_range, gather_pages. The others are one each.
  */
 export type ObjectKind =
@@ -70,7 +71,8 @@ export type ObjectKind =
   | "data"
   | "disk"
   | "cache"
-  | "swap_map";
+  | "swap_map"
+  | "i_size";
 
 /**
  * One object kind a primitive touches. `page` names the argument (a page or a range) that
@@ -145,6 +147,8 @@ export interface SlotMap {
   readonly folioHead: number;
   /** File page fp: the frame caching it, or 0. */
   readonly cache: number;
+  /** File page fp of a file: 1 when it lies at or beyond i_size (beyond the file's end). */
+  readonly beyondEof: number;
 }
 
 /** What the code generator offers an emitter (src/model/codegen.ts implements it). */

@@ -20,6 +20,7 @@ const shown = new Set([
   "data",
   "disk",
   "cache",
+  "i_size",
   "vma",
   "mm",
   "register",
@@ -103,6 +104,10 @@ function describe(
       return b === 0
         ? `${fpage} dropped from the page cache`
         : `${fpage} cached in ${frameName(b)}`;
+    }
+    case "i_size": {
+      const fpage = m.layout.fpageNames[slot.of.fpage!]!;
+      return b === 1 ? `${fpage} now beyond i_size` : `${fpage} within i_size again`;
     }
     case "folio": {
       const frame = frameName(slot.of.frame!);

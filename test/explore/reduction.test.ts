@@ -42,6 +42,38 @@ describe("partial-order reduction", () => {
     });
   }
 
+  it("labels a condition orders do not commute (the reduced search kept one order: Never)", () => {
+    // K holds the page lock across its label `held`; T1 runs wholly inside that window.
+    const text = `tlb ranks
+init {
+  X = mmap anon private rw populate
+}
+kthread K on cpu0 {
+  pte_lock(X)
+  p = pte_pfn(ptep_get(X))
+  pte_unlock(X)
+  lock_page(p)
+  label held
+  unlock_page(p)
+  label released
+}
+thread T1 on cpu1 {
+  label start
+  pte_lock(X)
+  if trylock_page(pte_pfn(ptep_get(X))) {
+    unlock_page(pte_pfn(ptep_get(X)))
+  }
+  pte_unlock(X)
+  label freed
+}
+exists (K.held < T1.start && T1.freed < K.released)
+`;
+    const m = machine(text, "4.13");
+    const reduced = finals(m, true);
+    expect(reduced).toEqual(finals(m, false));
+    expect(reduced.positive).toBeGreaterThan(0);
+  });
+
   // Random scenarios: user threads doing accesses and syscalls, a kernel thread doing reclaim,
   // migration, NUMA scanning or writeback, on a shared file mapping and an anonymous one.
   const userStep = fc.constantFrom(

@@ -20,7 +20,7 @@ import { machineOf } from "../model/helpers.js";
  */
 
 // A scenario whose layout has every kind of object live: the calls in `live` write each
-// freezable kind (page locks, VMAs, mm flags, both per-thread batches, swap, lazyfree), `mthp`
+// freezable kind (page locks, VMAs, mm flags, both per-thread batches, swap, lazyfree, i_size), `mthp`
 // makes folio heads, and with no condition the monitors' ghost state is there too.
 const scenario = `tlb honesty
 init {
@@ -40,6 +40,7 @@ proc live() {
   tlb_ubc_add(true)
   tlb_remove_tlb_entry(A[1])
   tlb_remove_page(f)
+  i_size_write(F, 1)
 }
 thread T1 on cpu1 {
   store A 1
@@ -115,6 +116,12 @@ function argument(
       return { k: "const", v: next(2) === 0 ? 0 : 1 + next(L.nFileFpages) };
     case "cpu":
       return { k: "const", v: L.userCpus[next(L.userCpus.length)]! };
+    case "file": {
+      // The file pages of one file (they are numbered in a row).
+      const start = L.fileStart[1 + next(L.nFileFpages)]!;
+      const ids = L.fileStart.flatMap((s, fp) => (fp > 0 && s === start ? [fp] : []));
+      return { k: "pages", ids };
+    }
     case "pte":
       return { k: "const", v: readSlot(L, randomState(L, next), L.pte[0]!) };
     default:
@@ -254,6 +261,7 @@ describe("the primitive registry", () => {
       "mm",
       "thread_batch",
       "swap_map",
+      "i_size",
       "monitor",
       "settled",
     ] as const)
