@@ -10,7 +10,7 @@ import type { Type } from "../primitives/types.js";
 import { initPage, populatedAtStart, type Universe } from "../semantics/universe.js";
 import type { Feature, ObjectKind, SlotMap } from "../primitives/primitive.js";
 import { primitiveNamed } from "../primitives/registry.js";
-import { bitsFor, PTE, VMA } from "../primitives/encoding.js";
+import { BATCH_GEN, bitsFor, PTE, VMA } from "../primitives/encoding.js";
 import { interference } from "./liveness.js";
 import { restingPoints, storedVars } from "./resting.js";
 
@@ -194,7 +194,9 @@ export function buildLayout(
   // A swap entry keeps its slot where a present PTE keeps its frame.
   const pteBits = PTE.PFN_SHIFT + Math.max(frameBits, nSwap > 0 ? bitsFor(nFpages) : 0);
   // Ints hold memory values, result codes and small counters (pages changed, PTEs cleaned).
-  const intMax = Math.max(maxData, 2 * nPages + 2);
+  // …and, with 5ee2fa2f0636, a read of mm->tlb_flush_batched's two counters.
+  const batchGenerations = needs("batch_generations");
+  const intMax = Math.max(maxData, 2 * nPages + 2, batchGenerations ? 2 ** BATCH_GEN.WIDTH - 1 : 0);
   const trackAccessed =
     p.threads.some((t) => usesAccessed(t)) ||
     (p.condition !== undefined && valueUsesAccessed(p.condition));
@@ -250,8 +252,15 @@ export function buildLayout(
     return slotOf;
   });
   const mmapLock = pk.add("mmap_lock", "mmap_lock", bitsFor(nThreads + 1));
-  const ptl = pk.add("ptl", "PTL", bitsFor(nThreads));
-  const ptlOf = u.pages.map(() => ptl);
+  // Split PTE locks: one PTL per page-table page (the scenario's placement, Universe.pageTable);
+  // a page table no thread locks keeps a constant, unlocked PTL.
+  const lockedTables = lockedPageTables(p, u);
+  const ptls = s.pageTables.map((regions, i) =>
+    lockedTables.has(i)
+      ? pk.add("ptl", `PTL ${regions.join(",")}`, bitsFor(nThreads))
+      : pk.constant("ptl", `PTL ${regions.join(",")}`, bitsFor(nThreads), 0, {}),
+  );
+  const ptlOf = u.pages.map((_, page) => ptls[u.pageTable[page]!]!);
   const pte = u.pages.map((pg, page) => pk.add("pte", `PTE ${pg.name}`, pteBits, { page }));
   const vmaWritten = writes("vma");
   const vma = u.pages.map((pg, i) =>
@@ -341,9 +350,10 @@ export function buildLayout(
   const flushPending = writes("flush_pending")
     ? pk.add("mm", "mm->tlb_flush_pending", bitsFor(nThreads + 1))
     : pk.constant("mm", "mm->tlb_flush_pending", bitsFor(nThreads + 1), 0, {});
+  const batchedWidth = batchGenerations ? BATCH_GEN.WIDTH : 1;
   const flushBatched = writes("flush_batched")
-    ? pk.add("mm", "mm->tlb_flush_batched", 1)
-    : pk.constant("mm", "mm->tlb_flush_batched", 1, 0, {});
+    ? pk.add("mm", "mm->tlb_flush_batched", batchedWidth)
+    : pk.constant("mm", "mm->tlb_flush_batched", batchedWidth, 0, {});
   const ubc = p.threads.map((t, tid) =>
     perThread[tid]!.writes.has("tlb_ubc") ? pk.add("thread_batch", `${t.name} tlb_ubc`, 2) : -1,
   );
@@ -421,6 +431,30 @@ export function buildLayout(
     pteVars,
     intBias,
   };
+}
+
+/** The page tables whose PTL some primitive of the program takes (a page not known: all). */
+function lockedPageTables(p: Program, u: Universe): Set<number> {
+  const tables = new Set<number>();
+  const visit = (ops: readonly Op[]): void => {
+    for (const o of ops) {
+      if (o.k === "if") {
+        visit(o.then);
+        visit(o.else);
+      } else if (o.k === "call") {
+        for (const a of primitiveNamed(o.name)?.touches ?? []) {
+          if (a.object !== "ptl" || a.mode === "r") continue;
+          const arg = a.page === undefined ? undefined : o.args[a.page];
+          const pages =
+            arg?.k === "const" ? [arg.v] : arg?.k === "pages" ? arg.ids : u.pages.map((_, i) => i);
+          for (const page of pages) tables.add(u.pageTable[page]!);
+        }
+      }
+    }
+  };
+  for (const t of p.threads)
+    for (const n of t.nodes) if (n.k === "step" || n.k === "silent") visit(n.ops);
+  return tables;
 }
 
 /** The largest number a scenario writes or starts with: the range of memory words. */

@@ -94,7 +94,8 @@ export interface Access {
  * frames: allocates frames at run time (the layout provides spare ones); swap: a swap device;
  * lazyfree: the page flag PG_swapbacked is cleared (one more flag bit per frame).
  */
-export type Feature = "frames" | "swap" | "lazyfree";
+/** `batch_generations`: mm->tlb_flush_batched as 5ee2fa2f0636's pending/flushed counters. */
+export type Feature = "frames" | "swap" | "lazyfree" | "batch_generations";
 
 /** An argument as the emitter sees it: its JavaScript, and its lowered value. */
 export interface Arg {

@@ -1,3 +1,4 @@
+import { BATCH_GEN } from "./encoding.js";
 import {
   bool,
   family,
@@ -7,6 +8,7 @@ import {
   pageOf,
   pagesOf,
   param,
+  pure,
   reads,
   readsWrites,
   writes,
@@ -120,6 +122,58 @@ export const tlbFamily = family({
     doc: "mm->tlb_flush_batched = value",
     touches: [readsWrites("flush_batched")],
     emit: { stmt: (c, [v]) => c.put(c.L.flushBatched, `(${v!.code} ? 1 : 0)`) },
+  },
+  // 5ee2fa2f0636 (5.17): mm->tlb_flush_batched is an atomic_t of two counters, the generations
+  // batched (pending, bits 0-14 in the kernel) and flushed (bits 16-30). The model keeps two bits
+  // of each (BATCH_GEN: pending in bits 0-1, flushed in bits 2-3); overflowing them is a model
+  // limit, reported as such.
+  inc_tlb_flush_batched: {
+    params: [],
+    result: "void",
+    effect: "write",
+    shown: true,
+    doc: "atomic_inc(&mm->tlb_flush_batched): one more pending generation (5ee2fa2f0636)",
+    touches: [readsWrites("flush_batched")],
+    needs: ["batch_generations"],
+    emit: { stmt: () => "R.incFlushBatched(t);" },
+  },
+  tlb_flush_batched_read: {
+    params: [],
+    result: "int",
+    effect: "read",
+    shown: true,
+    doc: "atomic_read(&mm->tlb_flush_batched) (5ee2fa2f0636)",
+    touches: [reads("flush_batched")],
+    needs: ["batch_generations"],
+    emit: { expr: (c) => c.slot(c.L.flushBatched) },
+  },
+  tlb_batch_pending: pure(
+    [param("batch", "int")],
+    "int",
+    "batch & TLB_FLUSH_BATCH_PENDING_MASK",
+    (_, [b]) => `((${b!.code}) & ${BATCH_GEN.MASK})`,
+  ),
+  tlb_batch_flushed: pure(
+    [param("batch", "int")],
+    "int",
+    "batch >> TLB_FLUSH_BATCH_FLUSHED_SHIFT",
+    (_, [b]) => `(((${b!.code}) >>> ${BATCH_GEN.FLUSHED_SHIFT}) & ${BATCH_GEN.MASK})`,
+  ),
+  tlb_flush_batched_cmpxchg: {
+    params: [param("batch", "int")],
+    result: "void",
+    effect: "write",
+    shown: true,
+    doc: "atomic_cmpxchg(&mm->tlb_flush_batched, batch, pending | pending << SHIFT): record the flush unless a generation was batched since batch was read (5ee2fa2f0636)",
+    touches: [readsWrites("flush_batched")],
+    needs: ["batch_generations"],
+    emit: {
+      stmt: (c, [b]) => {
+        const slot = c.slot(c.L.flushBatched);
+        const pending = `((${b!.code}) & ${BATCH_GEN.MASK})`;
+        return `if (${slot} === (${b!.code})) ${c.put(c.L.flushBatched, `${pending} | (${pending} << ${BATCH_GEN.FLUSHED_SHIFT})`)}`;
+      },
+    },
   },
   tlb_ubc_add: {
     params: [param("writable", "bool")],
