@@ -35,10 +35,11 @@ export const VMA = {
  * LAZYFREE is an anonymous page without PG_swapbacked: MADV_FREE'd, reclaim may discard it.
  */
 /**
- * mm->tlb_flush_batched from 5ee2fa2f0636: the pending generations in bits 0-1, the flushed ones
- * in bits 2-3 (the kernel's 0-14 and 16-30, cut to what a scenario can reach).
+ * mm->tlb_flush_batched from 5ee2fa2f0636: the pending generations in bits 0-3, the flushed ones
+ * in bits 4-7 (the kernel's 0-14 and 16-30, cut to what a scenario can reach: a reclaim of a
+ * 16K folio batches four).
  */
-export const BATCH_GEN = { MASK: 3, FLUSHED_SHIFT: 2, WIDTH: 4 } as const;
+export const BATCH_GEN = { MASK: 15, FLUSHED_SHIFT: 4, WIDTH: 8 } as const;
 
 export const PAGE = { DIRTY: 1, ANON: 2, COPIED: 4, LAZYFREE: 8 } as const;
 

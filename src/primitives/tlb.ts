@@ -124,9 +124,8 @@ export const tlbFamily = family({
     emit: { stmt: (c, [v]) => c.put(c.L.flushBatched, `(${v!.code} ? 1 : 0)`) },
   },
   // 5ee2fa2f0636 (5.17): mm->tlb_flush_batched is an atomic_t of two counters, the generations
-  // batched (pending, bits 0-14 in the kernel) and flushed (bits 16-30). The model keeps two bits
-  // of each (BATCH_GEN: pending in bits 0-1, flushed in bits 2-3); overflowing them is a model
-  // limit, reported as such.
+  // batched (pending, bits 0-14 in the kernel) and flushed (bits 16-30). The model keeps four bits
+  // of each (BATCH_GEN); overflowing them is a model limit, reported as such.
   inc_tlb_flush_batched: {
     params: [],
     result: "void",
