@@ -10,7 +10,7 @@ import type { Type } from "../primitives/types.js";
 import { initPage, populatedAtStart, type Universe } from "../semantics/universe.js";
 import type { Feature, ObjectKind, SlotMap } from "../primitives/primitive.js";
 import { primitiveNamed } from "../primitives/registry.js";
-import { BATCH_GEN, bitsFor, PTE, VMA } from "../primitives/encoding.js";
+import { bitsFor, PTE, VMA } from "../primitives/encoding.js";
 import { interference } from "./liveness.js";
 import { restingPoints, storedVars } from "./resting.js";
 
@@ -194,9 +194,7 @@ export function buildLayout(
   // A swap entry keeps its slot where a present PTE keeps its frame.
   const pteBits = PTE.PFN_SHIFT + Math.max(frameBits, nSwap > 0 ? bitsFor(nFpages) : 0);
   // Ints hold memory values, result codes and small counters (pages changed, PTEs cleaned).
-  // …and, with 5ee2fa2f0636, a read of mm->tlb_flush_batched's two counters.
-  const batchGenerations = needs("batch_generations");
-  const intMax = Math.max(maxData, 2 * nPages + 2, batchGenerations ? 2 ** BATCH_GEN.WIDTH - 1 : 0);
+  const intMax = Math.max(maxData, 2 * nPages + 2);
   const trackAccessed =
     p.threads.some((t) => usesAccessed(t)) ||
     (p.condition !== undefined && valueUsesAccessed(p.condition));
@@ -350,10 +348,15 @@ export function buildLayout(
   const flushPending = writes("flush_pending")
     ? pk.add("mm", "mm->tlb_flush_pending", bitsFor(nThreads + 1))
     : pk.constant("mm", "mm->tlb_flush_pending", bitsFor(nThreads + 1), 0, {});
-  const batchedWidth = batchGenerations ? BATCH_GEN.WIDTH : 1;
   const flushBatched = writes("flush_batched")
-    ? pk.add("mm", "mm->tlb_flush_batched", batchedWidth)
-    : pk.constant("mm", "mm->tlb_flush_batched", batchedWidth, 0, {});
+    ? pk.add("mm", "mm->tlb_flush_batched", 1)
+    : pk.constant("mm", "mm->tlb_flush_batched", 1, 0, {});
+  // 5ee2fa2f0636: a bit per thread that reads the generation counters.
+  const batchRead = p.threads.map((t, tid) =>
+    perThread[tid]!.calls.has("tlb_flush_batched_read")
+      ? pk.add("mm", `${t.name} batch = atomic_read(mm->tlb_flush_batched)`, 1)
+      : -1,
+  );
   const ubc = p.threads.map((t, tid) =>
     perThread[tid]!.writes.has("tlb_ubc") ? pk.add("thread_batch", `${t.name} tlb_ubc`, 2) : -1,
   );
@@ -421,6 +424,7 @@ export function buildLayout(
     folioHead,
     flushPending,
     flushBatched,
+    batchRead,
     ubc,
     gatherRange,
     gatherPages,
@@ -475,10 +479,15 @@ function maxConstant(s: Scenario): number {
   return max;
 }
 
-/** The objects a thread's primitives write (more than a reset) and the features they need. */
-function demandsOf(t: ThreadProgram): { writes: Set<ObjectKind>; needs: Set<Feature> } {
+/** The objects a thread's primitives write (more than a reset), the features they need, their names. */
+function demandsOf(t: ThreadProgram): {
+  writes: Set<ObjectKind>;
+  needs: Set<Feature>;
+  calls: Set<string>;
+} {
   const writes = new Set<ObjectKind>();
   const needs = new Set<Feature>();
+  const calls = new Set<string>();
   const visit = (ops: readonly Op[]): void => {
     for (const o of ops) {
       if (o.k === "if") {
@@ -486,13 +495,14 @@ function demandsOf(t: ThreadProgram): { writes: Set<ObjectKind>; needs: Set<Feat
         visit(o.else);
       } else if (o.k === "call") {
         const prim = primitiveNamed(o.name);
+        calls.add(o.name);
         for (const a of prim?.touches ?? []) if (a.mode !== "r" && !a.resets) writes.add(a.object);
         for (const f of prim?.needs ?? []) needs.add(f);
       }
     }
   };
   for (const n of t.nodes) if (n.k === "step" || n.k === "silent") visit(n.ops);
-  return { writes, needs };
+  return { writes, needs, calls };
 }
 
 function valueUsesAccessed(v: Value): boolean {

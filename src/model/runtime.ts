@@ -1,5 +1,5 @@
 import type { Layout } from "./layout.js";
-import { BATCH_GEN, isSwapPte, MONITOR, PAGE, PTE } from "../primitives/encoding.js";
+import { isSwapPte, MONITOR, PAGE, PTE } from "../primitives/encoding.js";
 import { entryFrame, pteFrame, walkPermits, type AccessKind } from "./mmu.js";
 
 /** The model ran out of room (frames, counter bits): a limit of the model, not a kernel bug. */
@@ -89,17 +89,6 @@ export class Runtime {
       return f;
     }
     throw new ModelError(`the model has ${L.nFrames} page frames and all are in use`);
-  }
-
-  /** atomic_inc(&mm->tlb_flush_batched) (5ee2fa2f0636): one more pending generation. */
-  incFlushBatched(t: Uint32Array): void {
-    const slot = this.L.flushBatched;
-    const v = this.rd(t, slot);
-    if ((v & BATCH_GEN.MASK) === BATCH_GEN.MASK)
-      throw new ModelError(
-        `mm->tlb_flush_batched counts ${BATCH_GEN.MASK} pending generations, the model's most`,
-      );
-    this.wr(t, slot, v + 1);
   }
 
   get(t: Uint32Array, f: number): void {

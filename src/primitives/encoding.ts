@@ -34,13 +34,6 @@ export const VMA = {
  * migration or an anonymous COW has copied to another frame: a later store to it is lost.
  * LAZYFREE is an anonymous page without PG_swapbacked: MADV_FREE'd, reclaim may discard it.
  */
-/**
- * mm->tlb_flush_batched from 5ee2fa2f0636: the pending generations in bits 0-3, the flushed ones
- * in bits 4-7 (the kernel's 0-14 and 16-30, cut to what a scenario can reach: a reclaim of a
- * 16K folio batches four).
- */
-export const BATCH_GEN = { MASK: 15, FLUSHED_SHIFT: 4, WIDTH: 8 } as const;
-
 export const PAGE = { DIRTY: 1, ANON: 2, COPIED: 4, LAZYFREE: 8 } as const;
 
 /** The findings of the built-in monitors: bit 1 << (code of the `monitor` enum word). */

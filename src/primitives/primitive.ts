@@ -94,8 +94,7 @@ export interface Access {
  * frames: allocates frames at run time (the layout provides spare ones); swap: a swap device;
  * lazyfree: the page flag PG_swapbacked is cleared (one more flag bit per frame).
  */
-/** `batch_generations`: mm->tlb_flush_batched as 5ee2fa2f0636's pending/flushed counters. */
-export type Feature = "frames" | "swap" | "lazyfree" | "batch_generations";
+export type Feature = "frames" | "swap" | "lazyfree";
 
 /** An argument as the emitter sees it: its JavaScript, and its lowered value. */
 export interface Arg {
@@ -134,6 +133,11 @@ export interface SlotMap {
   readonly flushPending: number;
   readonly flushBatched: number;
   /** Per thread, or -1 when the thread never uses them. */
+  /**
+   * 5ee2fa2f0636: the thread read mm->tlb_flush_batched and no generation was batched since
+   * (its cmpxchg will succeed).
+   */
+  readonly batchRead: readonly number[];
   readonly ubc: readonly number[];
   readonly gatherRange: readonly number[];
   readonly gatherPages: readonly number[];

@@ -36,6 +36,7 @@ proc live() {
   set_tlb_flush_pending()
   set_tlb_flush_batched(true)
   inc_tlb_flush_batched()
+  tlb_flush_batched_read()
   vma_set_prot(Y, rw)
   swapped = add_to_swap(f)
   folio_mark_lazyfree(f)

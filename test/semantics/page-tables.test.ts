@@ -26,7 +26,7 @@ describe("page-table placement: syntax", () => {
   it("parses `pmd X, Y` into one item naming the regions", () => {
     const r = parse(placed("  pmd X, Y"), "t.tlb");
     expect(r.diagnostics).toEqual([]);
-    const init = r.ast.decls.find((d) => d.kind === "InitDecl")!;
+    const init = r.ast!.decls.find((d) => d.kind === "InitDecl")!;
     const items = init.kind === "InitDecl" ? init.items : [];
     const pmd = items.find((i) => i.kind === "PmdInit");
     expect(pmd?.kind === "PmdInit" && pmd.regions.map((r) => r.name)).toEqual(["X", "Y"]);
