@@ -113,7 +113,7 @@ function viewSlots(m: Machine, th: number, words: number[]): number[] {
     for (let f = 0; f < L.nFrames; f++) out.push(L.data + f * L.wordsPerPage + w);
     for (let fp = 0; fp < L.nFpages; fp++) out.push(L.disk + fp * L.wordsPerPage + w);
   }
-  for (const slot of [L.ubc[th]!, L.gatherRange[th]!, L.gatherPages[th]!])
+  for (const slot of [L.ubc[th]!, L.gatherRange[th]!, L.gatherPages[th]!, L.batchRead[th]!])
     if (slot >= 0) out.push(slot);
   // Variables may share slots: keep each slot once, in first-use order.
   return [...new Set(out)];

@@ -155,6 +155,8 @@ function printNode(path: AstPath<AnyNode>, text: string, print: Print): Doc {
       ];
     case "UnmappedInit":
       return [n.name.name, " = unmapped", n.pages ? `[${n.pages.text}]` : ""];
+    case "PmdInit":
+      return ["pmd ", n.regions.map((r) => r.name).join(", ")];
     case "TlbInit":
       return ["tlb ", n.cpu.name, " ", expr(n.address), ...n.flags.map((f) => ` ${f.name}`)];
     case "MemInit":

@@ -190,7 +190,8 @@ export class FootprintOf {
       case "flush_pending":
         return [L.flushPending];
       case "flush_batched":
-        return [L.flushBatched];
+        // With 5ee2fa2f0636's counters, every reader's remembered value goes with them.
+        return [L.flushBatched, ...L.batchRead.filter((s) => s >= 0)];
       case "tlb_ubc":
         return [L.ubc[this.tid]!];
       case "gather_range":

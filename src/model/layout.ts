@@ -298,8 +298,15 @@ export function buildLayout(
     return slotOf;
   });
   const mmapLock = pk.add("mmap_lock", "mmap_lock", bitsFor(nThreads + 1));
-  const ptl = pk.add("ptl", "PTL", bitsFor(nThreads));
-  const ptlOf = u.pages.map(() => ptl);
+  // Split PTE locks: one PTL per page-table page (the scenario's placement, Universe.pageTable);
+  // a page table no thread locks keeps a constant, unlocked PTL.
+  const lockedTables = lockedPageTables(p, u);
+  const ptls = s.pageTables.map((regions, i) =>
+    lockedTables.has(i)
+      ? pk.add("ptl", `PTL ${regions.join(",")}`, bitsFor(nThreads))
+      : pk.constant("ptl", `PTL ${regions.join(",")}`, bitsFor(nThreads), 0, {}),
+  );
+  const ptlOf = u.pages.map((_, page) => ptls[u.pageTable[page]!]!);
   const pte = u.pages.map((pg, page) => pk.add("pte", `PTE ${pg.name}`, pteBits, { page }));
   const vmaWritten = writes("vma");
   const vma = u.pages.map((pg, i) =>
@@ -407,6 +414,12 @@ export function buildLayout(
   const flushBatched = writes("flush_batched")
     ? pk.add("mm", "mm->tlb_flush_batched", 1)
     : pk.constant("mm", "mm->tlb_flush_batched", 1, 0, {});
+  // 5ee2fa2f0636: a bit per thread that reads the generation counters.
+  const batchRead = p.threads.map((t, tid) =>
+    perThread[tid]!.calls.has("tlb_flush_batched_read")
+      ? pk.add("mm", `${t.name} batch = atomic_read(mm->tlb_flush_batched)`, 1)
+      : -1,
+  );
   const ubc = p.threads.map((t, tid) =>
     perThread[tid]!.writes.has("tlb_ubc") ? pk.add("thread_batch", `${t.name} tlb_ubc`, 2) : -1,
   );
@@ -476,6 +489,7 @@ export function buildLayout(
     folioHead,
     flushPending,
     flushBatched,
+    batchRead,
     ubc,
     gatherRange,
     gatherPages,
@@ -486,6 +500,30 @@ export function buildLayout(
     pteVars,
     intBias,
   };
+}
+
+/** The page tables whose PTL some primitive of the program takes (a page not known: all). */
+function lockedPageTables(p: Program, u: Universe): Set<number> {
+  const tables = new Set<number>();
+  const visit = (ops: readonly Op[]): void => {
+    for (const o of ops) {
+      if (o.k === "if") {
+        visit(o.then);
+        visit(o.else);
+      } else if (o.k === "call") {
+        for (const a of primitiveNamed(o.name)?.touches ?? []) {
+          if (a.object !== "ptl" || a.mode === "r") continue;
+          const arg = a.page === undefined ? undefined : o.args[a.page];
+          const pages =
+            arg?.k === "const" ? [arg.v] : arg?.k === "pages" ? arg.ids : u.pages.map((_, i) => i);
+          for (const page of pages) tables.add(u.pageTable[page]!);
+        }
+      }
+    }
+  };
+  for (const t of p.threads)
+    for (const n of t.nodes) if (n.k === "step" || n.k === "silent") visit(n.ops);
+  return tables;
 }
 
 /** The largest number a scenario writes or starts with: the range of memory words. */
@@ -507,15 +545,16 @@ function maxConstant(s: Scenario): number {
 }
 
 /**
- * The objects a thread's primitives write (more than a reset) and the features they need; the
- * monitors' ghost writes only when they run.
+ * The objects a thread's primitives write (more than a reset), the features they need, their
+ * names; the monitors' ghost writes only when they run.
  */
 function demandsOf(
   t: ThreadProgram,
   monitors: boolean,
-): { writes: Set<ObjectKind>; needs: Set<Feature> } {
+): { writes: Set<ObjectKind>; needs: Set<Feature>; calls: Set<string> } {
   const writes = new Set<ObjectKind>();
   const needs = new Set<Feature>();
+  const calls = new Set<string>();
   const visit = (ops: readonly Op[]): void => {
     for (const o of ops) {
       if (o.k === "if") {
@@ -523,6 +562,7 @@ function demandsOf(
         visit(o.else);
       } else if (o.k === "call") {
         const prim = primitiveNamed(o.name);
+        calls.add(o.name);
         for (const a of prim?.touches ?? [])
           if (a.mode !== "r" && !a.resets && (monitors || !a.monitorsOnly)) writes.add(a.object);
         for (const f of prim?.needs ?? []) needs.add(f);
@@ -530,7 +570,7 @@ function demandsOf(
     }
   };
   for (const n of t.nodes) if (n.k === "step" || n.k === "silent") visit(n.ops);
-  return { writes, needs };
+  return { writes, needs, calls };
 }
 
 function valueUsesAccessed(v: Value): boolean {

@@ -135,6 +135,11 @@ export interface SlotMap {
   readonly flushPending: number;
   readonly flushBatched: number;
   /** Per thread, or -1 when the thread never uses them. */
+  /**
+   * 5ee2fa2f0636: the thread read mm->tlb_flush_batched and no generation was batched since
+   * (its cmpxchg will succeed).
+   */
+  readonly batchRead: readonly number[];
   readonly ubc: readonly number[];
   readonly gatherRange: readonly number[];
   readonly gatherPages: readonly number[];

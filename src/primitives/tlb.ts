@@ -7,6 +7,7 @@ import {
   pageOf,
   pagesOf,
   param,
+  pure,
   reads,
   readsWrites,
   writes,
@@ -108,7 +109,7 @@ export const tlbFamily = family({
     result: "bool",
     effect: "read",
     shown: true,
-    doc: "mm->tlb_flush_batched",
+    doc: "mm->tlb_flush_batched; from 5ee2fa2f0636, its pending != flushed",
     touches: [reads("flush_batched")],
     emit: { expr: (c) => c.slot(c.L.flushBatched) },
   },
@@ -120,6 +121,50 @@ export const tlbFamily = family({
     doc: "mm->tlb_flush_batched = value",
     touches: [readsWrites("flush_batched")],
     emit: { stmt: (c, [v]) => c.put(c.L.flushBatched, `(${v!.code} ? 1 : 0)`) },
+  },
+  // 5ee2fa2f0636 (5.17): mm->tlb_flush_batched is an atomic_t of two counters, the generations
+  // batched (pending) and flushed. The model keeps what they decide: `flush_batched` is
+  // pending != flushed, and each thread's `batch_read` bit says it read the counters
+  // (atomic_read()) and no generation was batched since, which is when its atomic_cmpxchg()
+  // succeeds. (A cmpxchg of another reader in between can only have read the same pending count,
+  // so it leaves what ours would.) Exact while the counters do not wrap (16K batches).
+  inc_tlb_flush_batched: {
+    params: [],
+    result: "void",
+    effect: "write",
+    shown: true,
+    doc: "atomic_inc(&mm->tlb_flush_batched): one more pending generation (5ee2fa2f0636)",
+    touches: [readsWrites("flush_batched")],
+    emit: {
+      stmt: (c) =>
+        [
+          c.put(c.L.flushBatched, "1"),
+          ...c.L.batchRead.filter((s) => s >= 0).map((s) => c.put(s, "0")),
+        ].join(" "),
+    },
+  },
+  tlb_flush_batched_read: {
+    params: [],
+    result: "void",
+    effect: "write",
+    shown: true,
+    doc: "batch = atomic_read(&mm->tlb_flush_batched), kept for this thread's cmpxchg (5ee2fa2f0636)",
+    touches: [readsWrites("flush_batched")],
+    emit: { stmt: (c) => c.put(c.L.batchRead[c.tid]!, "1") },
+  },
+  tlb_flush_batched_cmpxchg: {
+    params: [],
+    result: "void",
+    effect: "write",
+    shown: true,
+    doc: "atomic_cmpxchg(&mm->tlb_flush_batched, batch, pending | pending << SHIFT): the flush is recorded unless a generation was batched since batch was read (5ee2fa2f0636)",
+    touches: [readsWrites("flush_batched")],
+    emit: {
+      stmt: (c) => {
+        const mine = c.L.batchRead[c.tid]!;
+        return `if (${c.slot(mine)} !== 0) ${c.put(c.L.flushBatched, "0")} ${c.put(mine, "0")}`;
+      },
+    },
   },
   tlb_ubc_add: {
     params: [param("writable", "bool")],

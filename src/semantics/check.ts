@@ -31,6 +31,7 @@ import {
   type Prelude,
 } from "./typecheck.js";
 import type { Type } from "../primitives/types.js";
+import { pageTablesOf } from "./page-tables.js";
 
 export interface CheckResult {
   readonly scenario: Scenario | undefined;
@@ -81,6 +82,7 @@ export function check(ast: A.TestFile, text: string, file: string, prelude: Prel
   const regions: RegionDef[] = [];
   const tlbInits: A.TlbInit[] = [];
   const memInits: A.MemInit[] = [];
+  const pmds: A.PmdInit[] = [];
   const inits = of("InitDecl");
   for (const extra of inits.slice(1))
     bag.error("E100", extra.span, "a scenario has one `init` block");
@@ -96,6 +98,9 @@ export function check(ast: A.TestFile, text: string, file: string, prelude: Prel
       case "UnmappedInit":
         if (declare(item.name, "region")) regions.push(regionOf(item, files, bag));
         break;
+      case "PmdInit":
+        pmds.push(item);
+        break;
       case "TlbInit":
         tlbInits.push(item);
         break;
@@ -106,6 +111,7 @@ export function check(ast: A.TestFile, text: string, file: string, prelude: Prel
         unreachable(item);
     }
   }
+  const pageTables = pageTablesOf(pmds, regions, files, bag);
 
   // ---- threads and CPUs ------------------------------------------------------------------
   const threads: ThreadDef[] = [];
@@ -244,6 +250,7 @@ export function check(ast: A.TestFile, text: string, file: string, prelude: Prel
     name: ast.name.name,
     files,
     regions,
+    pageTables,
     tlbInits,
     memInits,
     threads,

@@ -82,6 +82,11 @@ export interface Scenario {
   readonly name: string;
   readonly files: readonly FileDef[];
   readonly regions: readonly RegionDef[];
+  /**
+   * The page-table pages the regions sit in, each a list of region names: one split PTL each
+   * (`pmd X, Y` in init; a region named in no `pmd` line has its own).
+   */
+  readonly pageTables: readonly (readonly string[])[];
   readonly tlbInits: readonly A.TlbInit[];
   readonly memInits: readonly A.MemInit[];
   readonly threads: readonly ThreadDef[];

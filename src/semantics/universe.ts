@@ -13,6 +13,8 @@ export interface Universe {
     readonly name: string;
   }[];
   readonly regions: ReadonlyMap<string, readonly number[]>;
+  /** The page-table page (Scenario.pageTables' index) each virtual page sits in. */
+  readonly pageTable: readonly number[];
   /** File pages, numbered from 1 (0 means "none" in the model). */
   readonly fpages: readonly {
     readonly file: string;
@@ -38,6 +40,8 @@ export function universeOf(s: Scenario): Universe {
     "mm_pages",
     pages.map((_, i) => i),
   );
+  const tableOf = new Map(s.pageTables.flatMap((g, i) => g.map((r) => [r, i] as const)));
+  const pageTable = pages.map((p) => tableOf.get(p.region) ?? 0);
   const fpages: { file: string; index: number; name: string }[] = [
     { file: "", index: -1, name: "none" },
   ];
@@ -50,7 +54,7 @@ export function universeOf(s: Scenario): Universe {
     });
     files.set(f.name, ids);
   }
-  return { pages, regions, fpages, files, wordsPerPage: s.wordsPerPage };
+  return { pages, regions, pageTable, fpages, files, wordsPerPage: s.wordsPerPage };
 }
 
 /**

@@ -40,7 +40,7 @@ export interface InitDecl {
   readonly span: Span;
 }
 
-export type InitItem = FileInit | MapInit | UnmappedInit | TlbInit | MemInit;
+export type InitItem = FileInit | MapInit | UnmappedInit | PmdInit | TlbInit | MemInit;
 
 /** `file F = [0, 1]`: a file whose page i holds the i-th value (in word 0) on disk. */
 export interface FileInit {
@@ -84,6 +84,16 @@ export interface UnmappedInit {
   readonly kind: "UnmappedInit";
   readonly name: Ident;
   readonly pages: IntLit | undefined;
+  readonly span: Span;
+}
+
+/**
+ * `pmd X, Y`: the regions lie in the 2 MB one PMD entry maps, so in one page-table page with one
+ * split PTL. A region not named in a `pmd` line has a page table of its own.
+ */
+export interface PmdInit {
+  readonly kind: "PmdInit";
+  readonly regions: readonly Ident[];
   readonly span: Span;
 }
 

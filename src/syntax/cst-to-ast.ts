@@ -285,6 +285,8 @@ function buildInitItem(n: CstNode, bag: DiagnosticBag): A.InitItem {
         pages: nodes(c, "integer").map(buildInteger),
         span,
       };
+    case "pmdInit":
+      return { kind: "PmdInit", regions: tokens(c, "region").map(ident), span };
     case "tlbInit":
       return {
         kind: "TlbInit",

@@ -40,7 +40,7 @@ export const controlKeywords = [
 export const initKeywords = ["file", "unmapped", "anon", "shared", "private"] as const;
 
 /** Words with a meaning in one place that stay ordinary names elsewhere (`mmap` is also a step). */
-export const contextualKeywords = ["mmap", "populate", "forked", "mthp"] as const;
+export const contextualKeywords = ["mmap", "populate", "forked", "mthp", "pmd"] as const;
 
 /**
  * Words of a proc's fidelity annotations (`models f in mm/x.c`, `follows 3.10..6.16`,

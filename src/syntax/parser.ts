@@ -66,13 +66,27 @@ export class TlbParser extends CstParser {
     this.CONSUME(T.RBrace);
   });
 
-  // initItem = fileInit | tlbInit | bindingInit
+  // initItem = fileInit | tlbInit | pmdInit | bindingInit
   initItem = this.RULE("initItem", () => {
     this.OR([
       { ALT: () => this.SUBRULE(this.fileInit) },
       { ALT: () => this.SUBRULE(this.tlbInit) },
+      {
+        GATE: () => this.LA(1).image === "pmd" && this.LA(2).tokenType === T.Identifier,
+        ALT: () => this.SUBRULE(this.pmdInit),
+      },
       { ALT: () => this.SUBRULE(this.bindingInit) },
     ]);
+  });
+
+  // pmdInit = "pmd" IDENT { "," IDENT }
+  // Deviation: `pmd` is a contextual keyword (a region may be named pmd), read as a name.
+  pmdInit = this.RULE("pmdInit", () => {
+    this.CONSUME(T.Identifier, { LABEL: "pmd" });
+    this.AT_LEAST_ONE_SEP({
+      SEP: T.Comma,
+      DEF: () => this.CONSUME2(T.Identifier, { LABEL: "region" }),
+    });
   });
 
   // fileInit = "file" IDENT "=" "[" [ INT { "," INT } ] "]"

@@ -85,6 +85,20 @@ const history = [
     after: "6.16",
   },
   {
+    // Split PTLs: migration takes only the new PTL, which move_ptes() drops before its flush.
+    file: "scenarios/mremap/dirty-new-ptl-vs-migration.tlb",
+    commit: "eb66ae030829",
+    before: "4.18",
+    after: "4.19",
+  },
+  {
+    // Split PTLs: flush_tlb_batched_pending() under another page table's PTL clears the flag.
+    file: "scenarios/reclaim/batched-flag-vs-zap.tlb",
+    commit: "5ee2fa2f0636",
+    before: "5.16",
+    after: "5.17",
+  },
+  {
     // The follow-up has no known mainline id; it is named by its patch mail (src/kernel/fixes.tlb).
     file: "scenarios/mremap/dirty-after-check.tlb",
     commit: FOLLOW_UP,

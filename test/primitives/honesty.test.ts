@@ -20,8 +20,9 @@ import { machineOf } from "../model/helpers.js";
  */
 
 // A scenario whose layout has every kind of object live: the calls in `live` write each
-// freezable kind (page locks, VMAs, mm flags, both per-thread batches, swap, lazyfree, i_size), `mthp`
-// makes folio heads, and with no condition the monitors' ghost state is there too.
+// freezable kind (page locks, VMAs, mm flags and batch generations, both per-thread batches,
+// swap, lazyfree, i_size), `mthp` makes folio heads, and with no condition the monitors' ghost
+// state is there too.
 const scenario = `tlb honesty
 init {
   file F = [0, 0]
@@ -34,6 +35,8 @@ proc live() {
   lock_page(f)
   set_tlb_flush_pending()
   set_tlb_flush_batched(true)
+  inc_tlb_flush_batched()
+  tlb_flush_batched_read()
   vma_set_prot(Y, rw)
   swapped = add_to_swap(f)
   folio_mark_lazyfree(f)

@@ -132,8 +132,12 @@ export function staticOf(
       if (r?.kind === "fixed") return { t: "int", v: scope.fixes.get(r.commit) ? 1 : 0 };
       if (r?.kind !== "builtin") return undefined;
       const args = e.args.map((a) => of(a));
-      if (r.name === "same_ptl" && args.every((a) => a?.t === "page" || a?.t === "range"))
-        return { t: "int", v: 1 };
+      if (r.name === "same_ptl") {
+        // pte_lockptr(): one split PTL per page-table page, as the scenario places the regions.
+        const [a, b] = args.map((x) => addressOf(x)?.page);
+        if (a === undefined || b === undefined) return undefined;
+        return { t: "int", v: u.pageTable[a] === u.pageTable[b] ? 1 : 0 };
+      }
       if (r.name === "file_page") {
         const a = asFaddr(args[0]);
         return a ? { t: "fpage", id: a.fpage } : undefined;
