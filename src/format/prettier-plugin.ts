@@ -144,7 +144,7 @@ function isContainer(n: AnyNode): boolean {
  * `expect kernel 6.18 // c`) is printed at the end of that line, a line comment always just
  * before a line break. Returns true when it took the comment.
  */
-function placeComment(c: CommentNode, _text: string, _options: unknown, ast: AnyNode): boolean {
+function placeComment(c: CommentNode, text: string, _options: unknown, ast: AnyNode): boolean {
   const enclosing = c.enclosingNode;
   if (enclosing === undefined || enclosing.kind === "TestFile") {
     const root = ast as Root;
@@ -155,7 +155,7 @@ function placeComment(c: CommentNode, _text: string, _options: unknown, ast: Any
     }
     const headerEnd = (root.doc ?? root.name).span.end;
     const firstDecl = root.decls[0];
-    const onHeaderLine = !/[\n\r]/.test(_text.slice(headerEnd, c.start));
+    const onHeaderLine = afterTrailingComments(text, headerEnd) >= c.start;
     if (c.start < headerEnd || (onHeaderLine && (!firstDecl || c.end <= firstDecl.span.start))) {
       (root.afterHeader ??= []).push(c);
       return true;

@@ -9,19 +9,25 @@ const sources = {
   prelude: preludeFiles().map((f) => readFileSync(join(root, f), "utf8")),
 };
 
-/** The input of one seed: a generated program, or a mutated scenario or prelude excerpt. */
+/**
+ * The input of one seed: a generated program (with comments at random token boundaries, or
+ * not), or a mutation of a few declarations of a library scenario or of the prelude. Small, so
+ * that ten thousand of them fit in `npm test`.
+ */
 export function input(seed: number): string {
   const r = new Rng(seed);
-  switch (r.int(5)) {
+  switch (r.int(6)) {
     case 0:
       return generateProgram(r);
     case 1:
     case 2:
       return insertComments(r, generateProgram(r), 1 + r.int(4));
     case 3:
-      return mutate(r, r.pick(sources.scenarios));
+      return mutate(r, excerpt(r, r.pick(sources.scenarios), 3));
+    case 4:
+      return insertComments(r, excerpt(r, r.pick(sources.scenarios), 3), 1 + r.int(3));
     default: {
-      const text = excerpt(r, r.pick(sources.prelude), 3);
+      const text = excerpt(r, r.pick(sources.prelude), 2);
       return r.chance(0.5) ? insertComments(r, text, 1 + r.int(3)) : mutate(r, text);
     }
   }
