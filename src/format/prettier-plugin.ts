@@ -4,6 +4,8 @@ import * as doc from "prettier/doc";
 import type * as A from "../syntax/ast.js";
 import { unreachable } from "../syntax/ast.js";
 import {
+  endsWithNumber,
+  isArgumentAtom,
   operandPrecedence,
   postfixPrecedence,
   precedence,
@@ -567,37 +569,6 @@ export function expr(e: A.Expr, outer = 0): Doc {
  */
 function argument(e: A.Expr): Doc {
   return isArgumentAtom(e) ? expr(e, postfixPrecedence) : ["(", expr(e), ")"];
-}
-
-function isArgumentAtom(e: A.Expr): boolean {
-  switch (e.kind) {
-    case "NameExpr":
-    case "IntLit":
-    case "CommitLit":
-    case "VersionLit":
-    case "BoolLit":
-      return true;
-    case "IndexExpr":
-    case "SliceExpr":
-    case "MemberExpr":
-      return isArgumentAtom(e.target);
-    default:
-      return false;
-  }
-}
-
-/** Does the printed expression end in digits that a following `.1` would join into a version? */
-function endsWithNumber(e: A.Expr): boolean {
-  switch (e.kind) {
-    case "IntLit":
-    case "VersionLit":
-    case "CommitLit":
-      return true;
-    case "MemberExpr":
-      return e.member.kind === "IntLit";
-    default:
-      return false;
-  }
 }
 
 export const languages: SupportLanguage[] = [
