@@ -90,6 +90,9 @@ function stmt(r: Rng, depth: number, indent: string): string {
     () => `${r.pick(names)} = ${command(r)}`,
     () => `${r.pick(names)} = ${expr(r, 2)}`,
     () => `${r.pick(names)}(${list(r, 1, 2)})`,
+    () =>
+      `${r.pick(names)} = ${Array.from({ length: 8 + r.int(10) }, () => expr(r, 1)).join(" && ")}`,
+    () => `${r.pick(names)}(${list(r, 2, 8)})`,
     () => "skip",
     () => `label ${r.pick(names)}`,
     () => (r.chance(0.5) ? "return" : `return ${expr(r, 2)}`),
@@ -132,6 +135,9 @@ function decl(r: Rng): string {
       `proc ${r.pick(names)}(${r.chance(0.5) ? "a: page, b: file" : ""})${r.chance(0.3) ? ": page" : ""}${r.chance(0.3) ? ' "doc"' : ""} ${block(r, 2, "")}`,
     () => `after ${block(r, 1, "")}`,
     () => `${r.pick(["exists", "~exists", "forall"])} (${expr(r, 3)})`,
+    // Long enough to break over lines, where comments and newlines are delicate.
+    () =>
+      `exists (${Array.from({ length: 6 + r.int(10) }, () => expr(r, 2)).join(` ${r.pick(binaryOps)} `)})`,
     () =>
       `expect kernel ${r.pick(["4.8", "6.18", "5"])}${r.chance(0.3) ? " with fix 5d1904204c99 on, fix abcdef1 off" : ""} : ${r.pick(["sometimes", "never", "always"])}`,
     () => `fix ${r.pick(["5d1904204c99", "abcdef1", '"<m@x>"'])} ${r.pick(["on", "off"])}`,
