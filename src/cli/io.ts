@@ -2,6 +2,7 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { renderDiagnostic } from "../diagnostics/render.js";
+import { LineMap } from "../diagnostics/span.js";
 
 /** Exit statuses, as documented in the README and docs/output.md. */
 export const exitCode = {
@@ -85,8 +86,9 @@ export function useColor(stream: NodeJS.WriteStream): boolean {
 
 export function printDiagnostics(ds: readonly Diagnostic[], text: string | undefined): void {
   const color = useColor(process.stderr);
+  const lines = text === undefined ? undefined : new LineMap(text);
   for (const d of ds)
     process.stderr.write(
-      `${renderDiagnostic(d, d.span.end > 0 || d.span.start > 0 || text ? text : undefined, { color })}\n`,
+      `${renderDiagnostic(d, d.span.end > 0 || d.span.start > 0 || text ? lines : undefined, { color })}\n`,
     );
 }

@@ -15,8 +15,10 @@ export class LineMap {
   private readonly starts: number[] = [0];
 
   constructor(readonly text: string) {
+    // A line ends at LF, CRLF or a lone CR, as the lexer's Newline token does.
     for (let i = 0; i < text.length; i++) {
-      if (text.charCodeAt(i) === 10) this.starts.push(i + 1);
+      const c = text.charCodeAt(i);
+      if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) this.starts.push(i + 1);
     }
   }
 

@@ -4,6 +4,8 @@ import * as doc from "prettier/doc";
 import type * as A from "../syntax/ast.js";
 import { unreachable } from "../syntax/ast.js";
 import {
+  endsWithNumber,
+  isArgumentAtom,
   operandPrecedence,
   postfixPrecedence,
   precedence,
@@ -17,22 +19,41 @@ import { renderDiagnostic } from "../diagnostics/render.js";
  * comments; the printer prints the canonical layout of docs/language.md ("Formatting").
  */
 
-const { fill, group, indent, join, hardline, line, softline } = doc.builders;
+const { breakParent, fill, group, indent, join, hardline, line, lineSuffix, softline } =
+  doc.builders;
 
 /** A comment as prettier wants it: with its text and offsets. */
 interface CommentNode {
   readonly kind: "Comment";
   readonly text: string;
+  /** Prettier names an unprinted comment by its `value`. */
+  readonly value: string;
   readonly start: number;
   readonly end: number;
   readonly block: boolean;
   leading?: boolean;
   trailing?: boolean;
   printed?: boolean;
+  enclosingNode?: AnyNode;
+  precedingNode?: AnyNode;
+  followingNode?: AnyNode;
 }
 
-type Root = A.TestFile & { comments: CommentNode[] };
-type AnyNode =
+/**
+ * Comments the printer places itself (prettier's `comments` holds those it places): comments
+ * inside one line of the program, which are printed after that line, and comments on the
+ * header line.
+ */
+interface OwnComments {
+  inner?: CommentNode[];
+}
+
+type Root = A.TestFile & {
+  comments: CommentNode[];
+  beforeHeader?: CommentNode[];
+  afterHeader?: CommentNode[];
+};
+type AnyNode = (
   | A.Decl
   | A.InitItem
   | A.Stmt
@@ -40,7 +61,9 @@ type AnyNode =
   | A.ScheduleItem
   | A.Annotation
   | A.TestFile
-  | CommentNode;
+  | CommentNode
+) &
+  OwnComments;
 
 const tlbParser: Parser<AnyNode> = {
   astFormat: "tlb-ast",
@@ -54,6 +77,7 @@ const tlbParser: Parser<AnyNode> = {
     const comments: CommentNode[] = result.comments.map((t) => ({
       kind: "Comment",
       text: t.image,
+      value: t.image,
       start: t.startOffset,
       end: (t.endOffset ?? t.startOffset) + 1,
       block: t.image.startsWith("/*"),
@@ -94,7 +118,8 @@ function commentChildren(n: AnyNode): AnyNode[] {
 const printer: Printer<AnyNode> = {
   print(path, options, print) {
     // Prettier 3 accepts a property name as well as a path; its typings only say path.
-    return printNode(path, options.originalText, print as unknown as Print);
+    const printed = printNode(path, options.originalText, print as unknown as Print);
+    return path.node.inner ? [printed, innerComments(path.node)] : printed;
   },
   canAttachComment: (n) => n.kind !== "Comment",
   isBlockComment: (n) => n.kind === "Comment" && n.block,
@@ -104,7 +129,85 @@ const printer: Printer<AnyNode> = {
   },
   getCommentChildNodes: (n) => commentChildren(n),
   getVisitorKeys: (n) => visitorKeys(n),
+  handleComments: { ownLine: placeComment, endOfLine: placeComment, remaining: placeComment },
 };
+
+/** Nodes whose children are lines of the program: comments between them stay where they are. */
+function isContainer(n: AnyNode): boolean {
+  return (
+    n.kind === "TestFile" ||
+    n.kind === "InitDecl" ||
+    n.kind === "Block" ||
+    n.kind === "ScheduleDecl"
+  );
+}
+
+/**
+ * Where prettier's default placement would break the program or lose the comment, the printer
+ * places it: newlines end statements in tlbl, so a comment inside a line (`munmap /* p *\/ X`,
+ * `expect kernel 6.18 // c`) is printed at the end of that line, a line comment always just
+ * before a line break. Returns true when it took the comment.
+ */
+function placeComment(c: CommentNode, text: string, _options: unknown, ast: AnyNode): boolean {
+  const enclosing = c.enclosingNode;
+  if (enclosing === undefined || enclosing.kind === "TestFile") {
+    const root = ast as Root;
+    if (root.name === undefined) return false;
+    if (c.end <= root.name.span.start) {
+      (root.beforeHeader ??= []).push(c);
+      return true;
+    }
+    const headerEnd = (root.doc ?? root.name).span.end;
+    const firstDecl = root.decls[0];
+    const onHeaderLine = afterTrailingComments(text, headerEnd) >= c.start;
+    if (c.start < headerEnd || (onHeaderLine && (!firstDecl || c.end <= firstDecl.span.start))) {
+      (root.afterHeader ??= []).push(c);
+      return true;
+    }
+    return false;
+  }
+  if (!isContainer(enclosing) && !c.precedingNode && !c.followingNode) {
+    (enclosing.inner ??= []).push(c);
+    return true;
+  }
+  // A comment before a body (`thread T on cpu1 // c`, `} // c` before `else`) goes into the
+  // body: before it, `else // c` would end the statement.
+  const body = bodyAfter(enclosing, c.followingNode);
+  if (body !== undefined) {
+    const first = body.stmts[0] as AnyNode | undefined;
+    c.leading = first !== undefined;
+    c.trailing = false;
+    c.printed = false;
+    const owner = (first ?? body) as { comments?: CommentNode[] };
+    (owner.comments ??= []).push(c);
+    return true;
+  }
+  return false;
+}
+
+/** The block a comment before `following` belongs to, when `following` is a body. */
+function bodyAfter(enclosing: AnyNode, following: AnyNode | undefined): A.Block | undefined {
+  if (following?.kind === "Block") return following;
+  if (following?.kind === "IfStmt" && enclosing.kind === "IfStmt" && enclosing.else === following)
+    return following.then;
+  return undefined;
+}
+
+/**
+ * Comments the printer placed after a line: block comments first, inline, then line comments,
+ * deferred to the next line break (so a block comment never ends up inside a line comment).
+ */
+function innerComments(n: AnyNode): Doc {
+  const cs = n.inner ?? [];
+  if (cs.length === 0) return "";
+  const out: Doc[] = [];
+  for (const c of cs) c.printed = true;
+  for (const c of cs.filter((c) => c.block)) out.push(" ", c.text);
+  const lines = cs.filter((c) => !c.block);
+  if (lines.length > 0)
+    out.push(lineSuffix(lines.map((c) => [" ", c.text.trimEnd()])), breakParent);
+  return out;
+}
 
 function visitorKeys(n: AnyNode): string[] {
   switch (n.kind) {
@@ -158,9 +261,15 @@ function printNode(path: AstPath<AnyNode>, text: string, print: Print): Doc {
     case "PmdInit":
       return ["pmd ", n.regions.map((r) => r.name).join(", ")];
     case "TlbInit":
-      return ["tlb ", n.cpu.name, " ", expr(n.address), ...n.flags.map((f) => ` ${f.name}`)];
+      return [
+        "tlb ",
+        n.cpu.name,
+        " ",
+        expr(n.address, postfixPrecedence),
+        ...n.flags.map((f) => ` ${f.name}`),
+      ];
     case "MemInit":
-      return [expr(n.address), " = ", n.value.text];
+      return [expr(n.address, postfixPrecedence), " = ", n.value.text];
     case "ThreadDecl":
       return [
         n.isKernel ? "kthread " : "thread ",
@@ -237,12 +346,19 @@ function printNode(path: AstPath<AnyNode>, text: string, print: Print): Doc {
 }
 
 function printFile(path: AstPath<A.TestFile>, text: string, print: Print): Doc {
-  const n = path.node;
+  const n = path.node as Root;
   const parts: Doc[] = [];
+  for (const c of n.beforeHeader ?? []) {
+    c.printed = true;
+    parts.push(c.text.trimEnd(), hardline);
+  }
   if (n.name) {
     parts.push("tlb ", n.name.name);
     if (n.doc) parts.push(hardline, n.doc.text);
+    parts.push(innerComments({ ...n, inner: n.afterHeader }));
   }
+  const dangling = printDangling(path);
+  if (dangling.length > 0) parts.push(parts.length > 0 ? hardline : "", ...dangling);
   path.each((_, i) => {
     const d = n.decls[i]!;
     const prev = n.decls[i - 1];
@@ -274,12 +390,29 @@ function isOneLine(kind: A.Decl["kind"]): boolean {
 }
 
 /** Did the author leave an empty line right after the line where `from` is (prettier's isNextLineEmpty)? */
-function blankLineBetween(text: string, from: number, to: number): boolean {
+function blankLineBetween(text: string, end: number, to: number): boolean {
+  const from = afterTrailingComments(text, end);
   const eol = text.indexOf("\n", from);
   if (eol < 0 || eol >= to) return false;
   const next = text.indexOf("\n", eol + 1);
   const line = text.slice(eol + 1, next < 0 ? text.length : next);
   return next >= 0 && next < to && line.trim() === "";
+}
+
+/**
+ * Past the comments that follow `from` on its line: a multi-line block comment there is printed
+ * on that line, so the line after it is the one that counts.
+ */
+function afterTrailingComments(text: string, from: number): number {
+  let i = from;
+  for (;;) {
+    while (text[i] === " " || text[i] === "\t" || text[i] === "\f") i++;
+    if (text.startsWith("/*", i)) {
+      const close = text.indexOf("*/", i + 2);
+      if (close < 0) return i;
+      i = close + 2;
+    } else return i;
+  }
 }
 
 /** `{`, one child per line (keeping single blank lines the author left), `}`. */
@@ -325,9 +458,16 @@ function printDangling(path: AstPath<AnyNode>): Doc[] {
 function printSchedule(path: AstPath<A.ScheduleDecl>, print: Print): Doc {
   const n = path.node;
   const head = ["schedule ", n.name.name, n.doc ? [" ", n.doc.text] : ""];
-  const hasComments = n.items.some((i) => (i as { comments?: unknown[] }).comments?.length);
+  const hasComments = n.items.some(
+    (i) => (i as { comments?: unknown[] }).comments?.length || (i as OwnComments).inner?.length,
+  );
   const items = path.map(() => print(), "items");
-  if (items.length === 0) return [...head, " {}"];
+  if (items.length === 0) {
+    const dangling = printDangling(path);
+    return dangling.length
+      ? [...head, " {", indent([hardline, ...dangling]), hardline, "}"]
+      : [...head, " {}"];
+  }
   if (hasComments) return [...head, " {", indent([hardline, join(hardline, items)]), hardline, "}"];
   // Items fill the lines, separated by `; `, the way the commit messages read.
   const filled: Doc[] = [];
@@ -392,12 +532,16 @@ export function expr(e: A.Expr, outer = 0): Doc {
       return [expr(e.target, postfixPrecedence), "[", expr(e.index), "]"];
     case "SliceExpr":
       return [expr(e.target, postfixPrecedence), "[", expr(e.first), "..", expr(e.last), "]"];
-    case "MemberExpr":
+    case "MemberExpr": {
+      // `X.1.2` or `(1).2` would lex as a version: `(X.1).2`.
+      const target = expr(e.target, postfixPrecedence);
+      const glued = e.member.kind === "IntLit" && endsWithNumber(e.target);
       return [
-        expr(e.target, postfixPrecedence),
+        glued ? ["(", target, ")"] : target,
         ".",
         e.member.kind === "IntLit" ? e.member.text : e.member.name,
       ];
+    }
     case "CallExpr":
       return group([
         e.callee.name,
@@ -415,13 +559,12 @@ export function expr(e: A.Expr, outer = 0): Doc {
     case "CommandExpr":
       return [
         e.callee.name,
-        ...e.args.flatMap((a, i) => [
-          e.arrows.includes(i) ? " -> " : " ",
-          expr(a, postfixPrecedence),
-        ]),
+        ...e.args.flatMap((a, i) => [e.arrows.includes(i) ? " -> " : " ", argument(a)]),
       ];
-    case "UnaryExpr":
-      return [e.op, expr(e.operand, unaryPrecedence)];
+    case "UnaryExpr": {
+      const inner = [e.op, expr(e.operand, unaryPrecedence)];
+      return unaryPrecedence < outer ? ["(", ...inner, ")"] : inner;
+    }
     case "BinaryExpr": {
       const operands = operandPrecedence(e.op);
       // A long expression breaks after an operator; the lexer reads the next line on.
@@ -437,6 +580,15 @@ export function expr(e: A.Expr, outer = 0): Doc {
     default:
       return unreachable(e);
   }
+}
+
+/**
+ * A command's argument: a name, number, version, commit or `true`/`false`, with postfixes
+ * (`X[1]`, `pte.dirty`); anything else in parentheses (`(bar(1))`, `(-1)`, `("s")`), as
+ * the grammar's `argument` requires.
+ */
+function argument(e: A.Expr): Doc {
+  return isArgumentAtom(e) ? expr(e, postfixPrecedence) : ["(", expr(e), ")"];
 }
 
 export const languages: SupportLanguage[] = [

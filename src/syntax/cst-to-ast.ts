@@ -48,8 +48,16 @@ function nodeSpan(n: CstNode): Span {
 function ident(t: IToken): A.Ident {
   return { kind: "Ident", name: t.image, span: tokenSpan(t) };
 }
+/**
+ * A string as written, but a line break in it is LF whatever the file uses: CRLF and a lone CR
+ * are line breaks (tokens.ts), and the formatter writes LF (prettier normalizes them all).
+ */
+function stringText(t: IToken): string {
+  return t.image.replace(/\r\n?/g, "\n");
+}
 function stringLit(t: IToken): A.StringLit {
-  return { kind: "StringLit", value: unquote(t.image), text: t.image, span: tokenSpan(t) };
+  const text = stringText(t);
+  return { kind: "StringLit", value: unquote(text), text, span: tokenSpan(t) };
 }
 function unquote(s: string): string {
   return s
@@ -239,8 +247,9 @@ function buildFixSetting(n: CstNode): A.FixSetting {
 
 function buildCommit(n: CstNode): A.CommitLit {
   const [t] = allTokens(n);
-  const id = t!.tokenType === T.StringLiteral ? unquote(t!.image) : t!.image;
-  return { kind: "CommitLit", text: t!.image, id, span: tokenSpan(t!) };
+  const text = t!.tokenType === T.StringLiteral ? stringText(t!) : t!.image;
+  const id = t!.tokenType === T.StringLiteral ? unquote(text) : text;
+  return { kind: "CommitLit", text, id, span: tokenSpan(t!) };
 }
 
 function buildVersion(n: CstNode): A.VersionLit {

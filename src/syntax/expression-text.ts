@@ -1,5 +1,7 @@
 import { unreachable, type Expr } from "./ast.js";
 import {
+  endsWithNumber,
+  isArgumentAtom,
   operandPrecedence,
   postfixPrecedence as postfix,
   precedence,
@@ -28,19 +30,25 @@ export function expressionText(e: Expr, outer = 0): string {
       return `${expressionText(e.target, postfix)}[${expressionText(e.index)}]`;
     case "SliceExpr":
       return `${expressionText(e.target, postfix)}[${expressionText(e.first)}..${expressionText(e.last)}]`;
-    case "MemberExpr":
-      return `${expressionText(e.target, postfix)}.${e.member.kind === "IntLit" ? e.member.text : e.member.name}`;
+    case "MemberExpr": {
+      const target = expressionText(e.target, postfix);
+      const glued = e.member.kind === "IntLit" && endsWithNumber(e.target);
+      return `${glued ? `(${target})` : target}.${e.member.kind === "IntLit" ? e.member.text : e.member.name}`;
+    }
     case "CallExpr":
       return `${e.callee.name}(${e.args.map((a) => expressionText(a)).join(", ")})`;
     case "CommandExpr":
       return [
         e.callee.name,
         ...e.args.map(
-          (a, i) => `${e.arrows.includes(i) ? " -> " : " "}${expressionText(a, postfix)}`,
+          (a, i) =>
+            `${e.arrows.includes(i) ? " -> " : " "}${isArgumentAtom(a) ? expressionText(a, postfix) : `(${expressionText(a)})`}`,
         ),
       ].join("");
-    case "UnaryExpr":
-      return `${e.op}${expressionText(e.operand, unary)}`;
+    case "UnaryExpr": {
+      const text = `${e.op}${expressionText(e.operand, unary)}`;
+      return unary < outer ? `(${text})` : text;
+    }
     case "BinaryExpr": {
       const operands = operandPrecedence(e.op);
       const text = `${expressionText(e.left, operands.left)} ${e.op} ${expressionText(e.right, operands.right)}`;

@@ -1,4 +1,4 @@
-import { Lexer, type IToken } from "chevrotain";
+import { Lexer, type IToken, type TokenType } from "chevrotain";
 import type { DiagnosticBag } from "../diagnostics/diagnostic.js";
 import {
   allTokens,
@@ -69,7 +69,7 @@ function describeChar(ch: string): string {
 }
 
 /** A line ending with a binary operator goes on (the formatter breaks long conditions there). */
-const binaryOperators = new Set([
+export const binaryOperators: ReadonlySet<TokenType> = new Set([
   AndAnd,
   OrOr,
   EqEq,

@@ -44,10 +44,14 @@ function oneOf(types: TokenType[]): string {
   return `${names.slice(0, -1).join(", ")} or ${names[names.length - 1]}`;
 }
 
+const declarationStart =
+  "a declaration (`init`, `thread`, `proc`, `exists`, `expect`, `schedule`, …)";
+
 /** Short, uniform syntax errors: "expected X, found Y". */
 export const errorMessages: IParserErrorMessageProvider = {
+  // At the top level the parser expects the end of the file where a declaration did not start.
   buildMismatchTokenMessage: ({ expected, actual }) =>
-    `expected ${describeTokenType(expected)}, found ${describeToken(actual)}`,
+    `expected ${expected.name === "EOF" ? declarationStart : describeTokenType(expected)}, found ${describeToken(actual)}`,
   buildNotAllInputParsedMessage: ({ firstRedundant }) =>
     `unexpected ${describeToken(firstRedundant)}`,
   buildNoViableAltMessage: ({ expectedPathsPerAlt, actual }) => {

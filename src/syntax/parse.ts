@@ -1,9 +1,11 @@
 import type { IToken } from "chevrotain";
 import { DiagnosticBag, type Diagnostic } from "../diagnostics/diagnostic.js";
+import { LineMap } from "../diagnostics/span.js";
 import type { TestFile } from "./ast.js";
 import { buildFile, tokenSpan } from "./cst-to-ast.js";
 import { lex } from "./lexer.js";
-import { parserInstance } from "./parser.js";
+import { tooDeep } from "./nesting.js";
+import { maxSyntaxErrors, parserInstance } from "./parser.js";
 
 export interface ParseResult {
   /** Present when the file parsed without errors. */
@@ -25,15 +27,24 @@ export function parse(text: string, file: string): ParseResult {
     return { ast: undefined, comments: [], diagnostics: bag.items };
   }
   const { tokens, comments } = lex(text, bag);
+  const deep = tooDeep(tokens);
+  if (deep !== undefined) {
+    bag.error("E010", tokenSpan(deep.token), deep.message);
+    return { ast: undefined, comments, diagnostics: bag.items };
+  }
   const parser = parserInstance();
   parser.input = tokens;
   const cst = parser.file();
-  for (const e of parser.errors) {
+  const gaveUp = parser.errors.length > maxSyntaxErrors;
+  parser.errors.forEach((e, i) => {
     const t = e.token;
     const at = Number.isNaN(t.startOffset) ? text.length : t.startOffset;
     const span = Number.isNaN(t.startOffset) ? { start: at, end: at } : tokenSpan(t);
-    bag.error("E010", span, e.message);
-  }
+    const last = i === parser.errors.length - 1;
+    const message =
+      gaveUp && last ? `too many syntax errors: the rest of the file is not read` : e.message;
+    bag.error("E010", span, message);
+  });
   const ast = bag.hasErrors ? undefined : buildFile(cst, text.length, bag);
   if (bag.hasErrors) return { ast: undefined, comments, diagnostics: dedupe(bag.items, text) };
   return { ast, comments, diagnostics: [] };
@@ -44,20 +55,15 @@ export function parse(text: string, file: string): ParseResult {
  * syntax error of each line (other kinds of errors are all kept).
  */
 function dedupe(ds: Diagnostic[], text: string): Diagnostic[] {
+  const lines = new LineMap(text);
   const seenLines = new Set<number>();
   return ds.filter((d) => {
     if (d.code !== "E010") return true;
-    const line = lineOf(text, d.span.start);
+    const line = lines.position(d.span.start).line;
     if (seenLines.has(line)) return false;
     seenLines.add(line);
     return true;
   });
-}
-
-function lineOf(text: string, offset: number): number {
-  let n = 0;
-  for (let i = 0; i < offset && i < text.length; i++) if (text.charCodeAt(i) === 10) n++;
-  return n;
 }
 
 function firstBinaryOffset(text: string): number | undefined {

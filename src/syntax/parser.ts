@@ -19,6 +19,16 @@ export class TlbParser extends CstParser {
       skipValidations: !validate,
     });
     this.performSelfAnalysis();
+    // Deviation: chevrotain recovers from an error inside a repetition by recursing, one level
+    // per error, so ~1,400 bad lines overflowed the stack. After `maxSyntaxErrors` it stops
+    // recovering; the rest of the file is reported as one error (see parse.ts).
+    const recover = (this as unknown as Recovering).attemptInRepetitionRecovery;
+    (this as unknown as Recovering).attemptInRepetitionRecovery = function (
+      this: TlbParser,
+      ...args: unknown[]
+    ): void {
+      if (this.errors.length < maxSyntaxErrors) recover.apply(this, args);
+    };
   }
 
   // file = [ header ] { decl | sep } EOF
@@ -677,6 +687,14 @@ export class TlbParser extends CstParser {
   integer = this.RULE("integer", () => {
     this.OR([{ ALT: () => this.CONSUME(T.Integer) }, { ALT: () => this.CONSUME(T.HexInteger) }]);
   });
+}
+
+/** Syntax errors recovered from before the parser gives up on the rest of a file. */
+export const maxSyntaxErrors = 100;
+
+/** chevrotain's in-repetition recovery, an internal method (see the constructor). */
+interface Recovering {
+  attemptInRepetitionRecovery: (this: TlbParser, ...args: unknown[]) => void;
 }
 
 /** Tokens that can begin a command argument (see `argAtom`). */

@@ -12,13 +12,17 @@ import {
 
 export const WhiteSpace = createToken({
   name: "WhiteSpace",
-  pattern: /[ \t\r\f]+/,
+  pattern: /[ \t\f]+/,
   group: Lexer.SKIPPED,
 });
-export const Newline = createToken({ name: "Newline", pattern: /\n/, line_breaks: true });
+/**
+ * A line break is LF, CRLF or a lone CR, as for prettier (which turns every one into LF before
+ * formatting) and for LineMap's line numbers: a lone CR ends a `//` comment and a statement.
+ */
+export const Newline = createToken({ name: "Newline", pattern: /\r\n?|\n/, line_breaks: true });
 export const LineComment = createToken({
   name: "LineComment",
-  pattern: /\/\/[^\n]*/,
+  pattern: /\/\/[^\r\n]*/,
   group: "comments",
 });
 export const BlockComment = createToken({

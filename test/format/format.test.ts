@@ -96,3 +96,75 @@ describe("tlbl fmt (prettier with the tlb plugin)", () => {
     );
   });
 });
+
+/** Formats, then asserts what the README promises: same AST, a fixed point, comments kept. */
+async function sound(text: string): Promise<string> {
+  const before = parse(text, "s.tlb");
+  expect(before.diagnostics).toEqual([]);
+  const out = await formatTlb(text, "s.tlb");
+  expect(withoutSpans(parse(out, "s.tlb").ast)).toEqual(withoutSpans(before.ast));
+  expect(await formatTlb(out, "s.tlb")).toBe(out);
+  for (const c of before.comments) expect(out).toContain(c.image.trimEnd());
+  return out;
+}
+
+/** The formatter's defects of issue 13; each test failed before its fix. */
+describe("tlbl fmt is sound", () => {
+  // Each crashed with "reading 'trim'" (exit 4) before: prettier found no place to print them.
+  it("keeps a comment after a header with nothing else", async () => {
+    expect(await sound("tlb t // draft\n")).toBe("tlb t // draft\n");
+  });
+
+  it("keeps comments inside one line, printed at its end", async () => {
+    expect(await sound("tlb t\nexpect kernel 6.18 /* fixed */ : never\n")).toBe(
+      "tlb t\n\nexpect kernel 6.18 : never /* fixed */\n",
+    );
+    expect(await sound("tlb t\nthread T on cpu1 {\n  munmap /* the page */ X\n}\n")).toBe(
+      "tlb t\n\nthread T on cpu1 {\n  munmap X /* the page */\n}\n",
+    );
+    expect(await sound("tlb t\nexists (true // c\n)\n")).toBe("tlb t\n\nexists (true) // c\n");
+  });
+
+  it("keeps a comment in an empty schedule block", async () => {
+    expect(await sound("tlb t\nschedule s {\n  // c\n}\n")).toBe(
+      "tlb t\n\nschedule s {\n  // c\n}\n",
+    );
+  });
+
+  it("keeps comments before a body and before `else if` inside the body", async () => {
+    const out = await sound(
+      '// licence\ntlb t "doc" // x\nthread T on cpu1 // on cpu1\n{\n  if a {\n    skip\n  }\n  // c\n  else if b {\n    skip\n  }\n}\n',
+    );
+    expect(out).toBe(
+      '// licence\ntlb t\n"doc" // x\n\nthread T on cpu1 {\n  // on cpu1\n  if a {\n    skip\n  } else if b {\n    // c\n    skip\n  }\n}\n',
+    );
+  });
+
+  it("keeps the blank line after a statement with a multi-line block comment", async () => {
+    await sound("tlb t\nthread T on cpu1 {\n  label/* two\n lines */ x\n\n  skip\n}\n");
+  });
+
+  it("keeps the parentheses a command argument needs", async () => {
+    // `foo X bar(1)` is three arguments; `foo X -1` does not parse.
+    const out = await sound(
+      'tlb t\nthread T on cpu1 {\n  foo X (bar(1))\n  foo X (-1)\n  r = foo -> ("s") (T1:r) ((a))\n}\n',
+    );
+    expect(out).toBe(
+      'tlb t\n\nthread T on cpu1 {\n  foo X (bar(1))\n  foo X (-1)\n  r = foo -> ("s") (T1:r) a\n}\n',
+    );
+  });
+
+  it("keeps the parentheses of init addresses, unary operands and numeric members", async () => {
+    const out = await sound(
+      "tlb t\ninit {\n  tlb cpu1 (-X) rw\n  (X.1).2 = 3\n  (a + b)[1] = 2\n}\nexists ((-X)[1] == (4.8).1)\n",
+    );
+    expect(out).toBe(
+      "tlb t\n\ninit {\n  tlb cpu1 (-X) rw\n  (X.1).2 = 3\n  (a + b)[1] = 2\n}\n\nexists ((-X)[1] == (4.8).1)\n",
+    );
+  });
+
+  it("reads a lone CR as prettier does: `skip // a\\rb c` is two statements, kept", async () => {
+    const out = await sound("tlb t\nthread T on cpu1 {\n  skip // a\rb c\n}\n");
+    expect(out).toBe("tlb t\n\nthread T on cpu1 {\n  skip // a\n  b c\n}\n");
+  });
+});
