@@ -19,7 +19,8 @@ export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
     exclude: process.env["TLBL_FAST"] === "1" ? slow : [],
-    // Timeouts are not assertions: the shared machines run many suites at once.
+    // Timeouts are not assertions: the shared machines run many suites at once (slow tests set
+    // their own, longer ones).
     testTimeout: 600_000,
   },
 });

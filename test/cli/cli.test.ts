@@ -182,7 +182,7 @@ describe("tlbl CLI", () => {
           expect(replay[0]!.condition).toBe(a.condition);
         }
       });
-    }, 180_000); // numa-tlb-flush-pending: two searches of 1.2 M states
+    }, 1_800_000); // numa-tlb-flush-pending: two searches of 1.2 M states
   }
 
   it("--jobs 2 ends cleanly at a limit, with a partial answer", () => {

@@ -106,7 +106,7 @@ describe("monitors named in conditions", () => {
       "n.tlb",
     );
     expect(lost[0]!.verdict).toBe("sometimes");
-  }, 180_000); // three searches of numa-tlb-flush-pending (1.2 M states on 4.12)
+  }, 1_800_000); // three searches of numa-tlb-flush-pending (1.2 M states on 4.12)
 
   it("no monitor fires on a race-free program", async () => {
     const text = `tlb quiet

@@ -510,7 +510,7 @@ describe("what check passes, run runs", () => {
         params(120),
       );
     },
-    120_000 * scale,
+    1_800_000 * scale,
   );
 
   it(
@@ -525,6 +525,6 @@ describe("what check passes, run runs", () => {
       );
       if (process.env["TLBL_PROPERTY_TALLY"]) console.log(tally);
     },
-    120_000 * scale,
+    1_800_000 * scale,
   );
 });
