@@ -46,10 +46,13 @@ export interface Param {
  * The objects of the model state, as the layout lays them out. Per page of the address space:
  * ptl, pte, vma, tlb (every CPU's entry for the page), settled. Per frame: refcount, mapcount,
  * flags, page_lock, mapping, folio, data. Per file page or swap slot: disk, cache, swap_map.
- * Per thread: tlb_ubc, gather_range, gather_pages. The others are one each.
+ * Per file: i_mmap. Per thread: tlb_ubc, gather_range, gather_pages, gather_rmaps. The others
+ * are one each.
  */
 export type ObjectKind =
   | "mmap_lock"
+  | "i_mmap"
+  | "anon_vma"
   | "ptl"
   | "pte"
   | "vma"
@@ -61,6 +64,7 @@ export type ObjectKind =
   | "tlb_ubc"
   | "gather_range"
   | "gather_pages"
+  | "gather_rmaps"
   | "refcount"
   | "mapcount"
   | "flags"
@@ -91,6 +95,13 @@ export interface Access {
 }
 
 /**
+ * Locks whose operations do nothing but take and release them: when only one thread's program
+ * touches such a lock, nobody can wait for it or make it wait, so the lowering drops its calls
+ * (src/semantics/lower/uncontended.ts) and it costs no state.
+ */
+export const elidableLocks: ReadonlySet<ObjectKind> = new Set(["i_mmap", "anon_vma"]);
+
+/**
  * frames: allocates frames at run time (the layout provides spare ones); swap: a swap device;
  * lazyfree: the page flag PG_swapbacked is cleared (one more flag bit per frame).
  */
@@ -119,6 +130,13 @@ export interface SlotMap {
   /** Is the accessed bit observed by anything? If not, the hardware need not set it. */
   readonly trackAccessed: boolean;
   readonly mmapLock: number;
+  /**
+   * Each file page's i_mmap_rwsem (one per file: the pages of a file share it), -1 for none and
+   * for swap slots; indexed by file page number from 0.
+   */
+  readonly iMmapOf: readonly number[];
+  /** The anon_vma lock (anon_vma->root->rwsem): one anon_vma for the mm's anonymous memory. */
+  readonly anonVma: number;
   /** The PTL of each page's page table: one table (and one PTL) for the whole mm. */
   readonly ptlOf: readonly number[];
   readonly pte: readonly number[];
@@ -136,6 +154,8 @@ export interface SlotMap {
   readonly ubc: readonly number[];
   readonly gatherRange: readonly number[];
   readonly gatherPages: readonly number[];
+  /** Per thread: the gathered pages whose rmap removal waits for the flush (5df397dec7c4). */
+  readonly gatherRmaps: readonly number[];
   readonly ref: number;
   readonly mapcount: number;
   readonly flags: number;

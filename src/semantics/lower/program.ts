@@ -11,6 +11,7 @@ import { withExitStep } from "./exit-step.js";
 import { Graph } from "./graph.js";
 import { sourceLine } from "./origin.js";
 import { lowerStmt } from "./statements.js";
+import { dropUncontendedLocks } from "./uncontended.js";
 
 /** Which modelled fixes are applied: a release, then any per-commit toggles. */
 export interface KernelConfig {
@@ -55,7 +56,10 @@ export function lower(s: Scenario, u: Universe, config: KernelConfig): LowerResu
     ? lowerCondition({ s, u, threads, ranks, bag }, s.condition.expr)
     : anyMonitorFired();
   if (bag.hasErrors) return { program: undefined, diagnostics: bag.items };
-  return { program: { threads, condition, ranks, monitors }, diagnostics: [] };
+  return {
+    program: { threads: dropUncontendedLocks(threads), condition, ranks, monitors },
+    diagnostics: [],
+  };
 }
 
 /** One thread (or the after block): its statements, back to front, into one graph. */
