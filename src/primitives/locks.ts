@@ -11,20 +11,32 @@ import {
 } from "./primitive.js";
 
 /** A file's i_mmap_rwsem, found at run time from one of its pages (index: a file page). */
-const iMmap = (doc: string, stmt: (c: EmitCtx, fp: string) => string, blocks: boolean): Spec => ({
+const iMmap = (
+  doc: string,
+  stmt: (c: EmitCtx, fp: string) => string,
+  blocks: boolean,
+  sharedLock = false,
+): Spec => ({
   params: [param("index", "fpage")],
   result: "void",
   effect: "write",
   blocks,
   shown: true,
   doc,
+  sharedLock,
   touches: [readsWrites("i_mmap")],
   emit: { stmt: (c, [fp]) => stmt(c, `R.iMmap(${fp!.code})`) },
 });
 
 /** The anon_vma rwsem: one slot, like mmap_lock. */
-const anonVma = (doc: string, stmt: (c: EmitCtx) => string, blocks: boolean): Spec => ({
+const anonVma = (
+  doc: string,
+  stmt: (c: EmitCtx) => string,
+  blocks: boolean,
+  sharedLock = false,
+): Spec => ({
   params: [],
+  sharedLock,
   result: "void",
   effect: "write",
   blocks,
@@ -159,8 +171,14 @@ export const locks = family({
     "i_mmap_lock_read(mapping): down_read(&mapping->i_mmap_rwsem) of the file of index",
     (c, s) => `if (!R.downRead(t, ${s})) ${c.block}`,
     true,
+    true,
   ),
-  i_mmap_unlock_read: iMmap("i_mmap_unlock_read(mapping)", (_, s) => `R.upRead(t, ${s});`, false),
+  i_mmap_unlock_read: iMmap(
+    "i_mmap_unlock_read(mapping)",
+    (_, s) => `R.upRead(t, ${s});`,
+    false,
+    true,
+  ),
   i_mmap_lock_write: iMmap(
     "i_mmap_lock_write(mapping): down_write(&mapping->i_mmap_rwsem) (mutex_lock(&mapping->i_mmap_mutex) before 3.19)",
     (c, s) => `if (!R.downWrite(t, ${s}, ${c.tid})) ${c.block}`,
@@ -180,11 +198,13 @@ export const locks = family({
     (c) =>
       `if (${c.slot(c.L.anonVma)} === ${c.L.nThreads + 1}) ${c.block} ${c.put(c.L.anonVma, `${c.slot(c.L.anonVma)} + 1`)}`,
     true,
+    true,
   ),
   anon_vma_unlock_read: anonVma(
     "anon_vma_unlock_read()",
     (c) => c.put(c.L.anonVma, `${c.slot(c.L.anonVma)} - 1`),
     false,
+    true,
   ),
   anon_vma_lock_write: anonVma(
     "anon_vma_lock_write(): down_write(&anon_vma->root->rwsem)",

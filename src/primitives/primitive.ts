@@ -26,6 +26,8 @@ export interface Primitive {
   readonly internal: boolean;
   /** Shown in a witness even when it changes no state the report draws (locks, flushes). */
   readonly shown: boolean;
+  /** A rwsem operation on the read side (down_read, up_read): it never waits for a reader. */
+  readonly sharedLock: boolean;
   /** The kernel function it models, or what it stands for. */
   readonly doc: string;
   /** Every model object it may read or write; nothing else. */
@@ -95,8 +97,9 @@ export interface Access {
 }
 
 /**
- * Locks whose operations do nothing but take and release them: when only one thread's program
- * touches such a lock, nobody can wait for it or make it wait, so the lowering drops its calls
+ * Locks whose operations do nothing but take and release them. When only one thread's program
+ * touches such a lock, or no thread takes it exclusively (readers of a rwsem never wait for
+ * each other), nobody can wait for it or make it wait: the lowering drops its calls
  * (src/semantics/lower/uncontended.ts) and it costs no state.
  */
 export const elidableLocks: ReadonlySet<ObjectKind> = new Set(["i_mmap", "anon_vma"]);
@@ -224,6 +227,7 @@ export interface Spec {
   readonly inConditions?: boolean;
   readonly internal?: boolean;
   readonly shown?: boolean;
+  readonly sharedLock?: boolean;
   readonly needs?: readonly Feature[];
 }
 
@@ -241,6 +245,7 @@ export function family(specs: Readonly<Record<string, Spec>>): readonly Primitiv
     inConditions: s.inConditions ?? false,
     internal: s.internal ?? false,
     shown: s.shown ?? false,
+    sharedLock: s.sharedLock ?? false,
     needs: s.needs ?? [],
   }));
 }
