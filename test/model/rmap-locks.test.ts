@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { runScenario } from "../../src/judge/run.js";
+import { universeOf } from "../../src/semantics/universe.js";
 import { machineOf, scenarioOf } from "./helpers.js";
 
 /** The rmap locks (i_mmap_rwsem, the anon_vma lock) and the rmap walks that take them. */
@@ -88,5 +89,26 @@ schedule window {
     const schedule = s.schedules.find((x) => x.name.name === "window")!.items;
     const out = await runScenario(s, { kernels: ["4.13"], fixes: [], schedule, order: "bfs" });
     expect(out.results.map((r) => [r.scheduleError, r.positive])).toEqual([[undefined, 1]]);
+  });
+
+  it("rmap walks visit VMAs by vm_pgoff, then creation: a region mapped later comes after", () => {
+    const s = scenarioOf(`tlb order
+init {
+  file F = [0, 0, 0]
+  Y = unmapped[2]
+  B = mmap F[1..2] shared rw
+  A = mmap F[0..2] shared rw
+  C = mmap F[1] shared r
+}
+thread T1 on cpu1 {
+  mremap B -> Y
+}
+exists (Y == 0)
+`);
+    const u = universeOf(s);
+    const names = u.regions.get("rmap_pages")!.map((p) => u.pages[p]!.name);
+    // A (pgoff 0), then B and C (pgoff 1, in declaration order), then Y, mapped during the run:
+    // mremap()'s copy keeps B's vm_pgoff and goes after B in the tree.
+    expect(names).toEqual(["A[0]", "A[1]", "A[2]", "B[0]", "B[1]", "C", "Y[0]", "Y[1]"]);
   });
 });
