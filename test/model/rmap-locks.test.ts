@@ -111,4 +111,16 @@ exists (Y == 0)
     // mremap()'s copy keeps B's vm_pgoff and goes after B in the tree.
     expect(names).toEqual(["A[0]", "A[1]", "A[2]", "B[0]", "B[1]", "C", "Y[0]", "Y[1]"]);
   });
+
+  it("try_to_unmap_one() looks at the PTE without the PTL, then locks and checks again", () => {
+    // page_vma_mapped_walk() without PVMW_SYNC (page_check_address(…, 0) in 3.x): the lockless
+    // pte_present() look is a step of its own, and the PTL is taken for any present PTE, not
+    // only one that maps the page (the model folded a pte_maps() test into the lock before).
+    const text = scenario("kthread R on cpu2 {\n  reclaim F[0]\n}");
+    const r = machineOf(text, "4.13").program.threads.find((t) => t.name === "R")!;
+    const texts = r.nodes.flatMap((n) => (n.k === "step" ? [n.origin.text] : []));
+    const look = texts.findIndex((x) => x.includes("present = pte_present(ptep_get(addr))"));
+    expect(look).toBeGreaterThanOrEqual(0);
+    expect(texts.some((x) => x.startsWith("pte_lock(addr)"))).toBe(true);
+  });
 });
