@@ -175,6 +175,10 @@ export class FootprintOf {
     switch (a.object) {
       case "mmap_lock":
         return [L.mmapLock];
+      case "i_mmap":
+        return [...new Set(L.iMmapOf.filter((slot) => slot >= 0))];
+      case "anon_vma":
+        return [L.anonVma];
       case "ptl":
         return pages.map((p) => L.ptlOf[p]!);
       case "pte":
@@ -198,6 +202,8 @@ export class FootprintOf {
         return [L.gatherRange[this.tid]!];
       case "gather_pages":
         return [L.gatherPages[this.tid]!];
+      case "gather_rmaps":
+        return [L.gatherRmaps[this.tid]!];
       case "refcount":
         return perFrame(L.ref);
       case "mapcount":

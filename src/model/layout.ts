@@ -23,6 +23,7 @@ export type SlotKind =
   | "pc"
   | "var"
   | "mmap_lock"
+  | "rmap_lock"
   | "ptl"
   | "pte"
   | "vma"
@@ -298,6 +299,19 @@ export function buildLayout(
     return slotOf;
   });
   const mmapLock = pk.add("mmap_lock", "mmap_lock", bitsFor(nThreads + 1));
+  // The rmap locks are rwsems like mmap_lock; a lock nothing takes (or only one thread, whose
+  // calls the lowering dropped) is a constant.
+  // (an i_mmap_rwsem's writer is stored as nThreads + 1 + its thread index).
+  const rwsem = (name: string, live: boolean): number =>
+    live
+      ? pk.add("rmap_lock", name, bitsFor(2 * nThreads + 1))
+      : pk.constant("rmap_lock", name, bitsFor(2 * nThreads + 1), 0, {});
+  const iMmapOf: number[] = fpageNames.map(() => -1);
+  for (const [file, fps] of u.files) {
+    const slot = rwsem(`i_mmap_rwsem ${file}`, writes("i_mmap"));
+    for (const fp of fps) iMmapOf[fp] = slot;
+  }
+  const anonVma = rwsem("anon_vma lock", writes("anon_vma"));
   // Split PTE locks: one PTL per page-table page (the scenario's placement, Universe.pageTable);
   // a page table no thread locks keeps a constant, unlocked PTL.
   const lockedTables = lockedPageTables(p, u);
@@ -433,6 +447,11 @@ export function buildLayout(
       ? pk.add("thread_batch", `${t.name} mmu_gather pages`, nFrames)
       : -1,
   );
+  const gatherRmaps = p.threads.map((t, tid) =>
+    perThread[tid]!.writes.has("gather_rmaps")
+      ? pk.add("thread_batch", `${t.name} mmu_gather delayed rmaps`, nFrames)
+      : -1,
+  );
   const ranks = p.ranks.map((r) =>
     pk.add("rank", `rank ${p.threads[r.thread]!.name}.${r.label}`, bitsFor(p.ranks.length)),
   );
@@ -470,6 +489,8 @@ export function buildLayout(
     pc,
     vars,
     mmapLock,
+    iMmapOf,
+    anonVma,
     ptlOf,
     pte,
     vma,
@@ -493,6 +514,7 @@ export function buildLayout(
     ubc,
     gatherRange,
     gatherPages,
+    gatherRmaps,
     ranks,
     rankCounter,
     monitor,

@@ -37,6 +37,8 @@ export class Runtime {
   /** Memory and file words: two's complement in `wordBits` when the sizing has negatives. */
   private readonly wordBits: number;
   private readonly signedWords: boolean;
+  /** The i_mmap_rwsem of each file. */
+  private readonly iMmapSlots: Int32Array;
 
   constructor(readonly L: Layout) {
     const n = L.slots.length;
@@ -54,6 +56,7 @@ export class Runtime {
     this.pteValues = Int32Array.from([...L.pte, ...L.pteVars]);
     this.wordBits = dataWidth(L.sizing);
     this.signedWords = L.sizing.min < 0;
+    this.iMmapSlots = Int32Array.from(new Set(L.iMmapOf.filter((slot) => slot >= 0)));
     this.tlbByPage = Array.from({ length: L.nPages }, (_, p) =>
       Int32Array.from(L.tlb.map((row) => row[p] ?? -1).filter((x) => x >= 0)),
     );
@@ -95,6 +98,44 @@ export class Runtime {
   fi(f: number): number {
     this.frame(f);
     return f;
+  }
+
+  // ---- rwsems indexed at run time (i_mmap_rwsem) -------------------------------------------
+
+  /** The i_mmap_rwsem slot of file page fp's file, or -1 (no file page, or a swap slot). */
+  iMmap(fp: number): number {
+    return this.L.iMmapOf[fp] ?? -1;
+  }
+
+  /**
+   * down_read() on an i_mmap_rwsem: false, changing nothing, while a writer holds it. The slot
+   * counts readers up to nThreads; a writer is nThreads + 1 + its thread index, so that
+   * up_write() finds the lock its thread holds.
+   */
+  downRead(t: Uint32Array, s: number): boolean {
+    if (s < 0) return true;
+    const v = this.rd(t, s);
+    if (v > this.L.nThreads) return false;
+    this.wr(t, s, v + 1);
+    return true;
+  }
+
+  /** down_write() by thread tid: false, changing nothing, while anyone holds it. */
+  downWrite(t: Uint32Array, s: number, tid: number): boolean {
+    if (s < 0) return true;
+    if (this.rd(t, s) !== 0) return false;
+    this.wr(t, s, this.L.nThreads + 1 + tid);
+    return true;
+  }
+
+  upRead(t: Uint32Array, s: number): void {
+    if (s >= 0) this.wr(t, s, this.rd(t, s) - 1);
+  }
+
+  /** up_write() by thread tid: the i_mmap_rwsem it holds for write, if any. */
+  upWriteMine(t: Uint32Array, tid: number): void {
+    for (const s of this.iMmapSlots)
+      if (this.rd(t, s) === this.L.nThreads + 1 + tid) this.wr(t, s, 0);
   }
 
   /** A file page number used to index file slots. */
@@ -410,6 +451,13 @@ export class Runtime {
     const lo = 31 - Math.clz32(mask & -mask);
     const hi = 31 - Math.clz32(mask);
     for (let p = lo; p <= hi; p++) this.flushPage(t, p);
+  }
+
+  /** tlb_flush_rmaps(): page_remove_rmap() for every frame of the mask. */
+  removeRmapMask(t: Uint32Array, mask: number): void {
+    for (let f = 1; f <= this.L.nFrames; f++)
+      if (mask & (1 << (f - 1)))
+        this.wr(t, this.L.mapcount + f - 1, this.rd(t, this.L.mapcount + f - 1) - 1);
   }
 
   putFrameMask(t: Uint32Array, mask: number): void {

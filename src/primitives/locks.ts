@@ -1,6 +1,55 @@
-import { family, frame, page, pageOf, readsWrites, reads } from "./primitive.js";
+import {
+  family,
+  frame,
+  page,
+  pageOf,
+  param,
+  readsWrites,
+  reads,
+  type EmitCtx,
+  type Spec,
+} from "./primitive.js";
 
-/** Locks. A holder is stored as its thread index + 1; mmap_lock counts readers. */
+/** A file's i_mmap_rwsem, found at run time from one of its pages (index: a file page). */
+const iMmap = (
+  doc: string,
+  stmt: (c: EmitCtx, fp: string) => string,
+  blocks: boolean,
+  sharedLock = false,
+): Spec => ({
+  params: [param("index", "fpage")],
+  result: "void",
+  effect: "write",
+  blocks,
+  shown: true,
+  doc,
+  sharedLock,
+  touches: [readsWrites("i_mmap")],
+  emit: { stmt: (c, [fp]) => stmt(c, `R.iMmap(${fp!.code})`) },
+});
+
+/** The anon_vma rwsem: one slot, like mmap_lock. */
+const anonVma = (
+  doc: string,
+  stmt: (c: EmitCtx) => string,
+  blocks: boolean,
+  sharedLock = false,
+): Spec => ({
+  params: [],
+  sharedLock,
+  result: "void",
+  effect: "write",
+  blocks,
+  shown: true,
+  doc,
+  touches: [readsWrites("anon_vma")],
+  emit: { stmt },
+});
+
+/**
+ * Locks. A holder is stored as its thread index + 1; a rwsem (mmap_lock, i_mmap_rwsem, the
+ * anon_vma lock) counts its readers, and holds nThreads + 1 for a writer.
+ */
 export const locks = family({
   mmap_read_lock: {
     params: [],
@@ -116,4 +165,52 @@ export const locks = family({
     touches: [reads("page_lock")],
     emit: { stmt: (c, [f]) => `if (${c.rd(c.L.locked, f!.code)} !== 0) ${c.block}` },
   },
+  // The rmap locks (rmap walks read them; VMA tree changes write them). i_mmap_rwsem was
+  // i_mmap_mutex before 3.19: the prelude takes the write side where the C took the mutex.
+  i_mmap_lock_read: iMmap(
+    "i_mmap_lock_read(mapping): down_read(&mapping->i_mmap_rwsem) of the file of index",
+    (c, s) => `if (!R.downRead(t, ${s})) ${c.block}`,
+    true,
+    true,
+  ),
+  i_mmap_unlock_read: iMmap(
+    "i_mmap_unlock_read(mapping)",
+    (_, s) => `R.upRead(t, ${s});`,
+    false,
+    true,
+  ),
+  i_mmap_lock_write: iMmap(
+    "i_mmap_lock_write(mapping): down_write(&mapping->i_mmap_rwsem) (mutex_lock(&mapping->i_mmap_mutex) before 3.19)",
+    (c, s) => `if (!R.downWrite(t, ${s}, ${c.tid})) ${c.block}`,
+    true,
+  ),
+  i_mmap_unlock_write: {
+    params: [],
+    result: "void",
+    effect: "write",
+    shown: true,
+    doc: "i_mmap_unlock_write(mapping): the i_mmap_rwsem this thread holds for write",
+    touches: [readsWrites("i_mmap")],
+    emit: { stmt: (c) => `R.upWriteMine(t, ${c.tid});` },
+  },
+  anon_vma_lock_read: anonVma(
+    "anon_vma_lock_read(): down_read(&anon_vma->root->rwsem) (page_lock_anon_vma_read() in rmap walks)",
+    (c) =>
+      `if (${c.slot(c.L.anonVma)} === ${c.L.nThreads + 1}) ${c.block} ${c.put(c.L.anonVma, `${c.slot(c.L.anonVma)} + 1`)}`,
+    true,
+    true,
+  ),
+  anon_vma_unlock_read: anonVma(
+    "anon_vma_unlock_read()",
+    (c) => c.put(c.L.anonVma, `${c.slot(c.L.anonVma)} - 1`),
+    false,
+    true,
+  ),
+  anon_vma_lock_write: anonVma(
+    "anon_vma_lock_write(): down_write(&anon_vma->root->rwsem)",
+    (c) =>
+      `if (${c.slot(c.L.anonVma)} !== 0) ${c.block} ${c.put(c.L.anonVma, `${c.L.nThreads + 1}`)}`,
+    true,
+  ),
+  anon_vma_unlock_write: anonVma("anon_vma_unlock_write()", (c) => c.put(c.L.anonVma, "0"), false),
 });

@@ -26,6 +26,8 @@ export interface Primitive {
   readonly internal: boolean;
   /** Shown in a witness even when it changes no state the report draws (locks, flushes). */
   readonly shown: boolean;
+  /** A rwsem operation on the read side (down_read, up_read): it never waits for a reader. */
+  readonly sharedLock: boolean;
   /** The kernel function it models, or what it stands for. */
   readonly doc: string;
   /** Every model object it may read or write; nothing else. */
@@ -46,11 +48,13 @@ export interface Param {
  * The objects of the model state, as the layout lays them out. Per page of the address space:
  * ptl, pte, vma, tlb (every CPU's entry for the page), settled. Per frame: refcount, mapcount,
  * flags, page_lock, mapping, folio, data. Per file page or swap slot: disk, cache, swap_map. Per
- * file page: i_size (is the page beyond its file's end?).
- * Per thread: tlb_ubc, gather_range, gather_pages. The others are one each.
+ * file page: i_size (is the page beyond its file's end?). Per file: i_mmap. Per thread: tlb_ubc,
+ * gather_range, gather_pages, gather_rmaps. The others are one each.
  */
 export type ObjectKind =
   | "mmap_lock"
+  | "i_mmap"
+  | "anon_vma"
   | "ptl"
   | "pte"
   | "vma"
@@ -62,6 +66,7 @@ export type ObjectKind =
   | "tlb_ubc"
   | "gather_range"
   | "gather_pages"
+  | "gather_rmaps"
   | "refcount"
   | "mapcount"
   | "flags"
@@ -93,6 +98,14 @@ export interface Access {
 }
 
 /**
+ * Locks whose operations do nothing but take and release them. When only one thread's program
+ * touches such a lock, or no thread takes it exclusively (readers of a rwsem never wait for
+ * each other), nobody can wait for it or make it wait: the lowering drops its calls
+ * (src/semantics/lower/uncontended.ts) and it costs no state.
+ */
+export const elidableLocks: ReadonlySet<ObjectKind> = new Set(["i_mmap", "anon_vma"]);
+
+/**
  * frames: allocates frames at run time (the layout provides spare ones); swap: a swap device;
  * lazyfree: the page flag PG_swapbacked is cleared (one more flag bit per frame).
  */
@@ -121,6 +134,13 @@ export interface SlotMap {
   /** Is the accessed bit observed by anything? If not, the hardware need not set it. */
   readonly trackAccessed: boolean;
   readonly mmapLock: number;
+  /**
+   * Each file page's i_mmap_rwsem (one per file: the pages of a file share it), -1 for none and
+   * for swap slots; indexed by file page number from 0.
+   */
+  readonly iMmapOf: readonly number[];
+  /** The anon_vma lock (anon_vma->root->rwsem): one anon_vma for the mm's anonymous memory. */
+  readonly anonVma: number;
   /** The PTL of each page's page table: one table (and one PTL) for the whole mm. */
   readonly ptlOf: readonly number[];
   readonly pte: readonly number[];
@@ -143,6 +163,8 @@ export interface SlotMap {
   readonly ubc: readonly number[];
   readonly gatherRange: readonly number[];
   readonly gatherPages: readonly number[];
+  /** Per thread: the gathered pages whose rmap removal waits for the flush (5df397dec7c4). */
+  readonly gatherRmaps: readonly number[];
   readonly ref: number;
   readonly mapcount: number;
   readonly flags: number;
@@ -213,6 +235,7 @@ export interface Spec {
   readonly inConditions?: boolean;
   readonly internal?: boolean;
   readonly shown?: boolean;
+  readonly sharedLock?: boolean;
   readonly needs?: readonly Feature[];
 }
 
@@ -230,6 +253,7 @@ export function family(specs: Readonly<Record<string, Spec>>): readonly Primitiv
     inConditions: s.inConditions ?? false,
     internal: s.internal ?? false,
     shown: s.shown ?? false,
+    sharedLock: s.sharedLock ?? false,
     needs: s.needs ?? [],
   }));
 }

@@ -249,6 +249,39 @@ export const tlbFamily = family({
         ),
     },
   },
+  tlb_remove_page_delay_rmap: {
+    params: [frame],
+    result: "void",
+    effect: "local",
+    doc: "__tlb_remove_page(tlb, page, delay_rmap = 1) (5df397dec7c4): queue the page, and its page_remove_rmap() for tlb_flush_rmaps()",
+    touches: [readsWrites("gather_pages"), readsWrites("gather_rmaps")],
+    emit: {
+      stmt: (c, [f]) =>
+        c.put(
+          c.L.gatherPages[c.tid]!,
+          `${c.slot(c.L.gatherPages[c.tid]!)} | (1 << ((${f!.code}) - 1))`,
+        ) +
+        " " +
+        c.put(
+          c.L.gatherRmaps[c.tid]!,
+          `${c.slot(c.L.gatherRmaps[c.tid]!)} | (1 << ((${f!.code}) - 1))`,
+        ),
+    },
+  },
+  tlb_flush_rmaps: {
+    params: [],
+    result: "void",
+    effect: "write",
+    shown: true,
+    doc: "tlb_flush_rmaps() (5df397dec7c4): page_remove_rmap() every delayed page, after the flush and under the PTL",
+    touches: [readsWrites("gather_rmaps", { resets: true }), readsWrites("mapcount")],
+    emit: {
+      stmt: (c) =>
+        c.L.gatherRmaps[c.tid]! < 0
+          ? ""
+          : `R.removeRmapMask(t, ${c.slot(c.L.gatherRmaps[c.tid]!)}); ${c.put(c.L.gatherRmaps[c.tid]!, "0")}`,
+    },
+  },
   tlb_range_pending: {
     params: [],
     result: "bool",

@@ -128,6 +128,12 @@ export const vmas = family({
         ),
     },
   },
+  source_fpage: pure(
+    [param("source", "source")],
+    "fpage",
+    "vma->vm_file and vm_pgoff of a new mapping: its first file page (none for anonymous memory)",
+    (_, [src]) => src!.code,
+  ),
   page_of: pure(
     [param("range", "range"), param("index", "int")],
     "page",

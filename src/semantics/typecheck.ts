@@ -59,6 +59,8 @@ const article = (t: Type): string => (/^[aeiou]/.test(t) ? "an" : "a");
 
 /** The name of the range of every virtual page of the scenario, for rmap walks. */
 export const allPagesName = "mm_pages";
+/** Every page too, in the order rmap walks visit their VMAs (semantics/universe.ts, rmapOrder). */
+export const rmapPagesName = "rmap_pages";
 
 /** Type-checks procs, thread bodies, conditions and schedules, recording types and resolutions. */
 export class TypeChecker {
@@ -589,7 +591,7 @@ export class TypeChecker {
       this.resolve(e, { kind: "local", name: n });
       return "int";
     }
-    if (this.d.regions.some((r) => r.name === n) || n === allPagesName) {
+    if (this.d.regions.some((r) => r.name === n) || n === allPagesName || n === rmapPagesName) {
       this.resolve(e, { kind: "region", name: n });
       return "range";
     }

@@ -42,6 +42,7 @@ export function universeOf(s: Scenario): Universe {
   );
   const tableOf = new Map(s.pageTables.flatMap((g, i) => g.map((r) => [r, i] as const)));
   const pageTable = pages.map((p) => tableOf.get(p.region) ?? 0);
+  regions.set("rmap_pages", rmapOrder(s, regions));
   const fpages: { file: string; index: number; name: string }[] = [
     { file: "", index: -1, name: "none" },
   ];
@@ -55,6 +56,27 @@ export function universeOf(s: Scenario): Universe {
     files.set(f.name, ids);
   }
   return { pages, regions, pageTable, fpages, files, wordsPerPage: s.wordsPerPage };
+}
+
+/**
+ * The pages in the order an rmap walk visits their VMAs. The kernel's interval trees (i_mmap,
+ * and the anon_vma's) sort VMAs by vm_pgoff, an equal one going after those already there
+ * (interval_tree_generic.h: `start < ITSTART(parent)` goes left, else right). The init block's
+ * mappings are made in declaration order, so they come by the first file page they map, then by
+ * declaration; a region mapped later (by mmap(), or by mremap()'s copy_vma(), whose VMA keeps
+ * the old vm_pgoff) comes after them. Anonymous VMAs of one anon_vma are the init block's and
+ * their mremap copies, so declaration order serves them.
+ */
+function rmapOrder(s: Scenario, regions: ReadonlyMap<string, number[]>): number[] {
+  const key = (r: Scenario["regions"][number]): number => {
+    const m = r.mapping;
+    if (m === undefined) return Number.MAX_SAFE_INTEGER;
+    return m.source.kind === "file" ? m.source.first : 0;
+  };
+  return s.regions
+    .map((r, i) => ({ r, i }))
+    .sort((a, b) => key(a.r) - key(b.r) || a.i - b.i)
+    .flatMap(({ r }) => regions.get(r.name)!);
 }
 
 /**

@@ -67,6 +67,13 @@ const history = [
     after: "3.15",
   },
   {
+    // 1cf35d47712d's window where the page had no other mapping (page_mkclean() returns at once).
+    file: "scenarios/zap/delayed-rmap.tlb",
+    commit: "5df397dec7c4",
+    before: "6.1",
+    after: "6.2",
+  },
+  {
     file: "scenarios/madvise/parallel-dontneed.tlb",
     commit: "99baac21e458",
     before: "4.12",

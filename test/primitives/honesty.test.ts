@@ -20,9 +20,9 @@ import { machineOf } from "../model/helpers.js";
  */
 
 // A scenario whose layout has every kind of object live: the calls in `live` write each
-// freezable kind (page locks, VMAs, mm flags and batch generations, both per-thread batches,
-// swap, lazyfree, i_size), `mthp` makes folio heads, and with no condition the monitors' ghost
-// state is there too.
+// freezable kind (page locks, VMAs, mm flags and batch generations, the per-thread batches,
+// swap, lazyfree, i_size, and the rmap locks, which T2 takes too so that they are contended and
+// kept), `mthp` makes folio heads, and with no condition the monitors' ghost state is there too.
 const scenario = `tlb honesty
 init {
   file F = [0, 0]
@@ -44,6 +44,9 @@ proc live() {
   tlb_remove_tlb_entry(A[1])
   tlb_remove_page(f)
   i_size_write(F, 1)
+  tlb_remove_page_delay_rmap(f)
+  i_mmap_lock_write(page_fpage(f))
+  anon_vma_lock_write()
 }
 thread T1 on cpu1 {
   store A 1
@@ -54,6 +57,8 @@ thread T2 on cpu2 {
   store A[1] 2
   r = load X
   s = load Y
+  i_mmap_lock_read(file_page(F[0]))
+  anon_vma_lock_read()
 }
 `;
 
@@ -267,11 +272,16 @@ describe("the primitive registry", () => {
       "i_size",
       "monitor",
       "settled",
+      "rmap_lock",
     ] as const)
       expect(live, kind).toContain(kind);
     expect(L.ubc[0]).toBeGreaterThanOrEqual(0);
     expect(L.gatherRange[0]).toBeGreaterThanOrEqual(0);
     expect(L.gatherPages[0]).toBeGreaterThanOrEqual(0);
+    expect(L.gatherRmaps[0]).toBeGreaterThanOrEqual(0);
+    expect(L.anonVma).toBeGreaterThanOrEqual(0);
+    expect(L.slots[L.anonVma]!.frozen).toBeUndefined();
+    expect(L.slots[L.iMmapOf[1]!]!.frozen).toBeUndefined();
   });
 
   for (const prim of primitives.values())

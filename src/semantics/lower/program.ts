@@ -12,6 +12,7 @@ import { Graph } from "./graph.js";
 import { withLabelSteps } from "./label-step.js";
 import { sourceLine } from "./origin.js";
 import { lowerStmt } from "./statements.js";
+import { dropUncontendedLocks } from "./uncontended.js";
 
 /** Which modelled fixes are applied: a release, then any per-commit toggles. */
 export interface KernelConfig {
@@ -59,7 +60,14 @@ export function lower(s: Scenario, u: Universe, config: KernelConfig): LowerResu
   if (bag.hasErrors) return { program: undefined, diagnostics: bag.items };
   const observed = observedOf(scope, monitors);
   return {
-    program: { threads, condition, observed, ranks, monitors, procs: [...reached].sort() },
+    program: {
+      threads: dropUncontendedLocks(threads),
+      condition,
+      observed,
+      ranks,
+      monitors,
+      procs: [...reached].sort(),
+    },
     diagnostics: [],
   };
 }
