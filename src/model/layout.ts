@@ -527,25 +527,30 @@ export function buildLayout(
 /** The page tables whose PTL some primitive of the program takes (a page not known: all). */
 function lockedPageTables(p: Program, u: Universe): Set<number> {
   const tables = new Set<number>();
+  for (const t of p.threads)
+    forEachCall(t, (o) => {
+      for (const a of primitiveNamed(o.name)?.touches ?? []) {
+        if (a.object !== "ptl" || a.mode === "r") continue;
+        const arg = a.page === undefined ? undefined : o.args[a.page];
+        const pages =
+          arg?.k === "const" ? [arg.v] : arg?.k === "pages" ? arg.ids : u.pages.map((_, i) => i);
+        for (const page of pages) tables.add(u.pageTable[page]!);
+      }
+    });
+  return tables;
+}
+
+/** Each primitive call in a thread's steps and bookkeeping, inside `if`s too. */
+function forEachCall(t: ThreadProgram, f: (call: Extract<Op, { k: "call" }>) => void): void {
   const visit = (ops: readonly Op[]): void => {
     for (const o of ops) {
       if (o.k === "if") {
         visit(o.then);
         visit(o.else);
-      } else if (o.k === "call") {
-        for (const a of primitiveNamed(o.name)?.touches ?? []) {
-          if (a.object !== "ptl" || a.mode === "r") continue;
-          const arg = a.page === undefined ? undefined : o.args[a.page];
-          const pages =
-            arg?.k === "const" ? [arg.v] : arg?.k === "pages" ? arg.ids : u.pages.map((_, i) => i);
-          for (const page of pages) tables.add(u.pageTable[page]!);
-        }
-      }
+      } else if (o.k === "call") f(o);
     }
   };
-  for (const t of p.threads)
-    for (const n of t.nodes) if (n.k === "step" || n.k === "silent") visit(n.ops);
-  return tables;
+  for (const n of t.nodes) if (n.k === "step" || n.k === "silent") visit(n.ops);
 }
 
 /** The largest number a scenario writes or starts with: the range of memory words. */
@@ -577,21 +582,13 @@ function demandsOf(
   const writes = new Set<ObjectKind>();
   const needs = new Set<Feature>();
   const calls = new Set<string>();
-  const visit = (ops: readonly Op[]): void => {
-    for (const o of ops) {
-      if (o.k === "if") {
-        visit(o.then);
-        visit(o.else);
-      } else if (o.k === "call") {
-        const prim = primitiveNamed(o.name);
-        calls.add(o.name);
-        for (const a of prim?.touches ?? [])
-          if (a.mode !== "r" && !a.resets && (monitors || !a.monitorsOnly)) writes.add(a.object);
-        for (const f of prim?.needs ?? []) needs.add(f);
-      }
-    }
-  };
-  for (const n of t.nodes) if (n.k === "step" || n.k === "silent") visit(n.ops);
+  forEachCall(t, (o) => {
+    const prim = primitiveNamed(o.name);
+    calls.add(o.name);
+    for (const a of prim?.touches ?? [])
+      if (a.mode !== "r" && !a.resets && (monitors || !a.monitorsOnly)) writes.add(a.object);
+    for (const f of prim?.needs ?? []) needs.add(f);
+  });
   return { writes, needs, calls };
 }
 
