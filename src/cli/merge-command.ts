@@ -34,29 +34,37 @@ interface ShardEntry {
  * the merged verdict is exact. A set of shards with one missing is judged as an incomplete search.
  */
 export function mergeCommand(files: string[], opts: { json?: boolean }): number {
-  const groups = new Map<string, ShardEntry[]>();
+  const groups = new Map<string, { file: string; entry: ShardEntry }[]>();
+  const errors: string[] = [];
   for (const file of files) {
-    let entries: ShardEntry[];
+    let parsed: unknown;
     try {
-      entries = JSON.parse(readFileSync(file, "utf8")) as ShardEntry[];
+      parsed = JSON.parse(readFileSync(file, "utf8"));
     } catch (e) {
-      process.stderr.write(
-        `${file}: error: cannot read shard results: ${(e as Error).message} [E001]\n`,
-      );
-      return exitCode.badInput;
+      errors.push(`${file}: error: cannot read shard results: ${(e as Error).message} [E001]`);
+      continue;
     }
-    for (const e of entries) {
-      if (e.shard === undefined || e.finalStates === undefined || e.outcomeLines === undefined) {
-        process.stderr.write(
-          `${file}: error: ${e.file} kernel ${e.kernel} is not the output of \`tlbl run --shard i/n --json\` [E001]\n`,
+    const entries = Array.isArray(parsed) ? parsed : [parsed];
+    entries.forEach((e: unknown, i) => {
+      const problem = shardEntryProblem(e);
+      if (problem !== undefined) {
+        errors.push(
+          `${file}: error: result ${i + 1} is not the output of \`tlbl run --shard i/n --json\`: ${problem} [E001]`,
         );
-        return exitCode.badInput;
+        return;
       }
-      const key = `${e.file}\u0000${e.kernel}\u0000${e.fixes.join(",")}`;
-      groups.set(key, [...(groups.get(key) ?? []), e]);
-    }
+      const entry = e as ShardEntry;
+      const key = `${entry.file}\u0000${entry.kernel}\u0000${entry.fixes.join(",")}`;
+      groups.set(key, [...(groups.get(key) ?? []), { file, entry }]);
+    });
   }
-  const merged = [...groups.values()].map((shards): MergedRun => {
+  for (const shards of groups.values()) errors.push(...groupProblems(shards));
+  if (errors.length > 0) {
+    process.stderr.write(`${errors.join("\n")}\n`);
+    return exitCode.badInput;
+  }
+  const merged = [...groups.values()].map((group): MergedRun => {
+    const shards = group.map((g) => g.entry);
     const first = shards[0]!;
     return {
       file: first.file,
@@ -84,7 +92,75 @@ export function mergeCommand(files: string[], opts: { json?: boolean }): number 
   return exitCode.ok;
 }
 
-/** A shard's entry as the judge reads it; its `i/n` was written by `tlbl run --shard`. */
+/** More shards than any real split: a label past it is a typo (and would take long to judge). */
+const maxShards = 4096;
+
+/** `i/n` with 1 ≤ i ≤ n ≤ maxShards, or undefined. */
+function shardLabel(label: unknown): { index: number; count: number } | undefined {
+  const m = typeof label === "string" ? /^([1-9]\d{0,5})\/([1-9]\d{0,5})$/.exec(label) : null;
+  if (m === null) return undefined;
+  const [index, count] = [Number(m[1]), Number(m[2])];
+  return index <= count && count <= maxShards ? { index, count } : undefined;
+}
+
+/** What is wrong with one entry of a shard file, or undefined. */
+function shardEntryProblem(e: unknown): string | undefined {
+  if (e === null || typeof e !== "object" || Array.isArray(e)) return "not an object";
+  const o = e as Record<string, unknown>;
+  for (const k of ["file", "test", "kernel", "hash"] as const)
+    if (typeof o[k] !== "string") return `\`${k}\` is not a string`;
+  if (o["shard"] === undefined) return "no `shard` (was it run with --shard i/n?)";
+  if (shardLabel(o["shard"]) === undefined)
+    return `shard \`${String(o["shard"])}\` is not i/n with 1 ≤ i ≤ n ≤ ${maxShards}`;
+  if (typeof o["complete"] !== "boolean") return "`complete` is not true or false";
+  if (typeof o["states"] !== "number") return "`states` is not a number";
+  const strings = (x: unknown): boolean =>
+    Array.isArray(x) && x.every((y) => typeof y === "string");
+  if (!strings(o["fixes"])) return "`fixes` is not a list of strings";
+  if (!strings(o["deadlockStates"])) return "`deadlockStates` is not a list of strings";
+  if (!strings(o["locations"])) return "`locations` is not a list of strings";
+  if (!Array.isArray(o["outcomeLines"])) return "`outcomeLines` is not a list";
+  const lines = (o["outcomeLines"] as unknown[]).length;
+  const final = (x: unknown): boolean =>
+    Array.isArray(x) &&
+    typeof x[0] === "string" &&
+    typeof x[1] === "boolean" &&
+    Number.isInteger(x[2]) &&
+    (x[2] as number) >= 0 &&
+    (x[2] as number) < lines;
+  if (!Array.isArray(o["finalStates"]) || !o["finalStates"].every(final))
+    return "`finalStates` is not a list of [key, holds, outcome line]";
+  return undefined;
+}
+
+/** One search's shards: one split, one version of the file, each shard once. */
+function groupProblems(group: readonly { file: string; entry: ShardEntry }[]): string[] {
+  const first = group[0]!.entry;
+  const what = `${first.file} kernel ${first.kernel}`;
+  const count = shardLabel(first.shard)!.count;
+  const problems: string[] = [];
+  const seen = new Map<number, string>();
+  for (const { file, entry } of group) {
+    const label = shardLabel(entry.shard)!;
+    if (label.count !== count)
+      problems.push(
+        `${file}: error: ${what}: shard ${entry.shard} is of another split than ${first.shard} [E001]`,
+      );
+    if (entry.hash !== first.hash)
+      problems.push(
+        `${file}: error: ${what}: the shards come from two versions of the scenario (hash ${entry.hash} and ${first.hash}) [E001]`,
+      );
+    const before = seen.get(label.index);
+    if (before !== undefined)
+      problems.push(
+        `${file}: error: ${what}: shard ${entry.shard} is given twice (also in ${before}) [E001]`,
+      );
+    seen.set(label.index, file);
+  }
+  return problems;
+}
+
+/** A shard's entry as the judge reads it; its `i/n` was checked by shardLabel(). */
 function answerOf(e: ShardEntry): ShardAnswer {
   const [i, n] = e.shard.split("/").map(Number);
   return {

@@ -5,6 +5,7 @@ import {
   type Configuration,
   type Exploration,
   type RunRequest,
+  type Shard,
 } from "../explore/run.js";
 import type { Progress } from "../explore/search.js";
 import type { Move } from "../explore/model.js";
@@ -26,6 +27,8 @@ export interface RunResult
   readonly kernel: string;
   /** Fixes that differ from the release's own set, as `commit=on|off`. */
   readonly fixOverrides: readonly string[];
+  /** `--shard i/n`: this run explored one shard, a partial view judged as an incomplete search. */
+  readonly shard: Shard | undefined;
   readonly quantifier: Quantifier | undefined;
   /** The execution that shows the answer: a witness, a counterexample, a deadlock, or the schedule's run. */
   readonly witness:
@@ -74,7 +77,7 @@ export async function runScenario(
         if (built.machine === undefined) return { results, diagnostics: built.diagnostics };
         const tally = new OutcomeTally(built.machine);
         const request = progress ? { ...req, progress: (p: Progress) => progress(p, c) } : req;
-        results.push(judged(await explore(built.machine, c, request, tally.add), tally));
+        results.push(judged(await explore(built.machine, c, request, tally.add), tally, req.shard));
         break;
       } catch (e) {
         if (!(e instanceof ModelError)) throw e;
@@ -100,7 +103,7 @@ function limitOf(e: OutsideSizing): string {
     : `values up to ±${maxValue}`;
 }
 
-function judged(e: Exploration, tally: OutcomeTally): RunResult {
+function judged(e: Exploration, tally: OutcomeTally, shard: Shard | undefined): RunResult {
   const { configuration: c, paths, ...found } = e;
   const quantifier = quantifierOf(e.machine);
   // A schedule run is one execution: it settles no expectation, and it is judged as a search
@@ -108,7 +111,9 @@ function judged(e: Exploration, tally: OutcomeTally): RunResult {
   const schedule = e.mode === "schedule";
   const expected = schedule ? undefined : c.expected;
   const witness = witnessOf(e, quantifier);
-  const judgement = judge(quantifier, expected, schedule ? { ...e, complete: false } : e);
+  // One shard is a partial view, as a search that stopped: it claims only what it found.
+  const partial = schedule || shard !== undefined;
+  const judgement = judge(quantifier, expected, partial ? { ...e, complete: false } : e);
   return {
     ...found,
     ...judgement,
@@ -117,6 +122,7 @@ function judged(e: Exploration, tally: OutcomeTally): RunResult {
     scenario: e.machine.scenario,
     kernel: c.kernel,
     fixOverrides: c.fixOverrides,
+    shard,
     quantifier,
     witness,
     schedule: witness ? scheduleString(e.machine, witness.path) : undefined,

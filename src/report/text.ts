@@ -48,8 +48,20 @@ export function logBlockOf(r: RunResult): LogBlock {
         .join(", ")} (final states where each fired)`,
     );
   if (r.scheduleError) header.push(`Schedule failed: ${r.scheduleError}`);
+  if (r.shard)
+    header.push(
+      `Partial: shard ${r.shard.index + 1} of ${r.shard.count} (merge every shard's --json with tlbl merge)`,
+    );
   const footer: string[] = [];
-  if (r.verdict !== undefined && r.mode === "search" && !r.complete)
+  if (r.verdict !== undefined && r.shard)
+    footer.push(
+      `Partial (shard ${r.shard.index + 1} of ${r.shard.count}): ${
+        r.alwaysNotExcluded
+          ? "Sometimes rests on the witness below (Always is not excluded)"
+          : "what this shard found settles the verdict"
+      }`,
+    );
+  else if (r.verdict !== undefined && r.mode === "search" && !r.complete)
     footer.push(
       `Incomplete: the search stopped ${stopText(r.stopReason)}; the counts are partial, and ${
         r.alwaysNotExcluded
@@ -93,6 +105,8 @@ function undecidedWhy(r: RunResult): string {
   if (r.scheduleError) return `the schedule failed: ${r.scheduleError}`;
   if (r.mode === "schedule")
     return "one execution (a schedule) that does not satisfy the proposition settles nothing";
+  if (r.shard)
+    return `shard ${r.shard.index + 1} of ${r.shard.count} alone settles nothing: merge every shard (tlbl merge)`;
   if (!r.complete)
     return `the search stopped ${stopText(r.stopReason)} before it settled the condition; the counts below are partial`;
   if (r.finals === 0)
