@@ -12,13 +12,21 @@ export interface Interrupt {
 
 const statusOf = { SIGINT: 130, SIGTERM: 143 } as const;
 
+/** Signals this close after the first are the same one, passed on by bin/tlbl. */
+const sameSignalMs = 300;
+
 export function onInterrupt(): Interrupt {
   const controller = new AbortController();
   let status: number | undefined;
+  let first = 0;
   const handlers = (Object.keys(statusOf) as (keyof typeof statusOf)[]).map((name) => {
     const handler = (): void => {
-      if (status !== undefined) process.exit(status);
+      // Ctrl-C reaches both bin/tlbl's shell, which passes it on, and node: one press, two
+      // signals close together.
+      if (status !== undefined && performance.now() - first > sameSignalMs) process.exit(status);
+      if (status !== undefined) return;
       status = statusOf[name];
+      first = performance.now();
       controller.abort();
     };
     process.on(name, handler);
