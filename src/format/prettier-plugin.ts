@@ -375,7 +375,8 @@ function printFile(path: AstPath<A.TestFile>, text: string, print: Print): Doc {
     }
     parts.push(print());
   }, "decls");
-  parts.push(hardline);
+  // A file with nothing to print (`;`) is empty, as prettier leaves an empty one.
+  if (parts.length > 0) parts.push(hardline);
   return parts;
 }
 

@@ -87,7 +87,11 @@ async function holds(text: string): Promise<void> {
 
 describe("check answers and fmt keeps the tree, whatever the input", () => {
   it("on arbitrary strings, up to 2,000 characters", async () => {
-    await fc.assert(fc.asyncProperty(fc.string({ maxLength: 2000 }), holds), { numRuns: 200 });
+    // `;` parses to an empty file, which printed "\n" and then "" (found by this property).
+    await fc.assert(fc.asyncProperty(fc.string({ maxLength: 2000 }), holds), {
+      numRuns: 200,
+      examples: [[";"], [";;\n"]],
+    });
   });
 
   it("on token soups", async () => {
