@@ -3,9 +3,9 @@ import { didYouMean } from "../diagnostics/suggest.js";
 import type { Configuration, Shard } from "../explore/run.js";
 import { scheduleOption } from "../explore/schedule-option.js";
 import { undecided } from "../judge/judge.js";
-import { runScenario, type RunResult } from "../judge/run.js";
+import { runScenario, type BuildStop, type RunResult } from "../judge/run.js";
 import { toJson } from "../report/json.js";
-import { formatText } from "../report/text.js";
+import { formatText, stopText } from "../report/text.js";
 import { isFixId, isKnownRelease, knownReleases } from "../semantics/kernel-versions.js";
 import { knownOptions } from "../semantics/options.js";
 import { unknownFix } from "../semantics/typecheck.js";
@@ -41,6 +41,7 @@ export async function runCommand(files: string[], opts: RunOptions): Promise<num
     return exitCode.badInput;
   }
   const results: RunResult[] = [];
+  const stops: Record<string, unknown>[] = [];
   let badInput = false;
   let modelError = false;
   const color = useColor(process.stdout);
@@ -96,6 +97,10 @@ export async function runCommand(files: string[], opts: RunOptions): Promise<num
       process.stderr.write(`tlbl: the model is too small for this run: ${out.modelError}\n`);
       modelError = true;
     }
+    for (const stop of out.stopped ?? []) {
+      stops.push(stopJson(s.file, s.name, stop));
+      if (!opts.json) process.stdout.write(`${stopLines(s.file, s.name, stop)}\n\n`);
+    }
     for (const r of out.results) {
       results.push(r);
       if (!opts.json) {
@@ -105,7 +110,8 @@ export async function runCommand(files: string[], opts: RunOptions): Promise<num
       }
     }
   }
-  if (opts.json) process.stdout.write(`${JSON.stringify(results.map(toJson), null, 2)}\n`);
+  if (opts.json)
+    process.stdout.write(`${JSON.stringify([...results.map(toJson), ...stops], null, 2)}\n`);
   interrupt.dispose();
   const signalled = interrupt.status();
   if (signalled !== undefined) return signalled;
@@ -114,7 +120,36 @@ export async function runCommand(files: string[], opts: RunOptions): Promise<num
   if (results.some((r) => r.ok === false)) return exitCode.expectationFailed;
   // A shard is undecided by design: its answer is for `tlbl merge`.
   if (opts.shard === undefined && results.some(undecided)) return exitCode.incomplete;
+  if (stops.length) return exitCode.incomplete;
   return exitCode.ok;
+}
+
+/** A configuration a limit stopped while its machine was built: undecided, nothing explored. */
+function stopLines(file: string, test: string, b: BuildStop): string {
+  const fixes = b.fixOverrides.length ? ` with ${b.fixOverrides.join(", ")}` : "";
+  return [
+    `Test ${test}+${b.kernel} Undecided`,
+    `Kernel ${b.kernel}${fixes}  ${file}`,
+    `Fatal: Undecided: building the model stopped in ${b.stage} ${stopText(b.reason)}, after ${(b.timeMs / 1000).toFixed(2)} s; no state was explored`,
+  ].join("\n");
+}
+
+/** The same in `--json`: the keys of a run's JSON that apply, and the stage it stopped in. */
+function stopJson(file: string, test: string, b: BuildStop): Record<string, unknown> {
+  return {
+    file,
+    test,
+    kernel: b.kernel,
+    fixes: b.fixOverrides,
+    mode: "search",
+    verdict: null,
+    ok: null,
+    complete: false,
+    stopReason: b.reason,
+    stoppedIn: b.stage,
+    states: 0,
+    timeMs: Math.round(b.timeMs * 100) / 100,
+  };
 }
 
 function checkOptions(o: RunOptions): string | undefined {

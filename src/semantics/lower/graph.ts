@@ -1,3 +1,4 @@
+import type { Budget } from "../budget.js";
 import type { Node, Op, Origin } from "../ir.js";
 
 /**
@@ -7,11 +8,15 @@ import type { Node, Op, Origin } from "../ir.js";
 export class Graph {
   private readonly list: Node[] = [];
 
+  /** Each node made is a unit of the run's budget (lowering is where a program grows). */
+  constructor(readonly budget?: Budget) {}
+
   get nodes(): readonly Node[] {
     return this.list;
   }
 
   add(n: Node): number {
+    this.budget?.tick();
     this.list.push(n);
     return this.list.length - 1;
   }

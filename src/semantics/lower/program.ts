@@ -1,4 +1,5 @@
 import { DiagnosticBag, type Diagnostic } from "../../diagnostics/diagnostic.js";
+import type { Budget } from "../budget.js";
 import type * as A from "../../syntax/ast.js";
 import type { Program, ThreadProgram } from "../ir.js";
 import { anyMonitorFired, monitorsOn } from "../monitors.js";
@@ -29,7 +30,12 @@ export interface LowerResult {
  * Lowers a checked scenario to step programs for one kernel configuration: procs inlined at
  * every call, `for` unrolled, `fixed(…)` and other static tests folded away.
  */
-export function lower(s: Scenario, u: Universe, config: KernelConfig): LowerResult {
+export function lower(
+  s: Scenario,
+  u: Universe,
+  config: KernelConfig,
+  budget?: Budget,
+): LowerResult {
   const bag = new DiagnosticBag(s.file);
   const ranks = rankedLabels(s);
   const monitors = monitorsOn(s);
@@ -47,6 +53,7 @@ export function lower(s: Scenario, u: Universe, config: KernelConfig): LowerResu
     isKernel,
     vars: [],
     reached,
+    budget,
   });
   for (const t of s.threads) {
     const cx = context(t.isKernel ? -1 : t.cpu, t.isKernel);
@@ -79,7 +86,7 @@ function lowerThread(
   isAfter: boolean,
   body: A.Block,
 ): ThreadProgram {
-  const graph = new Graph();
+  const graph = new Graph(cx.budget);
   const end = graph.add({ k: "end" });
   const statements = body.stmts.map((st) => sourceLine(cx.s.text, st.span));
   const registers = new Map<string, Binding>();
