@@ -11,6 +11,7 @@ import { checkText } from "../kernel/load.js";
 import type { ValueSizing } from "../model/layout.js";
 import { buildMachine, type Machine } from "../model/machine.js";
 import { ModelError, OutsideSizing } from "../model/runtime.js";
+import { heapNearlyFull, isOutOfMemory, overMemory } from "../semantics/budget.js";
 import { Expander } from "./expander.js";
 import { DEADLOCK, EXPANDED, FINAL, Model, storedMove, type Move } from "./model.js";
 import type { Progress, SearchOptions, SearchResult, StopReason } from "./search.js";
@@ -326,6 +327,8 @@ function work(input: WorkerInput): WorkerOutput {
             batch[at + W]! | 0,
             storedMove(batch[at + W + 1]!),
           );
+          // The rest of a batch is dropped at the limit: the search is over.
+          if (atMaxStates()) return got + r + 1;
         }
         got += k;
         Atomics.sub(ctl, WORK, k);
@@ -333,17 +336,33 @@ function work(input: WorkerInput): WorkerOutput {
     }
     return got;
   };
-  const checkLimits = (): void => {
-    Atomics.add(ctl, STATES, store.count - reported);
+  const maxStates = job.search.maxStates;
+  /** Adds this worker's new states to the shared count; true once it reaches --max-states. */
+  const countStates = (): boolean => {
+    const total = Atomics.add(ctl, STATES, store.count - reported) + store.count - reported;
     reported = store.count;
+    return maxStates !== undefined && total >= maxStates;
+  };
+  /**
+   * With --max-states, each new state is counted into the shared count at once, so the workers
+   * together stop within one expansion's successors each of the limit (it stopped 50 % past it
+   * when they counted every 4,096 expansions).
+   */
+  const atMaxStates = (): boolean => {
+    if (maxStates === undefined || store.count === reported || !countStates()) return false;
+    Atomics.compareExchange(ctl, STOP, 0, 1 + stopReasons.indexOf("max-states"));
+    return true;
+  };
+  const checkLimits = (): void => {
+    const full = countStates();
     Atomics.store(ctl, KBYTES(n) + me, Math.ceil(store.bytes / 1024));
     const o = job.search;
     let reason = 0;
-    if (o.maxStates !== undefined && Atomics.load(ctl, STATES) >= o.maxStates) reason = 1;
+    if (full) reason = 1;
     else if (o.timeoutMs !== undefined && performance.now() - start > o.timeoutMs) reason = 2;
-    // The whole process's memory, every worker's heap and store included.
-    else if (o.maxMemoryBytes !== undefined && process.memoryUsage.rss() > o.maxMemoryBytes)
-      reason = 3;
+    // The whole process's memory, every worker's heap and store included; and this worker's
+    // own V8 heap, which aborts the process when full.
+    else if (overMemory(o.maxMemoryBytes) || heapNearlyFull()) reason = 3;
     if (reason !== 0) Atomics.compareExchange(ctl, STOP, 0, reason);
   };
 
@@ -352,45 +371,52 @@ function work(input: WorkerInput): WorkerOutput {
   const s = new Uint32Array(W);
   let next = 0;
   let expanded = 0;
-  for (;;) {
-    while (next < store.count) {
-      const i = next++;
-      store.load(i, s);
-      parent = ref(i);
-      const kind = ex.expand(s, emit);
-      if (kind !== EXPANDED) {
-        const holds = kind === FINAL && model.holds(s);
-        if (kind === FINAL) {
-          finals.set(store.key(i), holds);
-          if (holds && first.positive < 0) first.positive = ref(i);
-          if (!holds && first.negative < 0) first.negative = ref(i);
-        } else if (kind === DEADLOCK) {
-          deadlocks.add(store.key(i));
-          if (first.deadlock < 0) first.deadlock = ref(i);
+  // An allocation that fails between two looks stops every worker as at --max-memory.
+  try {
+    for (;;) {
+      while (next < store.count) {
+        const i = next++;
+        store.load(i, s);
+        parent = ref(i);
+        const kind = ex.expand(s, emit);
+        if (kind !== EXPANDED) {
+          const holds = kind === FINAL && model.holds(s);
+          if (kind === FINAL) {
+            finals.set(store.key(i), holds);
+            if (holds && first.positive < 0) first.positive = ref(i);
+            if (!holds && first.negative < 0) first.negative = ref(i);
+          } else if (kind === DEADLOCK) {
+            deadlocks.add(store.key(i));
+            if (first.deadlock < 0) first.deadlock = ref(i);
+          }
         }
-      }
-      if (++expanded % pollEvery === 0) {
-        receive(false);
-        if ((expanded & 0xfff) === 0) checkLimits();
+        atMaxStates();
+        if (++expanded % pollEvery === 0) {
+          receive(false);
+          if ((expanded & 0xfff) === 0) checkLimits();
+        }
         if (Atomics.load(ctl, STOP) !== 0) break;
       }
-    }
-    if (Atomics.load(ctl, STOP) !== 0) break;
-    for (let j = 0; j < n; j++) flush(j);
-    if (receive(false) > 0) continue;
-    // Idle: stop counting as active, then wait for a batch or for the end.
-    Atomics.sub(ctl, WORK, 1);
-    let woke = false;
-    for (;;) {
-      const bell = Atomics.load(ctl, WAKE + me);
-      if (receive(true) > 0) {
-        woke = true;
-        break;
+      if (Atomics.load(ctl, STOP) !== 0) break;
+      for (let j = 0; j < n; j++) flush(j);
+      if (receive(false) > 0) continue;
+      // Idle: stop counting as active, then wait for a batch or for the end.
+      Atomics.sub(ctl, WORK, 1);
+      let woke = false;
+      for (;;) {
+        const bell = Atomics.load(ctl, WAKE + me);
+        if (receive(true) > 0) {
+          woke = true;
+          break;
+        }
+        if (Atomics.load(ctl, WORK) === 0 || Atomics.load(ctl, STOP) !== 0) break;
+        Atomics.wait(ctl, WAKE + me, bell, 50);
       }
-      if (Atomics.load(ctl, WORK) === 0 || Atomics.load(ctl, STOP) !== 0) break;
-      Atomics.wait(ctl, WAKE + me, bell, 50);
+      if (!woke) break;
     }
-    if (!woke) break;
+  } catch (e) {
+    if (!isOutOfMemory(e)) throw e;
+    Atomics.compareExchange(ctl, STOP, 0, 1 + stopReasons.indexOf("max-memory"));
   }
   checkLimits();
   // Whoever sees the end wakes the others, so none waits out its timeout.
