@@ -12,6 +12,7 @@ import { unknownFix } from "../semantics/typecheck.js";
 import { loadPrelude } from "../kernel/prelude.js";
 import { onInterrupt } from "./interrupt.js";
 import { exitCode, printDiagnostics, useColor } from "./io.js";
+import { writeJson } from "./json-stream.js";
 import { loadScenario } from "./load.js";
 import { progressLine } from "./progress.js";
 
@@ -110,16 +111,20 @@ export async function runCommand(files: string[], opts: RunOptions): Promise<num
       }
     }
   }
-  if (opts.json)
-    process.stdout.write(`${JSON.stringify([...results.map(toJson), ...stops], null, 2)}\n`);
+  if (opts.json) {
+    writeJson([...results.map(toJson), ...stops], (chunk) => process.stdout.write(chunk));
+    process.stdout.write("\n");
+  }
   interrupt.dispose();
   const signalled = interrupt.status();
   if (signalled !== undefined) return signalled;
   if (badInput) return exitCode.badInput;
   if (modelError) return exitCode.modelLimit;
   if (results.some((r) => r.ok === false)) return exitCode.expectationFailed;
-  // A shard is undecided by design: its answer is for `tlbl merge`.
+  // A shard is undecided by design: its answer is for `tlbl merge`, unless a limit cut it short.
   if (opts.shard === undefined && results.some(undecided)) return exitCode.incomplete;
+  if (opts.shard !== undefined && results.some((r) => r.stopReason !== undefined))
+    return exitCode.incomplete;
   if (stops.length) return exitCode.incomplete;
   return exitCode.ok;
 }

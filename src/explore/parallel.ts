@@ -11,7 +11,7 @@ import { checkText } from "../kernel/load.js";
 import type { ValueSizing } from "../model/layout.js";
 import { buildMachine, type Machine } from "../model/machine.js";
 import { ModelError, OutsideSizing } from "../model/runtime.js";
-import { heapNearlyFull, isOutOfMemory, overMemory } from "../semantics/budget.js";
+import { isOutOfMemory, MemoryWatch } from "../semantics/budget.js";
 import { Expander } from "./expander.js";
 import { DEADLOCK, EXPANDED, FINAL, Model, storedMove, type Move } from "./model.js";
 import type { Progress, SearchOptions, SearchResult, StopReason } from "./search.js";
@@ -337,6 +337,7 @@ function work(input: WorkerInput): WorkerOutput {
     return got;
   };
   const maxStates = job.search.maxStates;
+  const memory = new MemoryWatch(job.search.maxMemoryBytes);
   /** Adds this worker's new states to the shared count; true once it reaches --max-states. */
   const countStates = (): boolean => {
     const total = Atomics.add(ctl, STATES, store.count - reported) + store.count - reported;
@@ -362,7 +363,7 @@ function work(input: WorkerInput): WorkerOutput {
     else if (o.timeoutMs !== undefined && performance.now() - start > o.timeoutMs) reason = 2;
     // The whole process's memory, every worker's heap and store included; and this worker's
     // own V8 heap, which aborts the process when full.
-    else if (overMemory(o.maxMemoryBytes) || heapNearlyFull()) reason = 3;
+    else if (memory.over()) reason = 3;
     if (reason !== 0) Atomics.compareExchange(ctl, STOP, 0, reason);
   };
 
@@ -393,7 +394,7 @@ function work(input: WorkerInput): WorkerOutput {
         atMaxStates();
         if (++expanded % pollEvery === 0) {
           receive(false);
-          if ((expanded & 0xfff) === 0) checkLimits();
+          if ((expanded & 0x3ff) === 0) checkLimits();
         }
         if (Atomics.load(ctl, STOP) !== 0) break;
       }

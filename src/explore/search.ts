@@ -1,5 +1,5 @@
 import type { Machine } from "../model/machine.js";
-import { heapNearlyFull, isOutOfMemory, overMemory } from "../semantics/budget.js";
+import { isOutOfMemory, MemoryWatch } from "../semantics/budget.js";
 import { Expander } from "./expander.js";
 import { DEADLOCK, EXPANDED, FINAL, Model, type Expansion, type Move } from "./model.js";
 import { StateStore } from "./state-store.js";
@@ -153,6 +153,7 @@ function* searching(m: Machine, opts: SearchOptions): Generator<void, SearchResu
   }
 
   let stopReason: StopReason | undefined;
+  const memory = new MemoryWatch(opts.maxMemoryBytes);
   const stack: number[] = opts.order === "dfs" ? [...rootPrefix.keys()].reverse() : [];
   let next = 0;
   // Breadth first, the depth is the level: it grows when the queue passes the level's end.
@@ -193,12 +194,14 @@ function* searching(m: Machine, opts: SearchOptions): Generator<void, SearchResu
         stopReason = "max-states";
         break;
       }
-      if ((++processed & 0xfff) === 0) {
+      // The limits every 256 expansions (an expansion of a large machine can take a
+      // millisecond); a pause for the event loop (signals, progress) every 4,096.
+      if ((++processed & 0xff) === 0) {
         const now = performance.now();
         if (opts.timeoutMs !== undefined && now - start > opts.timeoutMs) stopReason = "timeout";
         // The process's memory (RSS): the store, the heap and what code generation made; and
         // V8's heap, which aborts the process when full.
-        else if (overMemory(opts.maxMemoryBytes) || heapNearlyFull()) stopReason = "max-memory";
+        else if (memory.over()) stopReason = "max-memory";
         else if (opts.signal?.aborted) stopReason = "interrupted";
         if (opts.progress && now - lastProgress > 500) {
           lastProgress = now;
@@ -210,7 +213,7 @@ function* searching(m: Machine, opts: SearchOptions): Generator<void, SearchResu
           });
         }
         if (stopReason !== undefined) break;
-        yield;
+        if ((processed & 0xfff) === 0) yield;
       }
     }
   } catch (e) {
