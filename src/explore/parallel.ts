@@ -11,7 +11,7 @@ import { checkText } from "../kernel/load.js";
 import type { ValueSizing } from "../model/layout.js";
 import { buildMachine, type Machine } from "../model/machine.js";
 import { ModelError, OutsideSizing } from "../model/runtime.js";
-import { isOutOfMemory, MemoryWatch } from "../semantics/budget.js";
+import { heapRoom, isOutOfMemory, MemoryWatch } from "../semantics/budget.js";
 import { Expander } from "./expander.js";
 import { DEADLOCK, EXPANDED, FINAL, Model, storedMove, type Move } from "./model.js";
 import type { Progress, SearchOptions, SearchResult, StopReason } from "./search.js";
@@ -55,6 +55,12 @@ interface WorkerInput {
   readonly index: number;
   readonly count: number;
   readonly control: SharedArrayBuffer;
+  /**
+   * The heap this thread has for the workers' final states (they arrive here as keys, twice:
+   * the array handed over and the map merged from it): past it the workers stop as at
+   * --max-memory, so the hand-over cannot exhaust this thread's heap.
+   */
+  readonly heapRoom: number;
   /** inbound[j]: batches from worker j (none from itself); outbound[j]: batches to worker j. */
   readonly inbound: (MessagePort | null)[];
   readonly outbound: (MessagePort | null)[];
@@ -81,6 +87,10 @@ const STOP = 1; // 0, or 1 + the index of the StopReason
 const STATES = 2;
 const WAKE = 3; // WAKE + i: bumped to wake worker i
 const KBYTES = (n: number): number => WAKE + n; // KBYTES + i: worker i's store, in KiB
+// FINALKB + i: what worker i's final states will take in this thread's heap, in KiB.
+const FINALKB = (n: number): number => WAKE + 2 * n;
+/** What a final state handed over costs this thread beyond its key: the array, the map entry. */
+const finalOverhead = 64;
 const stopReasons: readonly StopReason[] = ["max-states", "timeout", "max-memory", "interrupted"];
 
 /** States per batch sent to another worker. */
@@ -97,7 +107,7 @@ export async function searchParallel(
   signal?: AbortSignal,
 ): Promise<SearchResult> {
   const start = performance.now();
-  const control = new SharedArrayBuffer(4 * (WAKE + 2 * jobs));
+  const control = new SharedArrayBuffer(4 * (WAKE + 3 * jobs));
   const ctl = new Int32Array(control);
   ctl[WORK] = jobs;
   const channels = Array.from({ length: jobs }, (_, i) =>
@@ -111,6 +121,7 @@ export async function searchParallel(
       index,
       count: jobs,
       control,
+      heapRoom: heapRoom(),
       inbound: channels.map((row) => row[index]?.port2 ?? null),
       outbound: channels[index]!.map((c) => c?.port1 ?? null),
     };
@@ -279,6 +290,8 @@ function work(input: WorkerInput): WorkerOutput {
   const first = { positive: -1, negative: -1, deadlock: -1 };
   let transitions = 0;
   let reported = 0;
+  /** What this worker's final states and deadlocks will take in the main thread's heap. */
+  let finalBytes = 0;
 
   const owner = ownerOf(m, n);
   const ref = (i: number): number => i * n + me;
@@ -357,13 +370,16 @@ function work(input: WorkerInput): WorkerOutput {
   const checkLimits = (): void => {
     const full = countStates();
     Atomics.store(ctl, KBYTES(n) + me, Math.ceil(store.bytes / 1024));
+    Atomics.store(ctl, FINALKB(n) + me, Math.ceil(finalBytes / 1024));
     const o = job.search;
     let reason = 0;
+    let handed = 0;
+    for (let j = 0; j < n; j++) handed += Atomics.load(ctl, FINALKB(n) + j) * 1024;
     if (full) reason = 1;
     else if (o.timeoutMs !== undefined && performance.now() - start > o.timeoutMs) reason = 2;
     // The whole process's memory, every worker's heap and store included; and this worker's
     // own V8 heap, which aborts the process when full.
-    else if (memory.over()) reason = 3;
+    else if (memory.over() || 2 * handed > input.heapRoom) reason = 3;
     if (reason !== 0) Atomics.compareExchange(ctl, STOP, 0, reason);
   };
 
@@ -383,11 +399,15 @@ function work(input: WorkerInput): WorkerOutput {
         if (kind !== EXPANDED) {
           const holds = kind === FINAL && model.holds(s);
           if (kind === FINAL) {
-            finals.set(store.key(i), holds);
+            const key = store.key(i);
+            if (!finals.has(key)) finalBytes += key.length + finalOverhead;
+            finals.set(key, holds);
             if (holds && first.positive < 0) first.positive = ref(i);
             if (!holds && first.negative < 0) first.negative = ref(i);
           } else if (kind === DEADLOCK) {
-            deadlocks.add(store.key(i));
+            const key = store.key(i);
+            if (!deadlocks.has(key)) finalBytes += key.length + finalOverhead;
+            deadlocks.add(key);
             if (first.deadlock < 0) first.deadlock = ref(i);
           }
         }

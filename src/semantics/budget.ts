@@ -107,9 +107,14 @@ const heapCeiling = 0.75;
 const youngReserve = 64 * 2 ** 20;
 
 function heapOverCeiling(): boolean {
+  return heapRoom() < 0;
+}
+
+/** The bytes this thread's heap can still take before a run stops as at --max-memory. */
+export function heapRoom(): number {
   const h = getHeapStatistics();
   const old = Math.max(h.heap_size_limit - youngReserve, h.heap_size_limit / 2);
-  return h.used_heap_size > heapCeiling * old;
+  return heapCeiling * old - h.used_heap_size;
 }
 
 /** A full collection, as `--expose-gc` offers it, without requiring the flag on the command. */
