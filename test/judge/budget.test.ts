@@ -80,3 +80,21 @@ describe("limits over building the machine", () => {
     expect(out.results[0]!.complete).toBe(true);
   });
 });
+
+describe("a thread too large for the model", () => {
+  it("is a diagnostic from check at the statement where it passes the limit", () => {
+    // Before: 20,000 stores took a minute to check and aborted V8 (4 GB) in run.
+    const r = checkText(stores(400), "big.tlb");
+    expect(r.diagnostics.map((d) => [d.code, d.message])).toEqual([
+      [
+        "E202",
+        "thread `T1` is too large for the model: this statement and those after it need more than 200,000 program points (procs inlined, loops unrolled: a load or a store is ~600)",
+      ],
+    ]);
+    // Lowered back to front: ~340 stores fit, so the last ~340 lines are not marked; the first
+    // store (line 6) is not either, as some fit before it.
+    const line = r.text!.slice(0, r.diagnostics[0]!.span.start).split("\n").length;
+    expect(line).toBeGreaterThan(6);
+    expect(line).toBeLessThan(6 + 400 - 300);
+  }, 60_000);
+});
