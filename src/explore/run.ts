@@ -65,6 +65,8 @@ export interface Exploration extends Pick<
   | "timeMs"
   | "bytes"
 > {
+  /** Per thread, the steps taken and nodes rested at (Model.visited); not for a schedule. */
+  readonly visited: readonly Uint8Array[] | undefined;
   readonly machine: Machine;
   readonly configuration: Configuration;
   readonly mode: "search" | "schedule";
@@ -179,6 +181,7 @@ async function exploreAll(
     scheduleError: undefined,
     timeMs: r.timeMs,
     bytes: r.bytes,
+    visited: r.visited,
     shard: req.shard,
     shardStates: req.shard
       ? { finals: [...(r.finalStates ?? [])], deadlocks: [...(r.deadlockStates ?? [])] }
@@ -218,5 +221,6 @@ function exploreSchedule(
     shardStates: undefined,
     timeMs: performance.now() - start,
     bytes: 0,
+    visited: undefined,
   };
 }

@@ -55,6 +55,8 @@ export interface SearchResult {
   readonly deadlockStates?: ReadonlySet<string>;
   readonly timeMs: number;
   readonly bytes: number;
+  /** Per thread, the steps taken and nodes rested at in the search (Model.visited). */
+  readonly visited: readonly Uint8Array[];
 }
 
 /** States where a shard split happens: every shard gets about this many roots. */
@@ -221,6 +223,7 @@ function* searching(m: Machine, opts: SearchOptions): Generator<void, SearchResu
     deadlockStates,
     timeMs: performance.now() - start,
     bytes: store.bytes,
+    visited: model.visited,
   };
 }
 

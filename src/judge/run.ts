@@ -118,7 +118,7 @@ function judged(e: Exploration, tally: OutcomeTally, shard: Shard | undefined): 
     ...found,
     ...judgement,
     complete: e.complete,
-    ...fidelityOf(e.machine, judgement.verdict, schedule),
+    ...fidelityOf(e.machine, judgement.verdict, schedule, e.visited),
     scenario: e.machine.scenario,
     kernel: c.kernel,
     fixOverrides: c.fixOverrides,

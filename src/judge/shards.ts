@@ -19,8 +19,9 @@ export interface ShardAnswer {
   readonly outcomes: readonly Outcome[];
   readonly deadlockStates: readonly string[];
   readonly schedule: string | undefined;
-  /** The same in every shard: the procs the scenario runs do not depend on the split. */
+  /** The same in every shard: the procs the scenario inlines do not depend on the split. */
   readonly outOfRange: readonly RangeWarning[];
+  /** Those of the procs this shard's executions ran: the whole search's are their union. */
   readonly deviations: readonly Reliance[];
 }
 
@@ -83,7 +84,11 @@ export function mergeShards(
   return {
     ...tally,
     ...judgement,
-    ...withVerdict(shards[0]!.outOfRange, shards[0]!.deviations, judgement.verdict),
+    ...withVerdict(
+      shards[0]!.outOfRange,
+      unionOf(shards.map((s) => s.deviations)),
+      judgement.verdict,
+    ),
     shards: count,
     missing,
     states: shards.reduce((a, s) => a + s.states, 0),
@@ -94,4 +99,11 @@ export function mergeShards(
       .filter((x): x is string => x !== undefined)
       .sort((a, b) => a.length - b.length)[0],
   };
+}
+
+/** The deviations of every shard, each once, in the order of the procs' names. */
+function unionOf(lists: readonly (readonly Reliance[])[]): Reliance[] {
+  const byKey = new Map<string, Reliance>();
+  for (const r of lists.flat()) byKey.set(`${r.proc}\0${r.reason}`, r);
+  return [...byKey.values()].sort((a, b) => (a.proc === b.proc ? 0 : a.proc < b.proc ? -1 : 1));
 }

@@ -102,6 +102,7 @@ function lowerThread(
     isAfter,
     entry,
     nodes: graph.nodes,
+    procsAt: graph.procsAt,
     vars: cx.vars,
     statements,
   };
