@@ -10,7 +10,7 @@ import type { Verdict } from "../syntax/ast.js";
 
 /** What an answer rests on besides the exploration: how faithful the procs it ran are. */
 export interface Fidelity {
-  /** The procs run whose release range leaves this kernel out. */
+  /** The procs the executions ran whose release range leaves this kernel out. */
   readonly outOfRange: readonly RangeWarning[];
   /** The behaviour-removing deviations of the procs the executions ran, whatever the verdict. */
   readonly deviations: readonly Reliance[];
@@ -23,9 +23,9 @@ export interface Fidelity {
 }
 
 /**
- * The fidelity of one run, judged with `verdict`. Range warnings name every proc `m` inlines at
- * its kernel, as `check` does; the deviations are those of the procs the explored executions ran
- * (`visited`: where the search went, Model.visited), or of every proc inlined when that is unknown.
+ * The fidelity of one run, judged with `verdict`: the range warnings and deviations of the procs
+ * the explored executions ran (`visited`: where the search went, Model.visited), or of every proc
+ * `m` inlines at its kernel when that is unknown (a schedule's run: `check`'s view).
  */
 export function fidelityOf(
   m: Machine,
@@ -36,7 +36,7 @@ export function fidelityOf(
   const { procs } = m.scenario;
   const ran = visited === undefined ? m.program.procs : procsRun(m.program, visited);
   return withVerdict(
-    outOfRange(procs, m.program.procs, m.config.release),
+    outOfRange(procs, ran, m.config.release),
     deviationsOf(procs, ran),
     verdict,
     oneExecution,

@@ -19,9 +19,8 @@ export interface ShardAnswer {
   readonly outcomes: readonly Outcome[];
   readonly deadlockStates: readonly string[];
   readonly schedule: string | undefined;
-  /** The same in every shard: the procs the scenario inlines do not depend on the split. */
+  /** Of the procs this shard's executions ran: the whole search's are the shards' union. */
   readonly outOfRange: readonly RangeWarning[];
-  /** Those of the procs this shard's executions ran: the whole search's are their union. */
   readonly deviations: readonly Reliance[];
 }
 
@@ -85,7 +84,7 @@ export function mergeShards(
     ...tally,
     ...judgement,
     ...withVerdict(
-      shards[0]!.outOfRange,
+      unionOf(shards.map((s) => s.outOfRange)),
       unionOf(shards.map((s) => s.deviations)),
       judgement.verdict,
     ),
@@ -101,9 +100,9 @@ export function mergeShards(
   };
 }
 
-/** The deviations of every shard, each once, in the order of the procs' names. */
-function unionOf(lists: readonly (readonly Reliance[])[]): Reliance[] {
-  const byKey = new Map<string, Reliance>();
-  for (const r of lists.flat()) byKey.set(`${r.proc}\0${r.reason}`, r);
+/** Every shard's warnings or deviations, each once, in the order of the procs' names. */
+function unionOf<T extends { readonly proc: string }>(lists: readonly (readonly T[])[]): T[] {
+  const byKey = new Map<string, T>();
+  for (const r of lists.flat()) byKey.set(JSON.stringify(r), r);
   return [...byKey.values()].sort((a, b) => (a.proc === b.proc ? 0 : a.proc < b.proc ? -1 : 1));
 }

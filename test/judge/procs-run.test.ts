@@ -23,6 +23,7 @@ init {
   X = mmap anon private rw populate
 }
 proc rare(a: addr)
+  follows 3.12..4.19
   deviation removes "rare skips a lock"
 {
   quiet(1)
@@ -81,6 +82,12 @@ describe("what a Never relies on: the procs its executions ran", () => {
     expect(machineOf(scenario).program.procs).toEqual(
       expect.arrayContaining(["common", "folded", "quiet", "rare"]),
     );
+    // `rare` follows 3.12..4.19: `check` warns (it inlines it), `run` does not (it never ran).
+    expect(r!.outOfRange).toEqual([]);
+    const warned = checkText(scenario, "t.tlb").warnings.filter((w) =>
+      w.message.includes("`rare`"),
+    );
+    expect(warned.map((w) => w.code)).toEqual(["W001"]);
     // With T2's call gone, `quiet` is reached only on `rare`'s arm: it did not run.
     const [alone] = await judge(scenario.replace("  quiet(2)\n", ""));
     expect(ours(alone!)).toEqual(["common skips a recheck", "folded runs inside an atomic block"]);
