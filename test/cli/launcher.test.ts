@@ -33,6 +33,14 @@ const untimed = (s: string): string =>
 
 const scenario = "scenarios/mremap/dirty-after-check.tlb";
 
+/** Waits (a minute at most: the machine may be busy) for the launcher's background build. */
+async function until(done: () => boolean): Promise<void> {
+  for (let waited = 0; !done(); waited += 100) {
+    if (waited > 60_000) throw new Error("the snapshot was not built within a minute");
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 /** The cache folder bin/tlbl keeps its snapshot in, for this node and this checkout. */
 function cachedBlob(cache: string): string {
   const node = sh("command -v node").stdout.trim();
@@ -40,25 +48,25 @@ function cachedBlob(cache: string): string {
 }
 
 describe("bin/tlbl, the launcher that starts from the V8 snapshot", () => {
-  it("builds the snapshot for this node into the cache on first run, silently, then uses it", () => {
+  it("builds the snapshot for this node into the cache after its first run, silently, then uses it", async () => {
     const cache = mkdtempSync(join(tmpdir(), "tlbl-cache-"));
     const env = { XDG_CACHE_HOME: cache };
     const expected = untimed(sh(`node bin/tlbl.js run ${scenario}`).stdout);
     const first = sh(`bin/tlbl run ${scenario}`, env);
     expect([first.status, first.stderr]).toEqual([0, ""]);
     expect(untimed(first.stdout)).toBe(expected);
+    // Built in the background: the first run took the bundle and did not wait.
     const blob = cachedBlob(cache);
-    expect(existsSync(blob)).toBe(true);
+    await until(() => existsSync(blob));
     const built = statSync(blob).mtimeMs;
     const second = sh(`bin/tlbl run ${scenario}`, env);
     expect([second.status, second.stderr]).toEqual([0, ""]);
     expect(untimed(second.stdout)).toBe(expected);
     expect(statSync(blob).mtimeMs).toBe(built);
-    // Nothing of it ships: npm pack takes no blob.
-    expect(readFileSync(join(root, "package.json"), "utf8")).not.toContain("blob");
+    expect(existsSync(`${blob}.lock`)).toBe(false);
   });
 
-  it("a snapshot older than the node (upgraded in place) is built again, silently", () => {
+  it("a snapshot older than the node (upgraded in place) is built again, silently", async () => {
     const cache = mkdtempSync(join(tmpdir(), "tlbl-cache-"));
     const blob = cachedBlob(cache);
     mkdirSync(dirname(blob), { recursive: true });
@@ -71,7 +79,9 @@ describe("bin/tlbl, the launcher that starts from the V8 snapshot", () => {
     const r = sh(`bin/tlbl run ${scenario}`, { XDG_CACHE_HOME: cache });
     expect([r.status, r.stderr]).toEqual([0, ""]);
     expect(r.stdout).toContain("Expected sometimes: holds");
-    expect(statSync(blob).mtime.getFullYear()).toBeGreaterThan(2000);
+    await until(() => statSync(blob).mtime.getFullYear() > 2000);
+    const again = sh(`bin/tlbl run ${scenario}`, { XDG_CACHE_HOME: cache });
+    expect([again.status, again.stderr]).toEqual([0, ""]);
   });
 
   it("no cache to write to: the bundle runs, and says nothing of it", () => {
