@@ -1,5 +1,11 @@
-import { Command, CommanderError, Option } from "commander";
+import { Argument, Command, CommanderError, Option } from "commander";
+import { releaseName } from "../semantics/kernel-versions.js";
 import { checkCommand } from "./check-command.js";
+import { compareCommand, type CompareOptions } from "./compare-command.js";
+import { completionCommand, type Shell } from "./completion-command.js";
+import { explainCommand } from "./explain-command.js";
+import { initCommand } from "./init-command.js";
+import { listCommand, type ListTopic } from "./list-command.js";
 import { fmtCommand } from "./fmt-command.js";
 import { mergeCommand } from "./merge-command.js";
 import { exitCode, expandDirectories } from "./io.js";
@@ -11,20 +17,23 @@ const examples = `
 Examples:
   tlbl run scenarios/*.tlb                      every interleaving, every expected kernel
   tlbl run scenarios                            every .tlb file under a folder
-  tlbl run --kernel 4.8 scenarios/mremap.tlb    one release
-  tlbl run --schedule from_commit_message scenarios/mremap.tlb
-  tlbl run --json scenarios/*.tlb > results.json
-  tlbl run --jobs 2 big.tlb                     one search over two worker threads
-  tlbl run --shard 1/4 --json big.tlb > s1.json (… 4/4), then: tlbl merge s*.json
-  tlbl test scenarios                           compare with the expected outputs (NAME.tlb.expected)
-  tlbl test --promote scenarios/x.tlb           rewrite its expected output after review
-  tlbl check scenarios/*.tlb                    parse and check only
-  tlbl fmt --write scenarios/*.tlb              format in place
+  tlbl list kernels                             the releases and fixes tlbl models
+  tlbl init my-race                             start a scenario from a commented template
+  tlbl explain E203                             what a diagnostic code means and what to do
 
 Exit status: 0 every expectation holds, 1 one does not, 2 bad input or usage,
 3 a limit ended a search before it could answer, 4 internal error (a bug in tlbl),
 5 the scenario needs more than the model has (out of page frames, say),
-130/143 interrupted by SIGINT/SIGTERM (the answer so far is printed, marked partial).`;
+130/143 interrupted by SIGINT/SIGTERM (the answer so far is printed, marked partial).
+
+Run \`tlbl help COMMAND\` for a command's options and examples.`;
+
+/** A command's examples, after its options in `tlbl help COMMAND`. */
+const examplesOf = (lines: string[]): string =>
+  `\nExamples:\n${lines.map((l) => `  ${l}`).join("\n")}`;
+
+/** The seed the README walks through: it ships in the package. */
+const seed = "scenarios/mremap-vs-page-mkclean.tlb";
 
 export function buildProgram(): Command {
   const program = new Command("tlbl")
@@ -38,6 +47,7 @@ export function buildProgram(): Command {
     .command("check")
     .description("parse and check .tlb files; print OK or every error of each file")
     .argument("<files...>", ".tlb files, or folders of them")
+    .addHelpText("after", examplesOf([`tlbl check ${seed}`, "tlbl check scenarios"]))
     .action((files: string[]) => {
       process.exitCode = checkCommand(expandDirectories(files));
     });
@@ -48,6 +58,14 @@ export function buildProgram(): Command {
     .argument("<files...>", ".tlb files, or folders of them")
     .option("--check", "list the files that are not formatted; exit 1 if any")
     .option("--write", "rewrite the files in place")
+    .addHelpText(
+      "after",
+      examplesOf([
+        `tlbl fmt ${seed}             print it formatted`,
+        "tlbl fmt --check scenarios    list what is not formatted (exit 1)",
+        "tlbl fmt --write race.tlb     options from the .prettierrc that applies (printWidth)",
+      ]),
+    )
     .action(async (files: string[], opts: { check?: boolean; write?: boolean }) => {
       process.exitCode = await fmtCommand(expandDirectories(files), opts);
     });
@@ -58,8 +76,8 @@ export function buildProgram(): Command {
     .argument("<files...>", ".tlb files, or folders of them")
     .option(
       "-k, --kernel <version>",
-      "a kernel release to run; repeat for several (default: the file's expect lines, else the newest)",
-      collect,
+      "a kernel release to run (4.13 or v4.13; `tlbl list kernels`); repeat for several (default: the file's expect lines, else the newest)",
+      collectRelease,
     )
     .option(
       "-s, --schedule <name-or-steps>",
@@ -101,6 +119,18 @@ export function buildProgram(): Command {
     )
     .option("--quiet", "print only the summary of each run")
     .option("--full-trace", "draw every step of a witness, locks and bookkeeping included")
+    .addHelpText(
+      "after",
+      examplesOf([
+        `tlbl run ${seed}                    every interleaving, every expected kernel`,
+        `tlbl run --kernel v4.8 ${seed}      one release`,
+        `tlbl run --schedule from_commit_message ${seed}`,
+        `tlbl run --fix 5d1904204c99=off --kernel 4.9 ${seed}`,
+        "tlbl run --json scenarios > results.json",
+        "tlbl run --jobs 2 big.tlb                     one search over two worker threads",
+        "tlbl run --shard 1/4 --json big.tlb > s1.json  (… 4/4), then: tlbl merge s*.json",
+      ]),
+    )
     .action(async (files: string[], opts: RunOptions) => {
       process.exitCode = await runCommand(expandDirectories(files), opts);
     });
@@ -112,6 +142,13 @@ export function buildProgram(): Command {
     )
     .argument("<files...>", ".tlb files, or folders of them")
     .option("--promote", "write NAME.tlb.expected from this run instead (after review)")
+    .addHelpText(
+      "after",
+      examplesOf([
+        "tlbl test scenarios                  compare with NAME.tlb.expected beside each",
+        `tlbl test --promote ${seed}  rewrite its expected output after review`,
+      ]),
+    )
     .action(async (files: string[], opts: { promote?: boolean }) => {
       process.exitCode = await testCommand(expandDirectories(files), opts);
     });
@@ -123,8 +160,86 @@ export function buildProgram(): Command {
     )
     .argument("<files...>", "JSON files, one per shard")
     .option("--json", "print one JSON array")
+    .addHelpText(
+      "after",
+      examplesOf([
+        "tlbl run --shard 1/2 --json big.tlb > s1.json; tlbl run --shard 2/2 --json big.tlb > s2.json",
+        "tlbl merge s1.json s2.json",
+      ]),
+    )
     .action((files: string[], opts: { json?: boolean }) => {
       process.exitCode = mergeCommand(files, opts);
+    });
+
+  program
+    .command("list")
+    .description("list the kernel releases (with the fixes each brings) or the fixes tlbl models")
+    .addArgument(new Argument("<what>", "kernels or fixes").choices(["kernels", "fixes"]))
+    .option("--json", "print one JSON array")
+    .addHelpText("after", examplesOf(["tlbl list kernels", "tlbl list fixes --json"]))
+    .action((what: ListTopic, opts: { json?: boolean }) => {
+      process.exitCode = listCommand(what, opts);
+    });
+
+  program
+    .command("explain")
+    .description(
+      "print what a diagnostic code means, an example and what to do (docs/diagnostics.md)",
+    )
+    .argument("[code]", "a code such as E203; without one, every code")
+    .addHelpText("after", examplesOf(["tlbl explain E203", "tlbl explain"]))
+    .action((code: string | undefined) => {
+      process.exitCode = explainCommand(code);
+    });
+
+  program
+    .command("init")
+    .description("write NAME.tlb, a commented scenario to start from (it checks and runs)")
+    .argument("<name>", "the file to write (.tlb is added)")
+    .addHelpText("after", examplesOf(["tlbl init my-race && tlbl run my-race.tlb"]))
+    .action((name: string) => {
+      process.exitCode = initCommand(name);
+    });
+
+  program
+    .command("completion")
+    .description("print a shell completion script for tlbl's commands and options")
+    .addArgument(new Argument("<shell>", "bash, zsh or fish").choices(["bash", "zsh", "fish"]))
+    .addHelpText(
+      "after",
+      examplesOf([
+        "source <(tlbl completion bash)                  in ~/.bashrc",
+        "tlbl completion zsh > ~/.zfunc/_tlbl            with ~/.zfunc in $fpath",
+        "tlbl completion fish > ~/.config/fish/completions/tlbl.fish",
+      ]),
+    )
+    .action((shell: Shell) => {
+      process.exitCode = completionCommand(shell, program);
+    });
+
+  program
+    .command("compare")
+    .description(
+      "run scenarios on two kernels, or with one fix reverted and applied, and list the verdicts that differ",
+    )
+    .argument("<files...>", ".tlb files, or folders of them")
+    .option(
+      "-k, --kernel <version>",
+      "a release to compare (twice), or the one to run with --fix",
+      collectRelease,
+    )
+    .option("--fix <id>", "compare the fix reverted (left) and applied (right)")
+    .option("--all", "list every verdict, not only those that differ")
+    .option("--json", "print one JSON array")
+    .addHelpText(
+      "after",
+      examplesOf([
+        "tlbl compare -k 4.8 -k 4.9 scenarios            which verdicts 4.9 changed",
+        "tlbl compare --fix 3ea277194daa scenarios/reclaim  what one fix decides",
+      ]),
+    )
+    .action(async (files: string[], opts: CompareOptions) => {
+      process.exitCode = await compareCommand(expandDirectories(files), opts);
     });
 
   return program;
@@ -133,6 +248,11 @@ export function buildProgram(): Command {
 /** Repeatable options gather their values (variadic ones would swallow the file names). */
 function collect(v: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), v];
+}
+
+/** `--kernel v4.13` as git tags it is `--kernel 4.13`. */
+function collectRelease(v: string, previous: string[] | undefined): string[] {
+  return collect(releaseName(v), previous);
 }
 
 function parseCount(v: string): number {
@@ -156,6 +276,11 @@ export async function main(argv: string[]): Promise<number> {
     process.exit(typeof process.exitCode === "number" ? process.exitCode : exitCode.ok);
   });
   const program = buildProgram();
+  // Bare `tlbl` is a usage mistake: the help, on stderr, and status 2.
+  if (argv.length <= 2) {
+    program.outputHelp({ error: true });
+    return exitCode.badInput;
+  }
   try {
     await program.parseAsync(argv);
     return typeof process.exitCode === "number" ? process.exitCode : exitCode.ok;
