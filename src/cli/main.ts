@@ -38,8 +38,9 @@ export function buildProgram(): Command {
     .command("check")
     .description("parse and check .tlb files; print OK or every error of each file")
     .argument("<files...>", ".tlb files, or folders of them")
-    .action((files: string[]) => {
-      process.exitCode = checkCommand(expandDirectories(files));
+    .option("--json", "print every error and warning as one JSON array (docs/output.md)")
+    .action((files: string[], opts: { json?: boolean }) => {
+      process.exitCode = checkCommand(expandDirectories(files), opts);
     });
 
   program
@@ -101,6 +102,18 @@ export function buildProgram(): Command {
     )
     .option("--quiet", "print only the summary of each run")
     .option("--full-trace", "draw every step of a witness, locks and bookkeeping included")
+    .option("--junit <file>", "also write a JUnit XML report: a test case per scenario and kernel")
+    .option(
+      "--width <n>",
+      "draw witnesses n columns wide (default: COLUMNS, the terminal, or 120)",
+      parseCount,
+    )
+    .option("--compact", "draw witnesses for a commit message: 72 columns, the steps that matter")
+    .option(
+      "--show <what>",
+      "executions to draw: witness, positive, positive:N, negative, none (comma-separated)",
+    )
+    .option("--svg <file>", "also write the drawn executions as an SVG picture, one lane per CPU")
     .action(async (files: string[], opts: RunOptions) => {
       process.exitCode = await runCommand(expandDirectories(files), opts);
     });
