@@ -136,7 +136,8 @@ export function buildProgram(): Command {
     )
     .argument("<files...>", "JSON files, one per shard")
     .option("--json", "print one JSON array")
-    .action((files: string[], opts: { json?: boolean }) => {
+    .option("--junit <file>", "also write a JUnit XML report: a test case per scenario and kernel")
+    .action((files: string[], opts: { json?: boolean; junit?: string }) => {
       process.exitCode = mergeCommand(files, opts);
     });
 
