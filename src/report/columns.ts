@@ -17,7 +17,8 @@ export function drawColumns(
   const threads = m.program.threads;
   const n = threads.length;
   const numberWidth = 6;
-  const colWidth = Math.max(28, Math.floor((width - numberWidth) / n) - 3);
+  // Each column gives 3 to its " | "; past the floor (9 CPUs at 120) the drawing outgrows `width`.
+  const colWidth = Math.max(12, Math.floor((width - numberWidth) / n) - 3);
   const header = threads.map(laneTitle);
   const rows = witnessRows(m, trace, (e) => full || matters(e)).map((row) => ({
     thread: row.thread,
