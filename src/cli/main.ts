@@ -47,9 +47,10 @@ export function buildProgram(): Command {
     .command("check")
     .description("parse and check .tlb files; print OK or every error of each file")
     .argument("<files...>", ".tlb files, or folders of them")
-    .addHelpText("after", examplesOf([`tlbl check ${seed}`, "tlbl check scenarios"]))
-    .action((files: string[]) => {
-      process.exitCode = checkCommand(expandDirectories(files));
+    .option("--json", "print every error and warning as one JSON array (docs/output.md)")
+    .addHelpText("after", examplesOf([`tlbl check ${seed}`, "tlbl check --json scenarios"]))
+    .action((files: string[], opts: { json?: boolean }) => {
+      process.exitCode = checkCommand(expandDirectories(files), opts);
     });
 
   program
@@ -119,6 +120,18 @@ export function buildProgram(): Command {
     )
     .option("--quiet", "print only the summary of each run")
     .option("--full-trace", "draw every step of a witness, locks and bookkeeping included")
+    .option("--junit <file>", "also write a JUnit XML report: a test case per scenario and kernel")
+    .option(
+      "--width <n>",
+      "draw witnesses n columns wide (default: COLUMNS, the terminal, or 120)",
+      parseCount,
+    )
+    .option("--compact", "draw witnesses for a commit message: 72 columns, the steps that matter")
+    .option(
+      "--show <what>",
+      "executions to draw: witness, positive, positive:N, negative, none (comma-separated)",
+    )
+    .option("--svg <file>", "also write the drawn executions as an SVG picture, one lane per CPU")
     .addHelpText(
       "after",
       examplesOf([
@@ -127,6 +140,9 @@ export function buildProgram(): Command {
         `tlbl run --schedule from_commit_message ${seed}`,
         `tlbl run --fix 5d1904204c99=off --kernel 4.9 ${seed}`,
         "tlbl run --json scenarios > results.json",
+        "tlbl run --junit report.xml scenarios           a JUnit report for CI (docs/ci.md)",
+        `tlbl run --compact --kernel 4.8 ${seed}   a drawing for a commit message`,
+        `tlbl run --svg race.svg --kernel 4.8 ${seed}`,
         "tlbl run --jobs 2 big.tlb                     one search over two worker threads",
         "tlbl run --shard 1/4 --json big.tlb > s1.json  (… 4/4), then: tlbl merge s*.json",
       ]),
@@ -160,14 +176,16 @@ export function buildProgram(): Command {
     )
     .argument("<files...>", "JSON files, one per shard")
     .option("--json", "print one JSON array")
+    .option("--junit <file>", "also write a JUnit XML report: a test case per scenario and kernel")
     .addHelpText(
       "after",
       examplesOf([
         "tlbl run --shard 1/2 --json big.tlb > s1.json; tlbl run --shard 2/2 --json big.tlb > s2.json",
         "tlbl merge s1.json s2.json",
+        "tlbl merge --junit report.xml s1.json s2.json",
       ]),
     )
-    .action((files: string[], opts: { json?: boolean }) => {
+    .action((files: string[], opts: { json?: boolean; junit?: string }) => {
       process.exitCode = mergeCommand(files, opts);
     });
 

@@ -28,6 +28,8 @@ export interface RunRequest {
   readonly maxStates?: number;
   readonly timeoutMs?: number;
   readonly maxMemoryBytes?: number;
+  /** Keep paths to this many positive final states (one with --jobs). */
+  readonly keepPositive?: number;
   readonly progress?: (p: Progress) => void;
   /** Aborted by a signal: the search stops as at a limit ("interrupted"), nothing more runs. */
   readonly signal?: AbortSignal;
@@ -78,6 +80,8 @@ export interface Exploration extends Pick<
     readonly positive: readonly Move[] | undefined;
     readonly negative: readonly Move[] | undefined;
     readonly deadlock: readonly Move[] | undefined;
+    /** Up to `keepPositive` paths to positive final states, shortest first (breadth first). */
+    readonly positives: readonly (readonly Move[])[];
   };
   /** Why a schedule could not be run to its end. */
   readonly scheduleError: string | undefined;
@@ -158,6 +162,7 @@ async function exploreAll(
           ...options,
           shard: req.shard,
           collect: req.shard !== undefined,
+          keepPositive: req.keepPositive,
           progress: req.progress,
           onFinal,
           signal: req.signal,
@@ -177,7 +182,12 @@ async function exploreAll(
     deadlocks: r.deadlocks,
     complete: r.complete,
     stopReason: r.stopReason,
-    paths: { positive: r.positivePath, negative: r.negativePath, deadlock: r.deadlockPath },
+    paths: {
+      positive: r.positivePath,
+      negative: r.negativePath,
+      deadlock: r.deadlockPath,
+      positives: r.positivePaths ?? (r.positivePath ? [r.positivePath] : []),
+    },
     scheduleError: undefined,
     timeMs: r.timeMs,
     bytes: r.bytes,
@@ -215,6 +225,7 @@ function exploreSchedule(
       positive: holds ? out.path : undefined,
       negative: holds ? undefined : out.path,
       deadlock: undefined,
+      positives: holds ? [out.path] : [],
     },
     scheduleError: out.ok ? undefined : out.message,
     shard: undefined,
