@@ -201,6 +201,25 @@ describe("on a library scenario", () => {
   });
 });
 
+describe("hover on a proc with fidelity annotations", () => {
+  it("names the C functions, their files and the releases the body follows", async () => {
+    const s = library("scenarios/userfaultfd/unprotect-vs-cow.tlb");
+    const uri = await client.open(s.path, s.text);
+    await client.diagnostics(uri);
+    const h = await client.connection.sendRequest<{ contents: { value: string } }>(
+      "textDocument/hover",
+      {
+        textDocument: { uri },
+        position: positionOf(s.text, "uffd_unprotect X", 3),
+      },
+    );
+    expect(h.contents.value).toContain("proc uffd_unprotect(r: range)");
+    expect(h.contents.value).toContain("Models `userfaultfd_writeprotect()` in `fs/userfaultfd.c`");
+    expect(h.contents.value).toContain("Models `mwriteprotect_range()` in `mm/userfaultfd.c`");
+    expect(h.contents.value).toContain("Follows the C of 5.8..5.18");
+  });
+});
+
 describe("registers", () => {
   const text = three.replace("madvize", "madvise").replace("T1:q", "T1:w").replace("4.99", "4.13");
   let uri: string;
