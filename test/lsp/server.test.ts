@@ -37,25 +37,8 @@ function positionOf(
   return { line: before.length - 1, character: before.at(-1)!.length };
 }
 
-const three = `tlb three_mistakes
-
-init {
-  A = mmap anon private rw populate
-}
-
-thread T1 on cpu1 {
-  w = store A 1
-  madvize A dontneed
-}
-
-thread T2 on cpu2 {
-  madvise A dontneed
-}
-
-exists (T1:q == ok)
-
-expect kernel 4.99 : never
-`;
+/** A scenario with three mistakes the checker reports at once. */
+const three = readFileSync(join(root, "test/lsp/three.tlb"), "utf8");
 
 describe("diagnostics", () => {
   it("reports three mistakes at once, with the checker's codes and ranges", async () => {
