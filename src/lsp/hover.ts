@@ -31,7 +31,10 @@ export function hover(a: Analysis, offset: number): HoverAnswer | undefined {
 
 function describeWord(a: Analysis, word: string, start: number): string | undefined {
   const p = prelude();
-  if (/^\d+\.\d+(\.\d+)?$/.test(word)) return describeKernel(word, p.fixes.values());
+  const before = a.text.slice(Math.max(0, start - 16), start);
+  // `4.13` anywhere; `kernel 5` (a release written as an integer) after `kernel`.
+  if (/^\d+\.\d+(\.\d+)?$/.test(word) || (/^\d+$/.test(word) && /\bkernel\s+$/.test(before)))
+    return describeKernel(word, p.fixes.values());
   const fix = p.fixes.get(word);
   if (fix !== undefined) return describeFix(fix);
   // `T1:r`: the register and where its thread assigns it.

@@ -19,6 +19,7 @@ import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { analyze, rangeOf, type Analysis } from "./analysis.js";
 import { completion } from "./completion.js";
 import { definition } from "./definition.js";
+import { foldingRanges } from "./folding.js";
 import { hover } from "./hover.js";
 import { codeLenses, runCommand, type RunArgs } from "./lens.js";
 import { runInEditor, summary, type RunAnswer } from "./run.js";
@@ -58,6 +59,7 @@ export function startServer(
         completionProvider: { triggerCharacters: [":", " ", "("] },
         documentFormattingProvider: true,
         documentSymbolProvider: true,
+        foldingRangeProvider: true,
         codeLensProvider: { resolveProvider: false },
         executeCommandProvider: { commands: [runCommand] },
       },
@@ -110,6 +112,10 @@ export function startServer(
   connection.onDocumentSymbol(({ textDocument }) => {
     const a = analysisOf(textDocument.uri);
     return a ? documentSymbols(a) : [];
+  });
+  connection.onFoldingRanges(({ textDocument }) => {
+    const a = analysisOf(textDocument.uri);
+    return a ? foldingRanges(a) : [];
   });
   connection.onDocumentFormatting(async ({ textDocument }) => {
     const a = analysisOf(textDocument.uri);

@@ -172,6 +172,18 @@ describe("on a library scenario", () => {
     expect(edits[0]!.newText).toBe(s.text);
   });
 
+  it("folds the doc string, each declaration's body and comment runs", async () => {
+    const folds = await client.connection.sendRequest<
+      { startLine: number; endLine: number; kind?: string }[]
+    >("textDocument/foldingRange", { textDocument: { uri } });
+    const lines = s.text.split("\n");
+    const at = (prefix: string): number => lines.findIndex((l) => l.startsWith(prefix));
+    const pairs = folds.map((f) => [f.startLine, f.endLine, f.kind]);
+    expect(pairs).toContainEqual([1, 6, undefined]); // the doc string
+    expect(pairs).toContainEqual([at("thread T1"), at("thread T1") + 3, undefined]);
+    expect(pairs).toContainEqual([at("// Mel Gorman"), at("// Mel Gorman") + 1, "comment"]);
+  });
+
   it("document symbols list threads, the schedule and the expectations", async () => {
     const symbols = await client.connection.sendRequest<{ name: string; kind: number }[]>(
       "textDocument/documentSymbol",
