@@ -6,6 +6,8 @@ import { defineConfig } from "vitest/config";
  */
 const slow = [
   "test/cli/**",
+  "test/lsp/server.test.ts",
+  "test/grammar/vsce.test.ts",
   "test/golden/library.test.ts",
   "test/explore/**",
   "test/pinned/**",

@@ -260,6 +260,16 @@ export function buildProgram(): Command {
       process.exitCode = await compareCommand(expandDirectories(files), opts);
     });
 
+  program
+    .command("lsp")
+    .description("the language server, over stdin and stdout (docs/editor.md)")
+    .option("--stdio", "talk over stdin and stdout (the only transport; editors may pass it)")
+    .action(async () => {
+      const { startServer } = await import("../lsp/server.js");
+      startServer(process.stdin, process.stdout);
+      await new Promise<never>(() => {}); // the client ends the server (exit notification)
+    });
+
   return program;
 }
 
