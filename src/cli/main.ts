@@ -2,6 +2,7 @@ import { Command, CommanderError, Option } from "commander";
 import { checkCommand } from "./check-command.js";
 import { fmtCommand } from "./fmt-command.js";
 import { mergeCommand } from "./merge-command.js";
+import { mutateCommand, type MutateOptions } from "./mutate-command.js";
 import { exitCode, expandDirectories } from "./io.js";
 import { runCommand, type RunOptions } from "./run-command.js";
 import { testCommand } from "./test-command.js";
@@ -125,6 +126,22 @@ export function buildProgram(): Command {
     .option("--json", "print one JSON array")
     .action((files: string[], opts: { json?: boolean }) => {
       process.exitCode = mergeCommand(files, opts);
+    });
+
+  program
+    .command("mutate")
+    .description("drop each protective site of the prelude in turn; say which scenarios catch it")
+    .argument("[files...]", "the scenarios that judge (.tlb files, or folders of them)")
+    .option("--site <FILE:PROC:LINE>", "only this site (repeatable; see --list)", collect)
+    .option("--kind <kind>", "only sites of this kind: flush, lock, pending, recheck", collect)
+    .option("--list", "list the sites; run nothing")
+    .option("--json", "print the report as JSON")
+    .option("--timeout <seconds>", "limit of each run on a mutant (default 60)", parseFloatArg)
+    .option("--max-states <n>", "limit of each run on a mutant", parseCount)
+    .option("-j, --jobs <n>", "mutate n sites at once, in worker threads", parseCount)
+    .option("--shard <i/n>", "only every n-th site, from the i-th (for a CI matrix)")
+    .action(async (files: string[], opts: MutateOptions) => {
+      process.exitCode = await mutateCommand(expandDirectories(files), opts);
     });
 
   return program;

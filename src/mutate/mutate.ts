@@ -32,6 +32,7 @@ export async function judgesOf(
   sources: readonly { readonly file: string; readonly text: string }[],
   prelude: LoadedPrelude,
   limits: MutateLimits,
+  { baseline = true }: { readonly baseline?: boolean } = {},
 ): Promise<{ judges: Judge[]; skipped: Skipped[] }> {
   const judges: Judge[] = [];
   const skipped: Skipped[] = [];
@@ -53,6 +54,10 @@ export async function judgesOf(
       scenario: checked.scenario,
       reaches: preludeProcsReached(checked.scenario, prelude),
     };
+    if (!baseline) {
+      judges.push(j);
+      continue;
+    }
     const base = await judgeNever(j, prelude, limits);
     const bad = base.error ?? base.results.find((r) => r.ok !== true)?.kernel;
     if (bad !== undefined) {
