@@ -19,6 +19,7 @@ const stages = [
   "explore",
   "judge",
   "report",
+  "mutate",
   "cli",
 ] as const;
 
