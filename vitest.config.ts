@@ -15,6 +15,7 @@ const slow = [
   "test/model/monitor-definitions.test.ts",
   "test/mutate/mutate-run.test.ts",
   "test/mutate/mutate-cli.test.ts",
+  "test/hunt/hunt-run.test.ts",
 ];
 
 export default defineConfig({

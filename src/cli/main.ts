@@ -3,6 +3,7 @@ import { checkCommand } from "./check-command.js";
 import { fmtCommand } from "./fmt-command.js";
 import { mergeCommand } from "./merge-command.js";
 import { mutateCommand, type MutateOptions } from "./mutate-command.js";
+import { huntCommand, type HuntOptions } from "./hunt-command.js";
 import { exitCode, expandDirectories } from "./io.js";
 import { runCommand, type RunOptions } from "./run-command.js";
 import { testCommand } from "./test-command.js";
@@ -142,6 +143,25 @@ export function buildProgram(): Command {
     .option("--shard <i/n>", "only every n-th site, from the i-th (for a CI matrix)")
     .action(async (files: string[], opts: MutateOptions) => {
       process.exitCode = await mutateCommand(expandDirectories(files), opts);
+    });
+
+  program
+    .command("hunt")
+    .description("generate scenarios, let the monitors judge them, write each new race found")
+    .option("-k, --kernel <version>", "a release to hunt on; repeatable (default: newest)", collect)
+    .option("--budget <n|time>", "candidates (500) or time (90s, 10m, 1h); default 100")
+    .option("--out <dir>", "where findings are written (default hunt-findings)")
+    .option("--results <file>", "results log, appended; a rerun skips what it holds")
+    .option("--shard <i/n>", "only candidates i, i+n, i+2n… (1-based; a CI matrix, an Indexed Job)")
+    .option("--kinds <list>", "region kinds: anon,file-shared,file-private")
+    .option("--ops <list>", "steps the threads may take (default: all; see docs/hunt.md)")
+    .option("--threads <lo..hi>", "threads per scenario (default 2..4)")
+    .option("--steps <lo..hi>", "steps per thread (default 1..3)")
+    .option("--pages <lo..hi>", "pages of the region (default 1..2)")
+    .option("--timeout <seconds>", "limit of each run (default 60)", parseFloatArg)
+    .option("--json", "print the summary as JSON")
+    .action(async (opts: HuntOptions) => {
+      process.exitCode = await huntCommand(opts);
     });
 
   return program;

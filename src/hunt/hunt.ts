@@ -12,6 +12,8 @@ export interface HuntLimits {
   readonly releases: readonly string[];
   readonly timeoutMs?: number;
   readonly maxStates?: number;
+  /** Ends the run under way as a limit would (Ctrl-C). */
+  readonly signal?: AbortSignal;
 }
 
 /** A monitor that fired on a release, with the witness's schedule. */
@@ -63,6 +65,7 @@ export async function tryOn(
     symmetry: true,
     timeoutMs: limits.timeoutMs,
     maxStates: limits.maxStates,
+    signal: limits.signal,
   });
   if (out.modelError !== undefined) return { kind: "open", reason: out.modelError };
   const r: RunResult | undefined = out.results[0];

@@ -20,6 +20,7 @@ const stages = [
   "judge",
   "report",
   "mutate",
+  "hunt",
   "cli",
 ] as const;
 
