@@ -37,9 +37,14 @@ export interface HuntProgress {
   readonly done: number;
 }
 
+/** A finding, and when the hunt found it (ms from its start). */
+export interface Found extends Finding {
+  readonly atMs: number;
+}
+
 export interface HuntSummary extends HuntProgress {
   readonly skipped: number;
-  readonly newFindings: readonly Finding[];
+  readonly newFindings: readonly Found[];
 }
 
 /** The indexes a results file says are done, and the finding ids it holds. */
@@ -62,8 +67,8 @@ function resumed(file: string): { done: Set<number>; ids: Set<string> } {
 
 /**
  * Runs candidates in index order (this shard's only), skipping those the results file has,
- * until the budget is spent: each on every release, a firing one minimised, classified and
- * written unless a finding of its shape exists.
+ * until the budget is spent: each on every release; on each release where it fires, minimised,
+ * classified and written unless a finding of its shape exists.
  */
 export async function hunt(
   req: HuntRequest,
@@ -73,7 +78,7 @@ export async function hunt(
   const { done, ids } = resumed(req.results);
   const started = Date.now();
   const shard = req.shard ?? { index: 1, count: 1 };
-  const newFindings: Finding[] = [];
+  const newFindings: Found[] = [];
   let tried = 0;
   let skipped = 0;
   let duplicates = 0;
@@ -101,20 +106,20 @@ export async function hunt(
     for (const release of req.releases) {
       const t = await tryOn(c, release, req);
       if (req.signal?.aborted) break;
-      if (t.kind === "open") line = { ...line, outcome: "open", detail: t.reason };
+      if (t.kind === "open" && line.outcome === "quiet")
+        line = { ...line, outcome: "open", detail: t.reason };
       if (t.kind !== "fired") continue;
       const f = await investigate(c, t.firing, req);
       const path = join(req.out, `${f.id}.tlb`);
       if (ids.has(f.id) || existsSync(path)) {
         duplicates++;
-        line = { ...line, outcome: "duplicate", detail: f.id };
+        if (line.outcome !== "finding") line = { ...line, outcome: "duplicate", detail: f.id };
       } else {
         writeFileSync(path, f.text);
         ids.add(f.id);
-        newFindings.push(f);
+        newFindings.push({ ...f, atMs: Date.now() - started });
         line = { ...line, outcome: "finding", detail: f.id };
       }
-      break;
     }
     if (req.signal?.aborted) break; // this candidate's runs were cut short: not done
     if (line.outcome === "open") open++;
