@@ -15,6 +15,9 @@ const slow = [
   "test/judge/sizing.test.ts",
   "test/semantics/check-run.property.test.ts",
   "test/model/monitor-definitions.test.ts",
+  "test/mutate/mutate-run.test.ts",
+  "test/mutate/mutate-cli.test.ts",
+  "test/hunt/hunt-run.test.ts",
 ];
 
 export default defineConfig({

@@ -8,6 +8,8 @@ import { initCommand } from "./init-command.js";
 import { listCommand, type ListTopic } from "./list-command.js";
 import { fmtCommand } from "./fmt-command.js";
 import { mergeCommand } from "./merge-command.js";
+import { mutateCommand, type MutateOptions } from "./mutate-command.js";
+import { huntCommand, type HuntOptions } from "./hunt-command.js";
 import { exitCode, expandDirectories } from "./io.js";
 import { runCommand, type RunOptions } from "./run-command.js";
 import { testCommand } from "./test-command.js";
@@ -264,10 +266,66 @@ export function buildProgram(): Command {
     .command("lsp")
     .description("the language server, over stdin and stdout (docs/editor.md)")
     .option("--stdio", "talk over stdin and stdout (the only transport; editors may pass it)")
+    .addHelpText(
+      "after",
+      examplesOf(["tlbl lsp --stdio          as an editor starts it (docs/editor.md)"]),
+    )
     .action(async () => {
       const { startServer } = await import("../lsp/server.js");
       startServer(process.stdin, process.stdout);
       await new Promise<never>(() => {}); // the client ends the server (exit notification)
+    });
+
+  program
+    .command("mutate")
+    .description("drop each protective site of the prelude in turn; say which scenarios catch it")
+    .argument("[files...]", "the scenarios that judge (.tlb files, or folders of them)")
+    .option("--site <FILE:PROC:LINE>", "only this site (repeatable; see --list)", collect)
+    .option("--kind <kind>", "only sites of this kind: flush, lock, pending, recheck", collect)
+    .option("--list", "list the sites; run nothing")
+    .option("--json", "print the report as JSON")
+    .option("--timeout <seconds>", "limit of each run on a mutant (default 60)", parseFloatArg)
+    .option("--max-states <n>", "limit of each run on a mutant", parseCount)
+    .option("-j, --jobs <n>", "mutate n sites at once, in worker threads", parseCount)
+    .option("--shard <i/n>", "only every n-th site, from the i-th (for a CI matrix)")
+    .addHelpText(
+      "after",
+      examplesOf([
+        "tlbl mutate --list                               the sites, no run",
+        "tlbl mutate --kind flush scenarios               which flushes the library needs",
+        "tlbl mutate --site src/kernel/mremap.tlb:move_ptes:103 scenarios/mremap",
+        "tlbl mutate --json --jobs 2 scenarios > mutants.json",
+      ]),
+    )
+    .action(async (files: string[], opts: MutateOptions) => {
+      process.exitCode = await mutateCommand(expandDirectories(files), opts);
+    });
+
+  program
+    .command("hunt")
+    .description("generate scenarios, let the monitors judge them, write each new race found")
+    .option("-k, --kernel <version>", "a release to hunt on; repeatable (default: newest)", collect)
+    .option("--budget <n|time>", "candidates (500) or time (90s, 10m, 1h); default 100")
+    .option("--out <dir>", "where findings are written (default hunt-findings)")
+    .option("--results <file>", "results log, appended; a rerun skips what it holds")
+    .option("--shard <i/n>", "only candidates i, i+n, i+2n… (1-based; a CI matrix, an Indexed Job)")
+    .option("--kinds <list>", "region kinds: anon,file-shared,file-private")
+    .option("--ops <list>", "steps the threads may take (default: all; see docs/hunt.md)")
+    .option("--threads <lo..hi>", "threads per scenario (default 2..4)")
+    .option("--steps <lo..hi>", "steps per thread (default 1..3)")
+    .option("--pages <lo..hi>", "pages of the region (default 1..2)")
+    .option("--timeout <seconds>", "limit of each run (default 60)", parseFloatArg)
+    .option("--json", "print the summary as JSON")
+    .addHelpText(
+      "after",
+      examplesOf([
+        "tlbl hunt -k 4.8 --budget 10m                    ten minutes on 4.8",
+        "tlbl hunt --budget 200 --results hunt.jsonl      resumable: a rerun skips what is done",
+        "tlbl hunt --shard 3/8 --budget 1h --results s3.jsonl   one job of a CI matrix",
+      ]),
+    )
+    .action(async (opts: HuntOptions) => {
+      process.exitCode = await huntCommand(opts);
     });
 
   return program;

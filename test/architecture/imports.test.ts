@@ -19,6 +19,8 @@ const stages = [
   "explore",
   "judge",
   "report",
+  "mutate",
+  "hunt",
   "lsp",
   "cli",
 ] as const;
