@@ -6,6 +6,8 @@ import { defineConfig } from "vitest/config";
  */
 const slow = [
   "test/cli/**",
+  "test/lsp/server.test.ts",
+  "test/grammar/vsce.test.ts",
   "test/golden/library.test.ts",
   "test/explore/**",
   "test/pinned/**",
@@ -13,6 +15,9 @@ const slow = [
   "test/judge/sizing.test.ts",
   "test/semantics/check-run.property.test.ts",
   "test/model/monitor-definitions.test.ts",
+  "test/mutate/mutate-run.test.ts",
+  "test/mutate/mutate-cli.test.ts",
+  "test/hunt/hunt-run.test.ts",
 ];
 
 export default defineConfig({

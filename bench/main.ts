@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { familyScenario, memberName, type Member } from "./family.js";
 import { hasCommand, measure, median } from "./measure.js";
+import { lspBench, lspLine } from "./lsp.js";
 import { buildSpin, runPan, type SpinBuild } from "./spin.js";
 
 /**
@@ -205,6 +206,7 @@ function main(): void {
   });
   writeFileSync(join(root, "bench", "results.json"), `${JSON.stringify(results, null, 2)}\n`);
   process.stdout.write(`${table(results)}\n\n${targets(results)}\n`);
+  void lspBench().then((f) => process.stdout.write(`${lspLine(f)}\n`));
 }
 
 type Result = ReturnType<typeof resultShape>;

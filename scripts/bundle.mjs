@@ -3,11 +3,10 @@
 // of the time. prettier stays outside: only `tlbl fmt` loads it (its small doc printer, used by
 // the tlb plugin, is bundled).
 //
-// Then the V8 start-up snapshot bin/tlbl starts from: dist/tlbl.blob, the heap after the parser
-// was built and the kernel prelude parsed and checked (src/cli/snapshot.ts). It is built for the
-// node that runs this script; bin/tlbl falls back to dist/tlbl.mjs when it does not fit.
-import { spawnSync } from "node:child_process";
-import { rmSync, writeFileSync } from "node:fs";
+// Then the script of the V8 start-up snapshot bin/tlbl starts from (src/cli/snapshot.ts): bin/tlbl
+// builds the snapshot itself, on first run, for the user's node (a snapshot loads only into the
+// node binary that built it), and falls back to dist/tlbl.mjs when it cannot.
+import { rmSync } from "node:fs";
 import { build } from "esbuild";
 
 /** `prettier` itself is loaded at run time by `tlbl fmt`; `prettier/doc` is bundled. */
@@ -54,17 +53,6 @@ await build({
   },
 });
 
+// Snapshots of older builds: bin/tlbl now builds one per node, in the user's cache.
 rmSync("dist/tlbl.blob", { force: true });
-const snap = spawnSync(
-  process.execPath,
-  ["--snapshot-blob", "dist/tlbl.blob", "--build-snapshot", "dist/tlbl-snapshot.cjs"],
-  { encoding: "utf8" },
-);
-// A snapshot loads only into the node that built it: bin/tlbl checks it runs that node.
-if (snap.status === 0) writeFileSync("dist/tlbl.blob.node", `${process.execPath}\n`);
-else {
-  rmSync("dist/tlbl.blob", { force: true });
-  process.stderr.write(
-    `bundle: no start-up snapshot (bin/tlbl will load dist/tlbl.mjs):\n${snap.stderr}`,
-  );
-}
+rmSync("dist/tlbl.blob.node", { force: true });

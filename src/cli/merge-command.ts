@@ -1,4 +1,5 @@
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
+import { caseOfMerged, junitXml } from "../report/junit.js";
 import { undecided } from "../judge/judge.js";
 import type { Outcome } from "../judge/outcomes.js";
 import { mergeShards, type ShardAnswer } from "../judge/shards.js";
@@ -33,7 +34,7 @@ interface ShardEntry {
  * `tlbl merge`: the union of every shard's final states and deadlocks is the whole search's, so
  * the merged verdict is exact. A set of shards with one missing is judged as an incomplete search.
  */
-export function mergeCommand(files: string[], opts: { json?: boolean }): number {
+export function mergeCommand(files: string[], opts: { json?: boolean; junit?: string }): number {
   const groups = new Map<string, { file: string; entry: ShardEntry }[]>();
   const errors: string[] = [];
   for (const file of files) {
@@ -87,6 +88,14 @@ export function mergeCommand(files: string[], opts: { json?: boolean }): number 
   });
   if (opts.json) process.stdout.write(`${JSON.stringify(merged.map(mergedJson), null, 2)}\n`);
   else for (const m of merged) process.stdout.write(`${formatMergedText(m)}\n\n`);
+  if (opts.junit !== undefined) {
+    try {
+      writeFileSync(opts.junit, junitXml(merged.map(caseOfMerged)));
+    } catch (e) {
+      process.stderr.write(`tlbl merge: cannot write ${opts.junit}: ${(e as Error).message}\n`);
+      return exitCode.badInput;
+    }
+  }
   if (merged.some((m) => m.answer.ok === false)) return exitCode.expectationFailed;
   if (merged.some((m) => undecided(m.answer))) return exitCode.incomplete;
   return exitCode.ok;

@@ -6,6 +6,13 @@ import { undecided } from "../judge/judge.js";
 import { runScenario, type BuildStop, type RunResult } from "../judge/run.js";
 import { toJson } from "../report/json.js";
 import { formatText, stopText } from "../report/text.js";
+import { caseOfProblem, caseOfRun, junitXml, type JUnitCase } from "../report/junit.js";
+import { defaultShow, parseShow, type Show } from "../report/show.js";
+import { witnessSvg } from "../report/svg.js";
+import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import { renderDiagnostic } from "../diagnostics/render.js";
+import { LineMap } from "../diagnostics/span.js";
+import { writeFileSync } from "node:fs";
 import { isFixId, isKnownRelease, knownReleases } from "../semantics/kernel-versions.js";
 import { knownOptions } from "../semantics/options.js";
 import { unknownFix } from "../semantics/typecheck.js";
@@ -32,6 +39,16 @@ export interface RunOptions {
   readonly maxMemory?: number;
   readonly quiet?: boolean;
   readonly fullTrace?: boolean;
+  /** Write a JUnit XML report here (report/junit.ts). */
+  readonly junit?: string;
+  /** Draw witnesses this wide (else COLUMNS, the terminal's width, or 120). */
+  readonly width?: number;
+  /** Draw witnesses for a commit message (report/compact.ts). */
+  readonly compact?: boolean;
+  /** Which executions to draw (report/show.ts). */
+  readonly show?: string;
+  /** Write the drawn executions as an SVG picture here (report/svg.ts). */
+  readonly svg?: string;
 }
 
 /** `tlbl run`: judge each scenario on each kernel; the exit status sums up the expectations. */
@@ -43,6 +60,10 @@ export async function runCommand(files: string[], opts: RunOptions): Promise<num
   }
   const results: RunResult[] = [];
   const stops: Record<string, unknown>[] = [];
+  // Files that could not be judged, as JUnit error cases (bad input, a model limit).
+  const problems: JUnitCase[] = [];
+  const show = opts.show === undefined ? defaultShow : (parseShow(opts.show) as Show);
+  const width = witnessWidth(opts.width);
   let badInput = false;
   let modelError = false;
   const color = useColor(process.stdout);
@@ -54,6 +75,7 @@ export async function runCommand(files: string[], opts: RunOptions): Promise<num
     const loaded = loadScenario(file);
     if (loaded.scenario === undefined) {
       printDiagnostics(loaded.diagnostics, loaded.text);
+      problems.push(badInputCase(file, loaded.diagnostics, loaded.text));
       badInput = true;
       continue;
     }
@@ -63,6 +85,9 @@ export async function runCommand(files: string[], opts: RunOptions): Promise<num
       printDiagnostics(
         [{ ...schedule.error, severity: "error", file, span: { start: 0, end: 0 } }],
         undefined,
+      );
+      problems.push(
+        caseOfProblem(file, "BadInput", schedule.error.message, schedule.error.message),
       );
       badInput = true;
       continue;
@@ -86,27 +111,33 @@ export async function runCommand(files: string[], opts: RunOptions): Promise<num
         timeoutMs: opts.timeout === undefined ? undefined : opts.timeout * 1000,
         maxMemoryBytes: opts.maxMemory === undefined ? undefined : opts.maxMemory * 1024 * 1024,
         signal: interrupt.signal,
+        keepPositive: show.positives,
       },
       progress && ((p, c) => progress.update(p, progressWhere(file, c))),
     );
     progress?.clear();
     if (out.diagnostics.length) {
       printDiagnostics(out.diagnostics, loaded.text);
+      problems.push(badInputCase(file, out.diagnostics, loaded.text));
       badInput = true;
     }
     if (out.modelError) {
-      process.stderr.write(`tlbl: the model is too small for this run: ${out.modelError}\n`);
+      const why = `the model is too small for this run: ${out.modelError}`;
+      process.stderr.write(`tlbl: ${why}\n`);
+      problems.push(caseOfProblem(file, "ModelLimit", why, why));
       modelError = true;
     }
     for (const stop of out.stopped ?? []) {
+      const text = stopLines(s.file, s.name, stop);
       stops.push(stopJson(s.file, s.name, stop));
-      if (!opts.json) process.stdout.write(`${stopLines(s.file, s.name, stop)}\n\n`);
+      problems.push(caseOfProblem(s.file, "Undecided", text.split("\n").at(-1)!, text));
+      if (!opts.json) process.stdout.write(`${text}\n\n`);
     }
     for (const r of out.results) {
       results.push(r);
       if (!opts.json) {
         process.stdout.write(
-          `${formatText(r, { color, width: process.stdout.columns ?? 120, quiet: opts.quiet ?? false, fullTrace: opts.fullTrace ?? false })}\n\n`,
+          `${formatText(r, { color, width, quiet: opts.quiet ?? false, fullTrace: opts.fullTrace ?? false, compact: opts.compact ?? false, show })}\n\n`,
         );
       }
     }
@@ -116,6 +147,16 @@ export async function runCommand(files: string[], opts: RunOptions): Promise<num
     process.stdout.write("\n");
   }
   interrupt.dispose();
+  if (
+    opts.junit !== undefined &&
+    !writeReport(opts.junit, junitXml([...results.map(caseOfRun), ...problems]))
+  )
+    return exitCode.badInput;
+  if (
+    opts.svg !== undefined &&
+    !writeReport(opts.svg, witnessSvg(results, show, opts.fullTrace ?? false))
+  )
+    return exitCode.badInput;
   const signalled = interrupt.status();
   if (signalled !== undefined) return signalled;
   if (badInput) return exitCode.badInput;
@@ -163,6 +204,10 @@ function checkOptions(o: RunOptions): string | undefined {
   }
   if (o.shard !== undefined && parseShard(o.shard) === undefined)
     return `--shard takes i/n with 1 ≤ i ≤ n, not \`${o.shard}\``;
+  if (o.shard !== undefined && o.junit !== undefined)
+    return "--junit and --shard do not combine: a shard settles nothing; write the report with `tlbl merge --junit`";
+  if (o.show !== undefined && typeof parseShow(o.show) === "string")
+    return parseShow(o.show) as string;
   if (o.shard !== undefined && (o.jobs ?? 1) > 1)
     return "--shard and --jobs do not combine: run one shard per job";
   for (const name of o.option ?? []) {
@@ -178,6 +223,46 @@ function checkOptions(o: RunOptions): string | undefined {
     if (!known.has(commit)) return `--fix ${f}: ${unknownFix(commit, known)} [E108]`;
   }
   return undefined;
+}
+
+/**
+ * How wide witnesses are drawn: --width, else COLUMNS when set (as GNU tools read it, also when
+ * piped), else the terminal's width, else 120 (what the expected outputs use).
+ */
+function witnessWidth(width: number | undefined): number {
+  if (width !== undefined) return width;
+  const columns = Number(process.env["COLUMNS"]);
+  if (Number.isInteger(columns) && columns > 0) return columns;
+  return process.stdout.isTTY ? (process.stdout.columns ?? 120) : 120;
+}
+
+/** A bad input file as a JUnit error case, its diagnostics as `tlbl check` prints them. */
+function badInputCase(
+  file: string,
+  ds: readonly Diagnostic[],
+  text: string | undefined,
+): JUnitCase {
+  const lines = text === undefined ? undefined : new LineMap(text);
+  const body = ds
+    .map((d) => renderDiagnostic(d, d.file === file ? lines : undefined, { color: false }))
+    .join("\n");
+  return caseOfProblem(
+    file,
+    "BadInput",
+    `${ds.length} error${ds.length === 1 ? "" : "s"}: ${ds[0]?.message ?? ""}`,
+    body,
+  );
+}
+
+/** Writes a report file; a path that cannot be written is a usage error, said once. */
+function writeReport(path: string, text: string): boolean {
+  try {
+    writeFileSync(path, text);
+    return true;
+  } catch (e) {
+    process.stderr.write(`tlbl run: cannot write ${path}: ${(e as Error).message}\n`);
+    return false;
+  }
 }
 
 /** More workers than cores only contend for them (100 workers took 44 s on a 0.3 s search). */

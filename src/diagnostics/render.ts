@@ -20,7 +20,8 @@ export function renderDiagnostic(
   opts: RenderOptions,
 ): string {
   const paint = (style: Parameters<typeof styleText>[0], s: string): string =>
-    opts.color ? styleText(style, s) : s;
+    // The caller chose colour for the stream it writes to (stderr); styleText would check stdout.
+    opts.color ? styleText(style, s, { validateStream: false }) : s;
   const label = paint(["bold", d.severity === "error" ? "red" : "yellow"], `${d.severity}:`);
   const message = `${d.message} ${paint("dim", `[${d.code}]`)}`;
   if (source === undefined) return `${paint("bold", d.file)}: ${label} ${message}`;

@@ -104,6 +104,13 @@ export class Model {
   private readonly after: number;
   /** The `tlb_evict` option: accesses have an evicted move too. */
   private readonly evict: boolean;
+  /**
+   * Per thread, 1 at each step node some expanded state could take and at each node the thread
+   * could rest at after it: where the explored executions went (model/procs-run.ts), whichever
+   * moves a reduction then follows.
+   */
+  readonly visited: readonly Uint8Array[];
+  private readonly pcSlot: readonly number[];
 
   constructor(readonly machine: Machine) {
     this.fire = machine.fire;
@@ -111,6 +118,8 @@ export class Model {
     this.words = machine.layout.words;
     this.after = machine.afterThread;
     this.evict = machine.evict;
+    this.visited = machine.program.threads.map((t) => new Uint8Array(t.nodes.length));
+    this.pcSlot = machine.layout.pc;
     if (this.threads > maxThreads) throw new Error(`more than ${maxThreads} threads`);
   }
 
@@ -191,11 +200,18 @@ export class Model {
   /** One thread's moves into `out`; returns its ordinary transition function's result. */
   private expandThread(s: Uint32Array, th: number, out: Successors): number {
     const r = this.fire[th]!(s, out.ordinaryNext[th]!, null, 0);
-    if (r >= 0) out.enabled[th] = out.ordinary[th] = 1;
-    else if (r === FINISHED) out.finished[th] = 1;
+    if (r >= 0) {
+      out.enabled[th] = out.ordinary[th] = 1;
+      this.visit(th, r, out.ordinaryNext[th]!);
+    } else if (r === FINISHED) out.finished[th] = 1;
     else if (!isBlocked(r)) throw new Error(`bad transition result ${r}`);
-    if (this.evict && this.fire[th]!(s, out.evictedNext[th]!, null, 1) >= 0)
-      out.enabled[th] = out.evicted[th] = 1;
+    if (this.evict) {
+      const e = this.fire[th]!(s, out.evictedNext[th]!, null, 1);
+      if (e >= 0) {
+        out.enabled[th] = out.evicted[th] = 1;
+        this.visit(th, e, out.evictedNext[th]!);
+      }
+    }
     if (out.enabled[th]) out.enabledCount++;
     return r;
   }
@@ -222,6 +238,13 @@ export class Model {
     if (r === FINISHED) return finished;
     if (isBlocked(r)) return { kind: "blocked", node: blockedAt(r) };
     throw new Error(`bad transition result ${r}`);
+  }
+
+  /** Thread th took the step at `node` and rests in `next` where its pc says. */
+  private visit(th: number, node: number, next: Uint32Array): void {
+    const marks = this.visited[th]!;
+    marks[node] = 1;
+    marks[this.machine.runtime.rd(next, this.pcSlot[th]!)] = 1;
   }
 
   /** Has some thread other than the after block not finished? */

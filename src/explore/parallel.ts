@@ -79,6 +79,7 @@ interface WorkerOutput {
   readonly parents: Int32Array[];
   readonly via: Uint8Array[];
   readonly bytes: number;
+  readonly visited: readonly Uint8Array[];
 }
 
 // The shared control words.
@@ -220,6 +221,9 @@ function merge(
     deadlockStates,
     timeMs: performance.now() - start,
     bytes: outs.reduce((a, o) => a + o.bytes, 0),
+    visited: m.program.threads.map((t, th) =>
+      Uint8Array.from(t.nodes, (_, node) => (outs.some((o) => o.visited[th]![node]) ? 1 : 0)),
+    ),
   };
 }
 
@@ -452,6 +456,7 @@ function work(input: WorkerInput): WorkerOutput {
     firstDeadlock: first.deadlock,
     ...store.links(),
     bytes: store.bytes,
+    visited: model.visited,
   };
 }
 

@@ -28,6 +28,8 @@ export interface RunRequest {
   readonly maxStates?: number;
   readonly timeoutMs?: number;
   readonly maxMemoryBytes?: number;
+  /** Keep paths to this many positive final states (one with --jobs). */
+  readonly keepPositive?: number;
   readonly progress?: (p: Progress) => void;
   /** Aborted by a signal: the search stops as at a limit ("interrupted"), nothing more runs. */
   readonly signal?: AbortSignal;
@@ -65,6 +67,8 @@ export interface Exploration extends Pick<
   | "timeMs"
   | "bytes"
 > {
+  /** Per thread, the steps taken and nodes rested at (Model.visited); not for a schedule. */
+  readonly visited: readonly Uint8Array[] | undefined;
   readonly machine: Machine;
   readonly configuration: Configuration;
   readonly mode: "search" | "schedule";
@@ -76,6 +80,8 @@ export interface Exploration extends Pick<
     readonly positive: readonly Move[] | undefined;
     readonly negative: readonly Move[] | undefined;
     readonly deadlock: readonly Move[] | undefined;
+    /** Up to `keepPositive` paths to positive final states, shortest first (breadth first). */
+    readonly positives: readonly (readonly Move[])[];
   };
   /** Why a schedule could not be run to its end. */
   readonly scheduleError: string | undefined;
@@ -156,6 +162,7 @@ async function exploreAll(
           ...options,
           shard: req.shard,
           collect: req.shard !== undefined,
+          keepPositive: req.keepPositive,
           progress: req.progress,
           onFinal,
           signal: req.signal,
@@ -175,10 +182,16 @@ async function exploreAll(
     deadlocks: r.deadlocks,
     complete: r.complete,
     stopReason: r.stopReason,
-    paths: { positive: r.positivePath, negative: r.negativePath, deadlock: r.deadlockPath },
+    paths: {
+      positive: r.positivePath,
+      negative: r.negativePath,
+      deadlock: r.deadlockPath,
+      positives: r.positivePaths ?? (r.positivePath ? [r.positivePath] : []),
+    },
     scheduleError: undefined,
     timeMs: r.timeMs,
     bytes: r.bytes,
+    visited: r.visited,
     shard: req.shard,
     shardStates: req.shard
       ? { finals: [...(r.finalStates ?? [])], deadlocks: [...(r.deadlockStates ?? [])] }
@@ -212,11 +225,13 @@ function exploreSchedule(
       positive: holds ? out.path : undefined,
       negative: holds ? undefined : out.path,
       deadlock: undefined,
+      positives: holds ? [out.path] : [],
     },
     scheduleError: out.ok ? undefined : out.message,
     shard: undefined,
     shardStates: undefined,
     timeMs: performance.now() - start,
     bytes: 0,
+    visited: undefined,
   };
 }

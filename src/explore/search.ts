@@ -19,6 +19,8 @@ export interface SearchOptions {
   readonly maxMemoryBytes?: number;
   /** Called now and then with progress figures (for a TTY progress line). */
   readonly progress?: (p: Progress) => void;
+  /** Keep paths to this many positive final states (`--show positive:N`); 1 by default. */
+  readonly keepPositive?: number;
   /** Called once for each distinct final state, with the condition's value there. */
   readonly onFinal?: (s: Uint32Array, holds: boolean) => void;
   /** Aborted (Ctrl-C, SIGTERM): the search ends as at a limit, "interrupted". */
@@ -51,11 +53,15 @@ export interface SearchResult {
   readonly positivePath: readonly Move[] | undefined;
   readonly negativePath: readonly Move[] | undefined;
   readonly deadlockPath: readonly Move[] | undefined;
+  /** The paths to the first `keepPositive` positive final states, positivePath first. */
+  readonly positivePaths?: readonly (readonly Move[])[];
   /** With `collect`: every final state (key → condition) and deadlock found. */
   readonly finalStates?: ReadonlyMap<string, boolean>;
   readonly deadlockStates?: ReadonlySet<string>;
   readonly timeMs: number;
   readonly bytes: number;
+  /** Per thread, the steps taken and nodes rested at in the search (Model.visited). */
+  readonly visited: readonly Uint8Array[];
 }
 
 /** States where a shard split happens: every shard gets about this many roots. */
@@ -103,6 +109,7 @@ function* searching(m: Machine, opts: SearchOptions): Generator<void, SearchResu
   const s = new Uint32Array(model.words);
   const counts = { transitions: 0, finals: 0, positive: 0, negative: 0, deadlocks: 0 };
   const paths: { positive?: Move[]; negative?: Move[]; deadlock?: Move[] } = {};
+  const positives: Move[][] = [];
   const finalStates = opts.collect ? new Map<string, boolean>() : undefined;
   const deadlockStates = opts.collect ? new Set<string>() : undefined;
 
@@ -141,6 +148,8 @@ function* searching(m: Machine, opts: SearchOptions): Generator<void, SearchResu
       if (holds) {
         counts.positive++;
         paths.positive ??= path();
+        if (positives.length < (opts.keepPositive ?? 1))
+          positives.push(positives.length ? path() : paths.positive);
       } else {
         counts.negative++;
         paths.negative ??= path();
@@ -228,10 +237,12 @@ function* searching(m: Machine, opts: SearchOptions): Generator<void, SearchResu
     positivePath: paths.positive,
     negativePath: paths.negative,
     deadlockPath: paths.deadlock,
+    positivePaths: positives,
     finalStates,
     deadlockStates,
     timeMs: performance.now() - start,
     bytes: store.bytes,
+    visited: model.visited,
   };
 }
 

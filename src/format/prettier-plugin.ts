@@ -604,5 +604,8 @@ export const languages: SupportLanguage[] = [
 export const parsers = { tlb: tlbParser };
 export const printers = { "tlb-ast": printer };
 
-const plugin: Plugin<AnyNode> = { languages, parsers, printers };
+/** The canonical layout is 100 columns wide; a .prettierrc's printWidth overrides it. */
+export const defaultOptions = { printWidth: 100 };
+
+const plugin: Plugin<AnyNode> = { languages, parsers, printers, defaultOptions };
 export default plugin;

@@ -1,4 +1,5 @@
 import type { Machine } from "../model/machine.js";
+import { procsRun } from "../model/procs-run.js";
 import {
   deviationsOf,
   outOfRange,
@@ -9,9 +10,9 @@ import type { Verdict } from "../syntax/ast.js";
 
 /** What an answer rests on besides the exploration: how faithful the procs it ran are. */
 export interface Fidelity {
-  /** The procs run whose release range leaves this kernel out. */
+  /** The procs the executions ran whose release range leaves this kernel out. */
   readonly outOfRange: readonly RangeWarning[];
-  /** The behaviour-removing deviations of the procs run, whatever the verdict. */
+  /** The behaviour-removing deviations of the procs the executions ran, whatever the verdict. */
   readonly deviations: readonly Reliance[];
   /**
    * With a verdict that claims an absence (Never: no final state satisfies the proposition;
@@ -21,17 +22,22 @@ export interface Fidelity {
   readonly reliesOn: readonly Reliance[];
 }
 
-/** The fidelity of one run: `m`'s procs (inlined at its kernel), judged with `verdict`. */
+/**
+ * The fidelity of one run, judged with `verdict`: the range warnings and deviations of the procs
+ * the explored executions ran (`visited`: where the search went, Model.visited), or of every proc
+ * `m` inlines at its kernel when that is unknown (a schedule's run: `check`'s view).
+ */
 export function fidelityOf(
   m: Machine,
   verdict: Verdict | undefined,
   oneExecution: boolean,
+  visited: readonly Uint8Array[] | undefined,
 ): Fidelity {
   const { procs } = m.scenario;
-  const reached = m.program.procs;
+  const ran = visited === undefined ? m.program.procs : procsRun(m.program, visited);
   return withVerdict(
-    outOfRange(procs, reached, m.config.release),
-    deviationsOf(procs, reached),
+    outOfRange(procs, ran, m.config.release),
+    deviationsOf(procs, ran),
     verdict,
     oneExecution,
   );

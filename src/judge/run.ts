@@ -41,6 +41,11 @@ export interface RunResult
   readonly witness:
     | { readonly kind: "positive" | "negative" | "deadlock"; readonly path: readonly Move[] }
     | undefined;
+  /** What `--show` can draw: paths to positive final states (shortest first), and to a negative one. */
+  readonly executions: {
+    readonly positives: readonly (readonly Move[])[];
+    readonly negative: readonly Move[] | undefined;
+  };
   /** The witness as a schedule `--schedule` accepts. */
   readonly schedule: string | undefined;
   /** With monitors on: in how many final states each monitor fired (by name). */
@@ -164,13 +169,14 @@ function judged(e: Exploration, tally: OutcomeTally, shard: Shard | undefined): 
     ...found,
     ...judgement,
     complete: e.complete,
-    ...fidelityOf(e.machine, judgement.verdict, schedule),
+    ...fidelityOf(e.machine, judgement.verdict, schedule, e.visited),
     scenario: e.machine.scenario,
     kernel: c.kernel,
     fixOverrides: c.fixOverrides,
     shard,
     quantifier,
     witness,
+    executions: { positives: paths.positives, negative: paths.negative },
     schedule: witness ? scheduleString(e.machine, witness.path) : undefined,
     monitors: tally.monitors(),
     locations: e.machine.program.observed.map((o) => o.text),

@@ -19,7 +19,7 @@ export interface ShardAnswer {
   readonly outcomes: readonly Outcome[];
   readonly deadlockStates: readonly string[];
   readonly schedule: string | undefined;
-  /** The same in every shard: the procs the scenario runs do not depend on the split. */
+  /** Of the procs this shard's executions ran: the whole search's are the shards' union. */
   readonly outOfRange: readonly RangeWarning[];
   readonly deviations: readonly Reliance[];
 }
@@ -83,7 +83,11 @@ export function mergeShards(
   return {
     ...tally,
     ...judgement,
-    ...withVerdict(shards[0]!.outOfRange, shards[0]!.deviations, judgement.verdict),
+    ...withVerdict(
+      unionOf(shards.map((s) => s.outOfRange)),
+      unionOf(shards.map((s) => s.deviations)),
+      judgement.verdict,
+    ),
     shards: count,
     missing,
     states: shards.reduce((a, s) => a + s.states, 0),
@@ -94,4 +98,11 @@ export function mergeShards(
       .filter((x): x is string => x !== undefined)
       .sort((a, b) => a.length - b.length)[0],
   };
+}
+
+/** Every shard's warnings or deviations, each once, in the order of the procs' names. */
+function unionOf<T extends { readonly proc: string }>(lists: readonly (readonly T[])[]): T[] {
+  const byKey = new Map<string, T>();
+  for (const r of lists.flat()) byKey.set(JSON.stringify(r), r);
+  return [...byKey.values()].sort((a, b) => (a.proc === b.proc ? 0 : a.proc < b.proc ? -1 : 1));
 }

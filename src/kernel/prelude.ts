@@ -5,7 +5,7 @@ import { DiagnosticBag, type Diagnostic } from "../diagnostics/diagnostic.js";
 import { parse } from "../syntax/parse.js";
 import type { FixDef, ProcDef, Resolved } from "../semantics/scenario.js";
 import type { Type } from "../primitives/types.js";
-import type { Expr } from "../syntax/ast.js";
+import type { Expr, ProcDecl } from "../syntax/ast.js";
 import { TypeChecker, type Prelude } from "../semantics/typecheck.js";
 import { fixIdForm, isFixId, isKnownRelease } from "../semantics/kernel-versions.js";
 
@@ -38,7 +38,13 @@ export function loadPrelude(): LoadedPrelude {
   return cached;
 }
 
-export function loadPreludeFrom(dir: string): LoadedPrelude {
+/**
+ * Rewrites a prelude proc between parsing and checking, so a changed prelude goes through the
+ * same checks and lowering as the real one (`tlbl mutate` drops a protective site this way).
+ */
+export type ProcTransform = (decl: ProcDecl, file: string) => ProcDecl;
+
+export function loadPreludeFrom(dir: string, transform?: ProcTransform): LoadedPrelude {
   const procs = new Map<string, ProcDef>();
   const fixes = new Map<string, FixDef>();
   const sources = new Map<string, string>();
@@ -60,13 +66,14 @@ export function loadPreludeFrom(dir: string): LoadedPrelude {
     const bag = new DiagnosticBag(file);
     for (const d of r.ast.decls) {
       if (d.kind === "ProcDecl") {
+        const decl = transform ? transform(d, file) : d;
         if (procs.has(d.name.name))
           bag.error(
             "E100",
             d.name.span,
             `proc \`${d.name.name}\` is already declared in the prelude`,
           );
-        procs.set(d.name.name, { decl: d, file, text });
+        procs.set(d.name.name, { decl, file, text });
       } else if (d.kind === "FixDef") {
         if (!isFixId(d.commit.id))
           bag.error("E303", d.commit.span, `\`${d.commit.id}\` is not ${fixIdForm}`);
@@ -94,7 +101,8 @@ export function loadPreludeFrom(dir: string): LoadedPrelude {
       types,
       resolved,
     });
-    for (const d of ast.decls) if (d.kind === "ProcDecl") tc.checkProc(d);
+    for (const d of ast.decls)
+      if (d.kind === "ProcDecl") tc.checkProc(procs.get(d.name.name)?.decl ?? d);
     tc.checkRecursion(procs, new Set([...procs.keys()].filter((k) => procs.get(k)!.file === file)));
     diagnostics.push(...bag.items);
   }

@@ -1,5 +1,6 @@
 import type { Machine } from "../model/machine.js";
 import type { TraceEntry } from "./trace.js";
+import { laneTitle, matters, whereOf, witnessRows } from "./rows.js";
 
 /**
  * A witness drawn the way kernel commit messages draw races: one column per CPU, numbered rows,
@@ -16,32 +17,19 @@ export function drawColumns(
   const threads = m.program.threads;
   const n = threads.length;
   const numberWidth = 6;
-  const colWidth = Math.max(28, Math.floor((width - numberWidth) / n) - 3);
-  const header = threads.map((t) =>
-    t.cpu >= 0 ? `CPU${t.cpu} (${t.name})` : t.isAfter ? "after" : `${t.name} (kthread)`,
-  );
-  const rows: { first: number; last: number; thread: number; lines: string[] }[] = [];
-  const lastStatement = new Map<number, string>();
-  for (const e of trace) {
-    const tid = threads.findIndex((t) => t.name === e.thread);
-    let row = rows[rows.length - 1];
-    const sameStatement = lastStatement.get(tid) === e.statement;
-    if (row === undefined || row.thread !== tid || !sameStatement) {
-      row = {
-        first: e.step,
-        last: e.step,
-        thread: tid,
-        lines: [sameStatement ? `… ${e.statement}` : e.statement],
-      };
-      rows.push(row);
-    }
-    row.last = e.step;
-    lastStatement.set(tid, e.statement);
-    if (!full && !matters(e)) continue;
-    const where = e.procs.length ? `${e.procs[e.procs.length - 1]}: ` : "";
-    row.lines.push(`  ${where}${e.primitive}`);
-    for (const c of e.changes) row.lines.push(`    ${c.text}`);
-  }
+  // Each column gives 3 to its " | "; past the floor (9 CPUs at 120) the drawing outgrows `width`.
+  const colWidth = Math.max(12, Math.floor((width - numberWidth) / n) - 3);
+  const header = threads.map(laneTitle);
+  const rows = witnessRows(m, trace, (e) => full || matters(e)).map((row) => ({
+    thread: row.thread,
+    lines: [
+      row.continued ? `… ${row.statement}` : row.statement,
+      ...row.entries.flatMap((e) => [
+        `  ${whereOf(e)}${e.primitive}`,
+        ...e.changes.map((c) => `    ${c.text}`),
+      ]),
+    ],
+  }));
   const out: string[] = [];
   const pad = (s: string, w: number): string => (s.length >= w ? s : s + " ".repeat(w - s.length));
   out.push(`${pad("", numberWidth)}${header.map((h) => pad(h, colWidth)).join(" | ")}`.trimEnd());
@@ -55,10 +43,6 @@ export function drawColumns(
     });
   });
   return out.join("\n");
-}
-
-function matters(e: TraceEntry): boolean {
-  return e.changes.length > 0 || e.shown;
 }
 
 function wrap(line: string, width: number): string[] {

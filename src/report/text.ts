@@ -5,6 +5,8 @@ import { drawColumns } from "./columns.js";
 import { conditionText, herdCondition, logLines, scenarioHash, type LogBlock } from "./herd-log.js";
 import { fidelityLines } from "./fidelity.js";
 import { traceOf } from "./trace.js";
+import { commitWidth, drawCompact } from "./compact.js";
+import { defaultShow, shownExecutions, type Show } from "./show.js";
 
 export interface TextOptions {
   readonly color: boolean;
@@ -13,6 +15,10 @@ export interface TextOptions {
   readonly quiet: boolean;
   /** Every step of the witness, locks and bookkeeping included. */
   readonly fullTrace: boolean;
+  /** The drawing for a commit message (report/compact.ts) instead of the wide one. */
+  readonly compact?: boolean;
+  /** Which executions to draw; the witness by default. */
+  readonly show?: Show;
 }
 
 /** Why a search stopped, in the words of the option that stopped it. */
@@ -137,33 +143,26 @@ export function formatText(r: RunResult, o: TextOptions): string {
     o.color ? styleText(style, s) : s;
   const lines = logLines(logBlockOf(r));
   lines.push(...expectationLine(r, paint));
-  const s = r.scenario;
-  if (
-    !o.quiet &&
-    r.witness !== undefined &&
-    (r.mode === "schedule" || r.witness.kind !== "negative" || r.quantifier === "forall")
-  ) {
-    const what =
-      r.witness.kind === "deadlock"
-        ? "A deadlock"
-        : r.mode === "schedule"
-          ? "The execution"
-          : r.witness.kind === "positive"
-            ? "Witness (shortest)"
-            : "Counterexample (shortest)";
-    lines.push("", paint("bold", `${what}:`));
+  if (o.quiet) return lines.join("\n");
+  const { shown, missing } = shownExecutions(r, o.show ?? defaultShow);
+  for (const x of shown) {
+    const trace = traceOf(r.machine, x.path, o.fullTrace);
+    lines.push("", paint("bold", `${x.title}:`));
     lines.push(
-      drawColumns(r.machine, traceOf(r.machine, r.witness.path, o.fullTrace), o.width, o.fullTrace),
+      o.compact
+        ? drawCompact(r.machine, trace, Math.min(o.width, commitWidth))
+        : drawColumns(r.machine, trace, o.width, o.fullTrace),
     );
-    lines.push(`Schedule: ${r.schedule}`);
-    lines.push(
-      paint(
-        "dim",
-        `Replay:   tlbl run --kernel ${r.kernel}${r.fixOverrides.map((f) => ` --fix ${shellWord(f)}`).join("")} --schedule "${r.schedule}" ${s.file}`,
-      ),
-    );
+    lines.push(`Schedule: ${x.schedule}`);
+    lines.push(paint("dim", `Replay:   ${replayCommand(r, x.schedule)}`));
   }
+  if (missing.length) lines.push("", ...missing);
   return lines.join("\n");
+}
+
+/** The command that runs one execution again. */
+export function replayCommand(r: RunResult, schedule: string): string {
+  return `tlbl run --kernel ${r.kernel}${r.fixOverrides.map((f) => ` --fix ${shellWord(f)}`).join("")} --schedule "${schedule}" ${r.scenario.file}`;
 }
 
 /** A word as a shell reads it: a fix named by its `<Message-ID>` needs quotes. */

@@ -130,6 +130,8 @@ export interface ThreadProgram {
   readonly isAfter: boolean;
   readonly entry: number;
   readonly nodes: readonly Node[];
+  /** Per node, the procs inlined to reach its code, outermost first ([] for the thread's own). */
+  readonly procsAt: readonly (readonly string[])[];
   readonly vars: readonly Var[];
   /** Source text of each top-level statement, for traces. */
   readonly statements: readonly string[];

@@ -20,6 +20,11 @@ export function compareReleases(a: string, b: string): number {
   return am - bm || an - bn;
 }
 
+/** A release as the command line may name it: `v4.13`, as git tags it, is `4.13`. */
+export function releaseName(v: string): string {
+  return /^v\d/.test(v) ? v.slice(1) : v;
+}
+
 export function isKnownRelease(v: string): boolean {
   return knownReleases.includes(v);
 }

@@ -44,6 +44,19 @@ export interface TmGrammar {
   readonly repository: Readonly<Record<string, TmRule>>;
 }
 
+/**
+ * Words whose one home is the primitive registry, a later stage (src/primitives): the caller
+ * passes them in (scripts/gen-grammar.ts, from src/lsp/grammar-words.ts).
+ */
+export interface ValueWords {
+  /** Step results and named constants: `ok`, `segv`, `sigbus`, `null`. */
+  readonly results: readonly string[];
+  /** madvise advice: `dontneed`, `free`, … */
+  readonly advice: readonly string[];
+  /** Protections: `none`, `r`, `rw` (only where a protection is written: `r` is a common name). */
+  readonly prot: readonly string[];
+}
+
 type Word<L extends readonly string[]> = L[number];
 
 const IDENT = "[A-Za-z_][A-Za-z0-9_]*";
@@ -62,6 +75,7 @@ const whole = (name: string): TmCaptures => ({ "0": { name } });
 const decl = (w: Word<typeof declarationKeywords>): string => w;
 const control = (w: Word<typeof controlKeywords>): string => w;
 const cond = (w: Word<typeof conditionKeywords>): string => w;
+const init = (w: Word<typeof initKeywords>): string => w;
 const thread = [decl("thread"), decl("kthread")];
 const quantifiers = [cond("exists"), cond("forall")];
 const afterThread = `${oneOf([control("step"), control("until"), control("end")])}\\b`;
@@ -79,6 +93,19 @@ const LABEL = "entity.name.label.tlb";
 const TYPE = "entity.name.type.tlb";
 const COLON = "punctuation.separator.colon.tlb";
 const CALL = "entity.name.function.call.tlb";
+const REGISTER = "variable.other.register.tlb";
+const REGION = "variable.other.constant.region.tlb";
+const FILE = "variable.other.constant.file.tlb";
+const PROT = "support.constant.protection.tlb";
+const ADVICE = "support.constant.advice.tlb";
+const STEP = "support.function.step.tlb";
+/** Where a statement of one line ends. */
+const STATEMENT_END = "(?=$|;|//|/\\*|\\})";
+/**
+ * A region or file named outside init: upper case by convention (`X`, `F`, `A2`); not a thread
+ * (`T1:w`, `T0.moved`, taken earlier) nor a call.
+ */
+const NAMED = `\\b[A-Z][A-Z0-9_]*\\b(?!\\s*\\(|:[A-Za-z_]|\\.[A-Za-z_])`;
 
 /** A region that starts at a keyword and ends after its `{ … }` block, scoped by `block`. */
 function region(name: string, begin: string, beginNames: string[], block: TmRule[]): TmRule {
@@ -101,7 +128,7 @@ function region(name: string, begin: string, beginNames: string[], block: TmRule
   };
 }
 
-export function buildTextMateGrammar(): TmGrammar {
+export function buildTextMateGrammar(values: ValueWords): TmGrammar {
   const otherCondition = conditionKeywords.filter((w) => !quantifiers.includes(w));
   // The plain reserved words, by class; steps are separate because `mmap` is a keyword in init.
   const keywords: TmRule[] = [
@@ -154,9 +181,24 @@ export function buildTextMateGrammar(): TmGrammar {
         inc("strings"),
         // `tlb cpu1 X rw`: a TLB entry; `X = mmap F[0] shared rw populate`: a mapping.
         {
-          match: `\\b(${decl("tlb")})\\s+(${IDENT})`,
-          captures: caps(DECL, "variable.other.cpu.tlb"),
+          match: `\\b(${decl("tlb")})\\s+(${IDENT})(?:\\s+(${IDENT}))?`,
+          captures: caps(DECL, "variable.other.cpu.tlb", REGION),
         },
+        // `file F = …`, `X = mmap …`, `Y = unmapped`, `mmap F[0]`: the names they declare and use.
+        {
+          match: `\\b(${init("file")})\\s+(${IDENT})`,
+          captures: caps(INIT, FILE),
+        },
+        {
+          match: `^\\s*(${IDENT})\\s*(=)\\s*(?=mmap\\b|${init("unmapped")}\\b)`,
+          captures: caps(REGION, "keyword.operator.assignment.tlb"),
+        },
+        {
+          match: `\\b(mmap)\\s+(?!${init("anon")}\\b)(${IDENT})`,
+          captures: caps(INIT, FILE),
+        },
+        { name: PROT, match: words(values.prot) },
+        { name: REGION, match: NAMED },
         { name: INIT, match: words(contextualKeywords) },
         ...keywords,
         inc("numbers"),
@@ -237,10 +279,37 @@ export function buildTextMateGrammar(): TmGrammar {
     // `T1:w`, `after:x`: before the keywords, since `after` is one.
     registers: {
       match: `\\b(${IDENT})(:)(${IDENT})\\b`,
-      captures: caps(THREAD, "punctuation.separator.register.tlb", "variable.other.register.tlb"),
+      captures: caps(THREAD, "punctuation.separator.register.tlb", REGISTER),
+    },
+    // `w = store X 1`, `entry = ptep_get(p)`: the register (or local) being assigned.
+    assignment: {
+      match: `^\\s*(${IDENT})\\s*(=)(?!=)`,
+      captures: caps(REGISTER, "keyword.operator.assignment.tlb"),
     },
     keywords: { patterns: keywords },
-    steps: { name: "support.function.step.tlb", match: words(stepNames) },
+    // `mprotect X r`: protections are words only here and in init (`r` is a common name).
+    mprotect: {
+      name: "meta.statement.mprotect.tlb",
+      begin: "\\b(mprotect)\\b(?!\\s*\\()",
+      beginCaptures: caps(STEP),
+      end: STATEMENT_END,
+      patterns: [
+        { name: PROT, match: words(values.prot) },
+        inc("names"),
+        inc("numbers"),
+        inc("operators"),
+        inc("punctuation"),
+      ],
+    },
+    // `ok`, `segv`, `null`; `madvise X dontneed` (not `pageout(page)`, a proc of the prelude).
+    values: {
+      patterns: [
+        { name: "constant.language.result.tlb", match: words(values.results) },
+        { name: ADVICE, match: `${words(values.advice)}(?!\\s*\\()` },
+      ],
+    },
+    names: { name: "variable.other.constant.tlb", match: NAMED },
+    steps: { name: STEP, match: words(stepNames) },
     calls: { match: `\\b(${IDENT})\\s*(?=\\()`, captures: caps(CALL) },
     // A name alone on a line is a command without arguments (`mmap_write_lock`). The match
     // starts at the line start, so it must not swallow a keyword or a step that follows.
@@ -292,7 +361,7 @@ export function buildTextMateGrammar(): TmGrammar {
   return {
     $schema: "https://raw.githubusercontent.com/martinring/tmlanguage/master/tmlanguage.json",
     information_for_contributors: [
-      "Generated by `npm run grammar` from src/syntax/textmate.ts and src/syntax/keywords.ts.",
+      "Generated by `npm run grammar` from src/syntax/textmate.ts, src/syntax/keywords.ts and the primitive registry's values (src/lsp/grammar-words.ts).",
       "Do not edit by hand: test/grammar checks that this file matches its source.",
     ],
     name: "TLB litmus",
@@ -314,10 +383,14 @@ export function buildTextMateGrammar(): TmGrammar {
       "option",
       "negatedExists",
       "registers",
+      "assignment",
       "keywords",
+      "mprotect",
       "steps",
       "calls",
       "commands",
+      "values",
+      "names",
       "numbers",
       "operators",
       "members",

@@ -19,6 +19,9 @@ const stages = [
   "explore",
   "judge",
   "report",
+  "mutate",
+  "hunt",
+  "lsp",
   "cli",
 ] as const;
 
@@ -32,7 +35,11 @@ const leaves: Readonly<Record<string, readonly string[]>> = {
 const entry = "index";
 
 /** Packages that belong to one folder: the formatter's prettier stays out of the reports. */
-const packageOwners: Readonly<Record<string, string>> = { prettier: "format" };
+const packageOwners: Readonly<Record<string, string>> = {
+  prettier: "format",
+  "vscode-languageserver": "lsp",
+  "vscode-languageserver-textdocument": "lsp",
+};
 
 /**
  * Imports against the direction that remain in files this change did not own, each with why.

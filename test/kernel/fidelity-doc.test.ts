@@ -42,6 +42,12 @@ describe("docs/fidelity.md", () => {
     expect([...doc.keys()].filter((n) => !names.has(n))).toEqual([]);
   });
 
+  it("every prelude proc states the releases its body follows (issue 11, must-have 5)", () => {
+    expect(
+      procs.filter((p) => fidelityOf(p.decl).follows === undefined).map((p) => p.name),
+    ).toEqual([]);
+  });
+
   it("states the range of every `follows` annotation in its proc's entry", () => {
     const wrong = procs.flatMap((p) => {
       const spans = fidelityOf(p.decl).follows;

@@ -108,7 +108,8 @@ function inlineProc(
   const { bindings, setups } = bindParams(def.decl.params, args, (param, type) =>
     newVar(cx, param, type),
   );
-  const body = lowerBlock(cx, def.decl.body, procEnv(env, name, def, bindings, ret), ret.next);
+  const inner = procEnv(env, name, def, bindings, ret);
+  const body = env.graph.within(inner.procs, () => lowerBlock(cx, def.decl.body, inner, ret.next));
   if (setups.length === 0) return body;
   const shared = setups.some((o) => o.k === "set" && readsShared(o.value));
   return shared

@@ -19,22 +19,55 @@ export class GraphTooLarge extends Error {
 /**
  * A control-flow graph under construction: a thread's, or an `atomic` region's. Code is lowered
  * back to front (each node is made knowing its successor), so a node's id is its index here.
+ * Each node is tagged with the procs whose code it is part of, so that a run can tell which
+ * procs it really entered (judge/fidelity.ts).
  */
 export class Graph {
   private readonly list: Node[] = [];
+  private readonly tags: (readonly string[])[] = [];
+  /** The procs being inlined while nodes are added, outermost first. */
+  private current: readonly string[];
 
   /** Each node made is a unit of the run's budget (lowering is where a program grows). */
-  constructor(readonly budget?: Budget) {}
+  constructor(
+    procs: readonly string[] = [],
+    readonly budget?: Budget,
+  ) {
+    this.current = procs;
+  }
 
   get nodes(): readonly Node[] {
     return this.list;
+  }
+
+  /** Per node, the procs inlined to reach its code, outermost first ([] for a thread's own). */
+  get procsAt(): readonly (readonly string[])[] {
+    return this.tags;
   }
 
   add(n: Node): number {
     this.budget?.tick();
     if (this.list.length >= maxNodes) throw new GraphTooLarge();
     this.list.push(n);
+    this.tags.push(this.current);
     return this.list.length - 1;
+  }
+
+  /** `lower` adds the code of an inlined proc's body: its nodes are tagged with `procs`. */
+  within<T>(procs: readonly string[], lower: () => T): T {
+    const outer = this.current;
+    this.current = procs;
+    try {
+      return lower();
+    } finally {
+      this.current = outer;
+    }
+  }
+
+  /** Node `id` also runs the code of `procs` (an `atomic` region folded into one step). */
+  tagAlso(id: number, procs: Iterable<string>): void {
+    const all = new Set([...this.tags[id]!, ...procs]);
+    this.tags[id] = [...all];
   }
 
   /** A node made before its successors, which lead back to it: a loop head, a retried access. */

@@ -91,7 +91,7 @@ function lowerThread(
   isAfter: boolean,
   body: A.Block,
 ): ThreadProgram {
-  const graph = new Graph(cx.budget);
+  const graph = new Graph([], cx.budget);
   const end = graph.add({ k: "end" });
   const statements = body.stmts.map((st) => sourceLine(cx.s.text, st.span));
   const registers = new Map<string, Binding>();
@@ -126,6 +126,7 @@ function lowerThread(
     isAfter,
     entry,
     nodes: graph.nodes,
+    procsAt: graph.procsAt,
     vars: cx.vars,
     statements,
   };

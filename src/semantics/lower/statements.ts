@@ -64,11 +64,13 @@ export function lowerStmt(cx: ThreadLowering, st: Stmt, env: Env, next: number):
       return cur;
     }
     case "AtomicStmt": {
-      const region = new Graph(env.graph.budget);
+      const region = new Graph(env.procs, env.graph.budget);
       const exit = region.add({ k: "end" });
       const entry = lowerBlock(cx, st.body, regionEnv(env, region), exit);
       const ops = regionOps(region.nodes, entry, exit);
-      return env.graph.step(ops, next, originAt(env, st.span));
+      const step = env.graph.step(ops, next, originAt(env, st.span));
+      env.graph.tagAlso(step, region.procsAt.flat());
+      return step;
     }
     case "LabelStmt": {
       const rank = rankOf(cx.ranks, cx.thread, st.name.name);

@@ -1,0 +1,106 @@
+import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
+import { hunt } from "../src/hunt/session.js";
+import { defaultVocabulary } from "../src/hunt/vocabulary.js";
+import { checkText } from "../src/kernel/load.js";
+import { loadPrelude } from "../src/kernel/prelude.js";
+import { compareReleases } from "../src/semantics/kernel-versions.js";
+
+/**
+ * `npm run bench:hunt [-- --seconds N]`: issue 16's goal. With no hand-written scenario, how many
+ * of the library's races does `tlbl hunt` rediscover on their pre-fix releases, each classified
+ * by its own fix, within the budget (an hour by default)? Writes bench/hunt-results.json.
+ */
+
+const root = fileURLToPath(new URL("../..", import.meta.url));
+
+interface Race {
+  readonly scenario: string;
+  readonly commit: string;
+  /** The release its `sometimes` expectation names: before the fix. */
+  readonly release: string;
+}
+
+/** Each library scenario's race: the fix its doc names, and its pre-fix release. */
+function libraryRaces(): Race[] {
+  const fixes = [...loadPrelude().fixes.values()];
+  const files: string[] = [];
+  const walk = (d: string): void => {
+    for (const e of readdirSync(d)) {
+      const p = join(d, e);
+      if (statSync(p).isDirectory()) walk(p);
+      else if (e.endsWith(".tlb")) files.push(p);
+    }
+  };
+  walk(join(root, "scenarios"));
+  const races: Race[] = [];
+  for (const file of files.sort()) {
+    const s = checkText(readFileSync(file, "utf8"), relative(root, file)).scenario;
+    const doc = s?.ast.doc?.value ?? "";
+    const fix = fixes.find((f) => doc.includes(f.commit));
+    const before = s?.expects
+      .filter((e) => e.verdict === "sometimes" && e.fixes.length === 0)
+      .map((e) => e.kernel.text)
+      .sort(compareReleases)[0];
+    if (s && fix && before) races.push({ scenario: s.file, commit: fix.commit, release: before });
+  }
+  return races;
+}
+
+async function main(): Promise<void> {
+  const at = process.argv.indexOf("--seconds");
+  const budgetSeconds = at >= 0 ? Number(process.argv[at + 1]) : 3600;
+  const races = libraryRaces();
+  const releases = [...new Set(races.map((r) => r.release))].sort(compareReleases);
+  const out = mkdtempSync(join(tmpdir(), "tlbl-bench-hunt-"));
+  process.stderr.write(
+    `hunting on ${releases.join(", ")} for ${budgetSeconds} s; ${races.length} library races; findings in ${out}\n`,
+  );
+  const summary = await hunt(
+    {
+      releases,
+      vocabulary: defaultVocabulary,
+      budget: { seconds: budgetSeconds },
+      out,
+      results: join(out, "results.jsonl"),
+      timeoutMs: 60_000,
+    },
+    (p) =>
+      process.stderr.write(`\r${p.tried} scenarios, ${p.findings} findings, ${p.open} open   `),
+  );
+  process.stderr.write("\n");
+  const results = races.map((r) => {
+    const f = summary.newFindings.find(
+      (x) => x.release === r.release && x.fix?.commit === r.commit,
+    );
+    return {
+      scenario: r.scenario,
+      commit: r.commit,
+      release: r.release,
+      found: f !== undefined,
+      fix: f?.fix?.commit ?? null,
+      seconds: f ? Math.round(f.atMs / 100) / 10 : null,
+      finding: f ? `${f.id}.tlb` : null,
+    };
+  });
+  const report = {
+    rediscovered: results.filter((r) => r.found).length,
+    budgetSeconds,
+    scenarios: summary.tried,
+    findings: summary.newFindings.length,
+    candidates: summary.newFindings.filter((f) => f.fix === undefined).length,
+    races: results,
+  };
+  writeFileSync(join(root, "bench", "hunt-results.json"), JSON.stringify(report, null, 2) + "\n");
+  for (const r of results)
+    process.stdout.write(
+      `${r.found ? "found" : "     "}  ${r.commit.padEnd(14)} ${r.release.padEnd(5)} ${r.seconds ?? ""}  ${r.scenario}\n`,
+    );
+  process.stdout.write(
+    `${report.rediscovered} of ${races.length} races rediscovered in ${budgetSeconds} s (${summary.tried} scenarios, ${report.findings} findings, ${report.candidates} with no modelled fix); bench/hunt-results.json\n`,
+  );
+}
+
+await main();

@@ -1,0 +1,2 @@
+export { startServer } from "./server.js";
+export { analyze, type Analysis } from "./analysis.js";
