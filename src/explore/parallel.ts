@@ -129,21 +129,27 @@ export async function searchParallel(
     const ports = [...input.inbound, ...input.outbound].filter((p): p is MessagePort => p !== null);
     const w = new Worker(new URL(import.meta.url), { workerData: input, transferList: ports });
     workers.push(w);
-    return new Promise<WorkerOutput>((resolve, reject) => {
+    // undefined: the worker's heap ran out (Node ends the worker, not the process).
+    return new Promise<WorkerOutput | undefined>((resolve, reject) => {
       w.once("message", (out: WorkerOutput | WorkerFailure) =>
         "failure" in out ? reject(failureError(out)) : resolve(out),
       );
-      w.once("error", reject);
+      w.once("error", (e: Error & { code?: string }) => {
+        if (e.code !== "ERR_WORKER_OUT_OF_MEMORY") return reject(e);
+        stopAll("max-memory");
+        resolve(undefined);
+      });
     });
   });
   // The workers poll STOP; this thread is free to see the signal.
-  const interrupt = (): void => {
-    Atomics.compareExchange(ctl, STOP, 0, 1 + stopReasons.indexOf("interrupted"));
+  const stopAll = (reason: StopReason): void => {
+    Atomics.compareExchange(ctl, STOP, 0, 1 + stopReasons.indexOf(reason));
     for (let i = 0; i < jobs; i++) {
       Atomics.add(ctl, WAKE + i, 1);
       Atomics.notify(ctl, WAKE + i);
     }
   };
+  const interrupt = (): void => stopAll("interrupted");
   signal?.addEventListener("abort", interrupt);
   const ticker =
     progress &&
@@ -160,7 +166,10 @@ export async function searchParallel(
       });
     }, 500);
   try {
-    return merge(m, job, jobs, await Promise.all(outputs), Atomics.load(ctl, STOP), start);
+    const outs = await Promise.all(outputs);
+    const stop = Atomics.load(ctl, STOP);
+    if (outs.every((o) => o !== undefined)) return merge(m, job, jobs, outs, stop, start);
+    return lost(m, outs, Atomics.load(ctl, STATES), start);
   } finally {
     if (ticker) clearInterval(ticker);
     signal?.removeEventListener("abort", interrupt);
@@ -223,6 +232,41 @@ function merge(
     bytes: outs.reduce((a, o) => a + o.bytes, 0),
     visited: m.program.threads.map((t, th) =>
       Uint8Array.from(t.nodes, (_, node) => (outs.some((o) => o.visited[th]![node]) ? 1 : 0)),
+    ),
+  };
+}
+
+/**
+ * A worker's heap ran out between two of its looks: its states, and the witness paths that pass
+ * through them, are lost. What is left proves nothing about the condition (a final state found
+ * elsewhere may have its path through the lost worker), so the answer is the counts alone:
+ * Undecided, stopped at the memory limit.
+ */
+function lost(
+  m: Machine,
+  outs: readonly (WorkerOutput | undefined)[],
+  states: number,
+  start: number,
+): SearchResult {
+  const kept = outs.filter((o): o is WorkerOutput => o !== undefined);
+  return {
+    states,
+    transitions: kept.reduce((a, o) => a + o.transitions, 0),
+    finals: 0,
+    positive: 0,
+    negative: 0,
+    deadlocks: 0,
+    complete: false,
+    stopReason: "max-memory",
+    positivePath: undefined,
+    negativePath: undefined,
+    deadlockPath: undefined,
+    finalStates: new Map(),
+    deadlockStates: new Set(),
+    timeMs: performance.now() - start,
+    bytes: kept.reduce((a, o) => a + o.bytes, 0),
+    visited: m.program.threads.map((t, th) =>
+      Uint8Array.from(t.nodes, (_, node) => (kept.some((o) => o.visited[th]![node]) ? 1 : 0)),
     ),
   };
 }
