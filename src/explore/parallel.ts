@@ -56,9 +56,9 @@ interface WorkerInput {
   readonly count: number;
   readonly control: SharedArrayBuffer;
   /**
-   * The heap this thread has for the workers' final states (they arrive here as keys, twice:
-   * the array handed over and the map merged from it): past it the workers stop as at
-   * --max-memory, so the hand-over cannot exhaust this thread's heap.
+   * The heap the main thread has left: the workers' final states may take a third of it (they
+   * arrive there as keys, twice: the array handed over and the map merged from it, then the
+   * answer made from them); past it the workers stop as at --max-memory.
    */
   readonly heapRoom: number;
   /** inbound[j]: batches from worker j (none from itself); outbound[j]: batches to worker j. */
@@ -427,7 +427,7 @@ function work(input: WorkerInput): WorkerOutput {
     else if (o.timeoutMs !== undefined && performance.now() - start > o.timeoutMs) reason = 2;
     // The whole process's memory, every worker's heap and store included; and this worker's
     // own V8 heap, which aborts the process when full.
-    else if (memory.over() || 2 * handed > input.heapRoom) reason = 3;
+    else if (memory.over() || 3 * handed > input.heapRoom) reason = 3;
     if (reason !== 0) Atomics.compareExchange(ctl, STOP, 0, reason);
   };
 
