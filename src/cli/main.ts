@@ -309,6 +309,7 @@ export function buildProgram(): Command {
     .option("--out <dir>", "where findings are written (default hunt-findings)")
     .option("--results <file>", "results log, appended; a rerun skips what it holds")
     .option("--shard <i/n>", "only candidates i, i+n, i+2n… (1-based; a CI matrix, an Indexed Job)")
+    .option("-j, --jobs <n>", "run n candidates at once, in worker threads", parseCount)
     .option("--kinds <list>", "region kinds: anon,file-shared,file-private")
     .option("--ops <list>", "steps the threads may take (default: all; see docs/hunt.md)")
     .option("--threads <lo..hi>", "threads per scenario (default 2..4)")
@@ -320,8 +321,10 @@ export function buildProgram(): Command {
       "after",
       examplesOf([
         "tlbl hunt -k 4.8 --budget 10m                    ten minutes on 4.8",
+        "tlbl hunt -k 4.8 --budget 500 --jobs 2           two candidates at once",
         "tlbl hunt --budget 200 --results hunt.jsonl      resumable: a rerun skips what is done",
-        "tlbl hunt --shard 3/8 --budget 1h --results s3.jsonl   one job of a CI matrix",
+        "tlbl hunt --shard 3/8 --budget 1h --results s3.jsonl   one job of a CI matrix,",
+        "tlbl merge s*.jsonl                              then the shards' findings as one",
       ]),
     )
     .action(async (opts: HuntOptions) => {
