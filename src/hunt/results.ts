@@ -159,6 +159,8 @@ export interface ParsedResults {
   readonly lines: readonly (ResultLine & { readonly line: number })[];
 }
 
+const shownPerFile = 5;
+
 /** Parses and checks a results file; each problem is `file:line: error: …`. */
 export function parseResults(
   file: string,
@@ -167,18 +169,24 @@ export function parseResults(
   const problems: string[] = [];
   const lines: (ResultLine & { line: number })[] = [];
   for (const { line, json } of linesOf(text)) {
-    let o: unknown;
+    let problem: string | undefined;
     try {
-      o = JSON.parse(json);
+      const o = JSON.parse(json) as unknown;
+      problem = lineProblem(o);
+      if (problem === undefined) lines.push({ ...(o as ResultLine), line });
     } catch (e) {
-      problems.push(`${file}:${line}: error: not JSON: ${(e as Error).message} [E001]`);
-      continue;
+      problem = `not JSON: ${(e as Error).message}`;
     }
-    const problem = lineProblem(o);
     if (problem !== undefined)
       problems.push(`${file}:${line}: error: not a result of \`tlbl hunt\`: ${problem} [E001]`);
-    else lines.push({ ...(o as ResultLine), line });
   }
+  // A file of the wrong kind is wrong on every line: say so a few times, then count.
+  if (problems.length > shownPerFile)
+    problems.splice(
+      shownPerFile,
+      Infinity,
+      `${file}: error: ${problems.length - shownPerFile} more lines are not results of \`tlbl hunt\` [E001]`,
+    );
   if (lines.length === 0 && problems.length === 0)
     problems.push(`${file}: error: holds no results [E001]`);
   return { results: { file, lines }, problems };
