@@ -158,7 +158,13 @@ export async function judgeNever(
     };
   const s = neverOnly(checked.scenario);
   if (s === undefined) return { results: [], error: undefined };
-  const out = await runScenario(s, request(limits));
+  let out;
+  try {
+    out = await runScenario(s, request(limits));
+  } catch (e) {
+    // A mutant the model cannot build is an open site, not the end of the whole mutation run.
+    return { results: [], error: `the model cannot run it: ${(e as Error).message}` };
+  }
   const error =
     out.modelError ?? (out.diagnostics.length ? out.diagnostics[0]!.message : undefined);
   return { results: out.results, error };

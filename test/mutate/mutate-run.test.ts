@@ -71,3 +71,21 @@ describe("tlbl mutate", () => {
     expect(skipped[0]!.reason).toMatch(/does not hold on the real prelude/);
   });
 });
+
+describe("tlbl mutate: a site on a path that loops", () => {
+  it("a fault that takes no mmap_lock still takes a step: the access retries, the mutant is judged", async () => {
+    const ksm = "scenarios/ksm/ksm-vs-deferred-flushes.tlb";
+    const { judges } = await judgesOf([{ file: ksm, text: readRepoFile(ksm) }], prelude, limits);
+    expect(judges).toHaveLength(1);
+    // Without its mmap_read_lock … mmap_read_unlock, __do_page_fault() on a PTE that needs
+    // nothing had no step: the store retried it in a loop that could not be built ("a loop
+    // with no step in it"), and that ended the whole mutation run.
+    const r = await mutateSite(
+      site("__do_page_fault", "mmap_read_lock … mmap_read_unlock (×2)"),
+      judges,
+      limits,
+    );
+    expect(r.open).toEqual([]);
+    expect(["caught", "survives"]).toContain(r.status);
+  });
+});
