@@ -39,7 +39,10 @@ interface ShardEntry {
  */
 export function mergeCommand(files: string[], opts: { json?: boolean; junit?: string }): number {
   const heads = new Map(files.map((f) => [f, head(f)]));
-  const hunts = files.filter((f) => isResultsText(heads.get(f) ?? ""));
+  // An empty file is a hunt's shard killed before its first candidate ended, beside others.
+  const hunts = files.some((f) => isResultsText(heads.get(f) ?? ""))
+    ? files.filter((f) => isResultsText(heads.get(f) ?? "") || heads.get(f)?.trim() === "")
+    : [];
   return hunts.length === 0
     ? mergeRunShards(files, opts)
     : mergeHuntResults(files, hunts, heads, opts);
@@ -57,7 +60,7 @@ function mergeHuntResults(
     .map((f) =>
       heads.get(f) === undefined
         ? `${f}: error: cannot read [E001]`
-        : `${f}: error: not the results of \`tlbl hunt\`, as ${hunts[0]} is [E001]`,
+        : `${f}: error: not the results of \`tlbl hunt\`, as the other files are [E001]`,
     );
   if (opts.junit !== undefined)
     problems.push("tlbl merge: --junit reports run shards; hunt results have no test cases");

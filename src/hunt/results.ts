@@ -188,7 +188,9 @@ export function parseResults(
       `${file}: error: ${problems.length - shownPerFile} more lines are not results of \`tlbl hunt\` [E001]`,
     );
   if (lines.length === 0 && problems.length === 0)
-    problems.push(`${file}: error: holds no results [E001]`);
+    problems.push(
+      `${file}: error: holds no results (a shard stopped before its first candidate ended?): leave it out, and its shard is missing [E001]`,
+    );
   return { results: { file, lines }, problems };
 }
 

@@ -120,11 +120,14 @@ describe("tlbl merge on hunt results", () => {
       broken,
       [lines[0], '{"index": 2, "outcome": "quiet"}', "not json", ""].join("\n"),
     );
-    const r = tlbl("merge", broken, join(root, "package.json"));
+    const empty = join(dir, "empty.jsonl");
+    writeFileSync(empty, "");
+    const r = tlbl("merge", broken, join(root, "package.json"), empty);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/broken.jsonl:2: error: not a result of `tlbl hunt`: no `corpus`/);
     expect(r.stderr).toMatch(/broken.jsonl:3: error: not a result of `tlbl hunt`: not JSON/);
     expect(r.stderr).toMatch(/package.json: error: not the results of `tlbl hunt`/);
+    expect(r.stderr).toMatch(/empty.jsonl: error: holds no results/);
     expect(r.stderr).not.toMatch(/internal error/);
   });
 
