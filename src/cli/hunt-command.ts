@@ -1,7 +1,8 @@
 import { existsSync, readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
-import { resumed, resumeProblems, shardLabel } from "../hunt/results.js";
+import { shardLabel, shardLabelForm } from "../judge/shards.js";
+import { resumed, resumeProblems } from "../hunt/results.js";
 import { hunt, type Budget, type HuntProgress } from "../hunt/session.js";
 import {
   corpusOf,
@@ -160,7 +161,7 @@ function shardOf(
 ): { index: number; count: number } | undefined {
   if (text === undefined) return undefined;
   const label = shardLabel(text);
-  if (label === undefined) problems.push(`--shard wants i/n with 1 ≤ i ≤ n ≤ 4096, not ${text}`);
+  if (label === undefined) problems.push(`--shard wants ${shardLabelForm}, not ${text}`);
   return label;
 }
 

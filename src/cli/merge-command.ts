@@ -5,7 +5,7 @@ import { isResultsText, parseResults } from "../hunt/results.js";
 import { caseOfMerged, junitXml } from "../report/junit.js";
 import { undecided } from "../judge/judge.js";
 import type { Outcome } from "../judge/outcomes.js";
-import { mergeShards, type ShardAnswer } from "../judge/shards.js";
+import { mergeShards, shardLabelForm, shardLabel, type ShardAnswer } from "../judge/shards.js";
 import { formatMergedText, mergedJson, type MergedRun } from "../report/merge.js";
 import type { Quantifier, Verdict } from "../syntax/ast.js";
 import { exitCode } from "./io.js";
@@ -165,17 +165,6 @@ function mergeRunShards(files: string[], opts: { json?: boolean; junit?: string 
   return exitCode.ok;
 }
 
-/** More shards than any real split: a label past it is a typo (and would take long to judge). */
-const maxShards = 4096;
-
-/** `i/n` with 1 ≤ i ≤ n ≤ maxShards, or undefined. */
-function shardLabel(label: unknown): { index: number; count: number } | undefined {
-  const m = typeof label === "string" ? /^([1-9]\d{0,5})\/([1-9]\d{0,5})$/.exec(label) : null;
-  if (m === null) return undefined;
-  const [index, count] = [Number(m[1]), Number(m[2])];
-  return index <= count && count <= maxShards ? { index, count } : undefined;
-}
-
 /** What is wrong with one entry of a shard file, or undefined. */
 function shardEntryProblem(e: unknown): string | undefined {
   if (e === null || typeof e !== "object" || Array.isArray(e)) return "not an object";
@@ -184,7 +173,7 @@ function shardEntryProblem(e: unknown): string | undefined {
     if (typeof o[k] !== "string") return `\`${k}\` is not a string`;
   if (o["shard"] === undefined) return "no `shard` (was it run with --shard i/n?)";
   if (shardLabel(o["shard"]) === undefined)
-    return `shard \`${String(o["shard"])}\` is not i/n with 1 ≤ i ≤ n ≤ ${maxShards}`;
+    return `shard \`${String(o["shard"])}\` is not ${shardLabelForm}`;
   if (typeof o["complete"] !== "boolean") return "`complete` is not true or false";
   if (typeof o["states"] !== "number") return "`states` is not a number";
   const strings = (x: unknown): boolean =>

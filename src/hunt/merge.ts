@@ -1,12 +1,7 @@
 import { compareReleases } from "../semantics/kernel-versions.js";
 import type { FixDef } from "../semantics/scenario.js";
-import {
-  releasesKey,
-  shardLabel,
-  type FindingRecord,
-  type Outcome,
-  type ParsedResults,
-} from "./results.js";
+import { shardLabel } from "../judge/shards.js";
+import { releasesKey, type FindingRecord, type Outcome, type ParsedResults } from "./results.js";
 
 /** What one shard's results file says: how many candidates it tried, and what they gave. */
 export interface ShardTally {

@@ -1,3 +1,4 @@
+import { shardLabel, shardLabelForm } from "../judge/shards.js";
 import type { FixDef } from "../semantics/scenario.js";
 import type { Finding } from "./hunt.js";
 import { regionKinds, type RegionKind } from "./vocabulary.js";
@@ -133,14 +134,6 @@ export function resumeProblems(
   return problems;
 }
 
-/** `i/n` with 1 ≤ i ≤ n ≤ 4096 (as `tlbl merge` takes run shards), or undefined. */
-export function shardLabel(label: unknown): { index: number; count: number } | undefined {
-  const m = typeof label === "string" ? /^([1-9]\d{0,5})\/([1-9]\d{0,5})$/.exec(label) : null;
-  if (m === null) return undefined;
-  const [index, count] = [Number(m[1]), Number(m[2])];
-  return index <= count && count <= 4096 ? { index, count } : undefined;
-}
-
 /** Whether a file's text looks like a hunt's results (its first line is a result line). */
 export function isResultsText(text: string): boolean {
   const first = text.split("\n").find((l) => l.trim() !== "");
@@ -205,8 +198,7 @@ function lineProblem(o: unknown): string | undefined {
   if (typeof r["corpus"] !== "string")
     return "no `corpus` (written by a tlbl hunt older than merging)";
   const label = shardLabel(r["shard"]);
-  if (label === undefined)
-    return `shard \`${String(r["shard"])}\` is not i/n with 1 ≤ i ≤ n ≤ 4096`;
+  if (label === undefined) return `shard \`${String(r["shard"])}\` is not ${shardLabelForm}`;
   if ((r["index"] as number) % label.count !== label.index - 1)
     return `candidate ${String(r["index"])} is not in shard ${String(r["shard"])}`;
   if (!strings(r["releases"])) return "`releases` is not a list of strings";
