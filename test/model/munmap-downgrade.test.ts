@@ -116,6 +116,41 @@ exists (T1:w == ok && F[0] == 1)
   });
 });
 
+describe("unmap_region(): the VMA leaves the rmap trees before the flush (every release)", () => {
+  it("a truncation between the unlink and the flush skips X, so CPU1's entry outlives it", async () => {
+    // Z keeps the page mapped, so truncate_inode_page() walks the i_mmap tree. Were X still in
+    // it until after munmap()'s flush, the walk would zap X too, and its tlb_finish_mmu(),
+    // nested with munmap()'s gather (99baac21e458, 4.13), would flush CPU1's entry for X.
+    const text = `tlb munmap_unlink_before_flush
+init {
+  file F = [0]
+  X = mmap F[0] shared r
+  Z = mmap F[0] shared r populate
+}
+thread T1 on cpu1 {
+  a = load X
+  w = load X
+  label loaded
+}
+thread T2 on cpu2 {
+  munmap X
+}
+thread T3 on cpu3 {
+  ftruncate F 0
+  label truncated
+}
+exists (T1:w == 0 && T3.truncated < T1.loaded)
+`;
+    // 6.2: from 7a30df49f63a (5.2) the nested flush of Z's zap flushes the whole mm.
+    expect(await verdicts(text, ["4.12", "4.13", "4.19", "6.2"])).toEqual([
+      "4.12 sometimes",
+      "4.13 sometimes",
+      "4.19 sometimes",
+      "6.2 never",
+    ]);
+  });
+});
+
 describe("the library runs munmap() within its release range", () => {
   it("delayed-rmap.tlb at 6.2 warns about no munmap path", async () => {
     const file = join(root, "scenarios/zap/delayed-rmap.tlb");
