@@ -47,6 +47,29 @@ describe("munmap() zaps under mmap_lock held for read from 4.20 (dd2283f2605e)",
     ]);
   });
 
+  // Found with the merge of the downgrade: those readers acted on their range without looking
+  // the VMA up, so they zapped or changed a detached VMA's PTEs (and, at any release, a region
+  // munmap() had finished with). Each was Sometimes on every release before the lookup.
+  it("madvise(MADV_DONTNEED) of the region being unmapped finds no VMA and zaps nothing", async () => {
+    const text = scenario("", "  madvise X dontneed", "exists (T1.detached < T2.zapped)");
+    expect(await verdicts(text, kernels)).toEqual([
+      "3.12 never",
+      "4.19 never",
+      "4.20 never",
+      "6.2 never",
+    ]);
+  });
+
+  it("the NUMA scanner skips the region being unmapped: no VMA in the mm", async () => {
+    const text = scenario("", "  numa_scan X", "exists (T1.detached < T2.pte_changed)");
+    expect(await verdicts(text, kernels)).toEqual([
+      "3.12 never",
+      "4.19 never",
+      "4.20 never",
+      "6.2 never",
+    ]);
+  });
+
   it("a copy-on-write fault on another region runs inside munmap()'s zap", async () => {
     // `copied` is wp_page_copy()'s label, reached with mmap_lock held for read.
     const text = scenario(
