@@ -33,8 +33,16 @@ const untimed = (s: string): string =>
 const scenario = "scenarios/mremap/dirty-after-check.tlb";
 
 describe("bin/tlbl, the launcher that starts from the V8 snapshot", () => {
-  it("npm run build made the snapshot for this node", () => {
+  it("npm run build made the snapshot for this node, and this node starts from it", () => {
     expect(existsSync(join(root, "dist/tlbl.blob"))).toBe(true);
+    const builder = readFileSync(join(root, "dist/tlbl.blob.node"), "utf8").trim();
+    expect(builder).toBe(sh('readlink -f "$(command -v node)"').stdout.trim());
+    // node refuses a blob it cannot load with status 14; this one answers as tlbl.
+    const r = sh("node --snapshot-blob dist/tlbl.blob -- check /nonexistent.tlb");
+    expect([r.status, r.stderr]).toEqual([
+      2,
+      "/nonexistent.tlb: error: cannot read: no such file [E001]\n/nonexistent.tlb: 1 error\n",
+    ]);
   });
 
   it("prints what the bundle prints, and exits with its status", () => {
@@ -101,9 +109,19 @@ describe("bin/tlbl, the launcher that starts from the V8 snapshot", () => {
     expect(untimed(refused.stdout)).toBe(expected);
   });
 
-  it("a reader that goes away ends the run quietly, with no stack trace", () => {
-    const r = sh("bin/tlbl run scenarios/numa-tlb-flush-pending.tlb | head -1");
-    expect(r.stdout).toContain("Test numa_tlb_flush_pending");
+  it("a reader that goes away ends the run quietly, with no stack trace and status 0", () => {
+    // bash, for the status of tlbl rather than of head.
+    const r = spawnSync(
+      "bash",
+      [
+        "-c",
+        'bin/tlbl run scenarios/numa-tlb-flush-pending.tlb | head -1; echo "tlbl: ${PIPESTATUS[0]}"',
+      ],
+      { cwd: root, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } },
+    );
+    const [first, status, ...rest] = r.stdout.split("\n");
+    expect(first).toMatch(/^Test numa_tlb_flush_pending/);
+    expect([status, ...rest]).toEqual(["tlbl: 0", ""]);
     expect(r.stderr).toBe("");
   });
 });
