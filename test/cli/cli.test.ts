@@ -199,7 +199,9 @@ describe("tlbl CLI", () => {
     for (const o of out) {
       expect(o.complete).toBe(false);
       expect(o.stopReason).toBe("max-states");
-      expect(o.states).toBeLessThan(200000);
+      // Issue 13: --max-states stops within 10 % of its value, workers or not.
+      expect(o.states).toBeGreaterThanOrEqual(20_000);
+      expect(o.states).toBeLessThanOrEqual(22_000);
       // Issue 12: a partial count said "never". Only a witness earns a verdict here.
       if (o.witnesses.positive === 0) expect(o.verdict).toBeNull();
       else expect(o.verdict).toBe("sometimes");
