@@ -18,6 +18,8 @@ const slow = [
   "test/mutate/mutate-run.test.ts",
   "test/mutate/mutate-cli.test.ts",
   "test/hunt/hunt-run.test.ts",
+  "test/hunt/hunt-jobs.test.ts",
+  "test/hunt/hunt-merge.test.ts",
 ];
 
 export default defineConfig({

@@ -12,13 +12,19 @@ export interface FmtOptions {
  * rewrites the files, or with --check lists the files that are not formatted (status 1).
  */
 export async function fmtCommand(files: string[], opts: FmtOptions): Promise<number> {
+  if (opts.check && opts.write) {
+    process.stderr.write(
+      "tlbl fmt: --check and --write do not combine: --check only lists the files that are not formatted, --write rewrites them\n",
+    );
+    return exitCode.badInput;
+  }
   // prettier is loaded only when formatting: `tlbl run` starts faster without it.
   const { formatTlb } = await import("../format/format.js");
   let status: number = exitCode.ok;
   for (const file of files) {
     const src = readSource(file);
     if (!src.ok) {
-      printDiagnostics([src.diagnostic], undefined);
+      printDiagnostics([src.diagnostic], src.text);
       status = exitCode.badInput;
       continue;
     }

@@ -1,6 +1,11 @@
+import { existsSync, readFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { join } from "node:path";
+import { shardLabel, shardLabelForm } from "../judge/shards.js";
+import { resumed, resumeProblems } from "../hunt/results.js";
 import { hunt, type Budget, type HuntProgress } from "../hunt/session.js";
 import {
+  corpusOf,
   defaultVocabulary,
   ops,
   regionKinds,
@@ -23,6 +28,7 @@ export interface HuntOptions {
   readonly steps?: string;
   readonly pages?: string;
   readonly timeout?: number;
+  readonly jobs?: number;
   readonly json?: boolean;
 }
 
@@ -38,11 +44,21 @@ export async function huntCommand(opts: HuntOptions): Promise<number> {
   const budget = budgetOf(opts.budget ?? "100", problems);
   const vocabulary = vocabularyOf(opts, problems);
   const shard = shardOf(opts.shard, problems);
+  const out = opts.out ?? "hunt-findings";
+  const results = opts.results ?? join(out, "results.jsonl");
+  if (problems.length === 0 && existsSync(results))
+    problems.push(
+      ...resumeProblems(
+        results,
+        resumed(readFileSync(results, "utf8")),
+        corpusOf(vocabulary),
+        releases,
+      ),
+    );
   if (problems.length) {
     process.stderr.write(problems.map((p) => `tlbl hunt: ${p}\n`).join(""));
     return exitCode.badInput;
   }
-  const out = opts.out ?? "hunt-findings";
   const tty = process.stderr.isTTY && !opts.json;
   const interrupt = onInterrupt();
   const show = (p: HuntProgress): void => {
@@ -60,7 +76,8 @@ export async function huntCommand(opts: HuntOptions): Promise<number> {
       budget,
       shard,
       out,
-      results: opts.results ?? join(out, "results.jsonl"),
+      results,
+      jobs: jobsCapped(opts.jobs),
       timeoutMs: (opts.timeout ?? 60) * 1000,
       signal: interrupt.signal,
     },
@@ -124,12 +141,13 @@ function vocabularyOf(opts: HuntOptions, problems: string[]): Vocabulary {
   for (const k of kinds)
     if (!regionKinds.includes(k as RegionKind))
       problems.push(`no region kind ${k}: ${regionKinds.join(", ")}`);
+  // In their own order, as the ops are: the same kinds make the same corpus in any order.
   const names = list(opts.ops);
   for (const n of names ?? [])
     if (!ops.some((o) => o.name === n))
       problems.push(`no step ${n}: ${ops.map((o) => o.name).join(", ")}`);
   return {
-    kinds: kinds as RegionKind[],
+    kinds: regionKinds.filter((k) => kinds.includes(k)),
     ops: names ? ops.filter((o) => names.includes(o.name)) : ops,
     threads: rangeOf(opts.threads, defaultVocabulary.threads, "threads", problems),
     steps: rangeOf(opts.steps, defaultVocabulary.steps, "steps", problems),
@@ -142,11 +160,17 @@ function shardOf(
   problems: string[],
 ): { index: number; count: number } | undefined {
   if (text === undefined) return undefined;
-  const m = /^(\d+)\/(\d+)$/.exec(text);
-  const [i, n] = m ? [Number(m[1]), Number(m[2])] : [0, 0];
-  if (!m || i < 1 || n < 1 || i > n) {
-    problems.push(`--shard wants i/n with 1 ≤ i ≤ n, not ${text}`);
-    return undefined;
-  }
-  return { index: i, count: n };
+  const label = shardLabel(text);
+  if (label === undefined) problems.push(`--shard wants ${shardLabelForm}, not ${text}`);
+  return label;
+}
+
+/** More workers than cores only contend for them (as `tlbl run --jobs`). */
+function jobsCapped(jobs: number | undefined): number | undefined {
+  const cores = availableParallelism();
+  if (jobs === undefined || jobs <= cores) return jobs;
+  process.stderr.write(
+    `tlbl hunt: --jobs ${jobs} capped at ${cores}, the cores this machine has\n`,
+  );
+  return cores;
 }

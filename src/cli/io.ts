@@ -18,7 +18,12 @@ export const exitCode = {
 
 export type SourceFile =
   | { readonly ok: true; readonly file: string; readonly text: string }
-  | { readonly ok: false; readonly diagnostic: Diagnostic };
+  | {
+      readonly ok: false;
+      readonly diagnostic: Diagnostic;
+      /** Bytes that are not UTF-8, decoded with U+FFFD, so the error can show its line. */
+      readonly text?: string;
+    };
 
 /**
  * The command line's paths with each directory replaced by the .tlb files under it, sorted
@@ -68,13 +73,58 @@ export function readSource(file: string): SourceFile {
           : err.message;
     return fail("E001", `cannot read: ${why}`);
   }
-  let text: string;
-  try {
-    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
-  } catch {
-    return fail("E002", "the input is not text (it is not valid UTF-8)");
+  const bad = firstInvalidUtf8(bytes);
+  if (bad !== undefined) {
+    // The decoder drops a leading BOM from the prefix too, so offsets agree with `text`.
+    const at = new TextDecoder("utf-8").decode(bytes.subarray(0, bad)).length;
+    return {
+      ok: false,
+      diagnostic: {
+        code: "E002",
+        severity: "error",
+        message: `the input is not text (byte 0x${bytes[bad]!.toString(16)} at offset ${bad} is not valid UTF-8)`,
+        file,
+        span: { start: at, end: at + 1 },
+      },
+      text: new TextDecoder("utf-8").decode(bytes),
+    };
   }
-  return { ok: true, file, text: text.replace(/^\uFEFF/, "") };
+  return { ok: true, file, text: new TextDecoder("utf-8").decode(bytes) };
+}
+
+/**
+ * The offset of the first byte that starts no well-formed UTF-8 sequence (RFC 3629: no
+ * overlong forms, no surrogates, nothing past U+10FFFF), or undefined when all are well formed.
+ */
+export function firstInvalidUtf8(b: Uint8Array): number | undefined {
+  for (let i = 0; i < b.length; ) {
+    const c = b[i]!;
+    if (c < 0x80) {
+      i++;
+      continue;
+    }
+    // The sequence's length and the allowed range of its second byte (Unicode table 3-7).
+    const [n, lo, hi] =
+      c >= 0xc2 && c <= 0xdf
+        ? [2, 0x80, 0xbf]
+        : c === 0xe0
+          ? [3, 0xa0, 0xbf]
+          : c === 0xed
+            ? [3, 0x80, 0x9f]
+            : c >= 0xe1 && c <= 0xef
+              ? [3, 0x80, 0xbf]
+              : c === 0xf0
+                ? [4, 0x90, 0xbf]
+                : c === 0xf4
+                  ? [4, 0x80, 0x8f]
+                  : c >= 0xf1 && c <= 0xf3
+                    ? [4, 0x80, 0xbf]
+                    : [0, 0, 0];
+    if (n === 0 || i + n > b.length || b[i + 1]! < lo || b[i + 1]! > hi) return i;
+    for (let k = 2; k < n; k++) if (b[i + k]! < 0x80 || b[i + k]! > 0xbf) return i;
+    i += n;
+  }
+  return undefined;
 }
 
 /** Colour on a terminal unless NO_COLOR is set; FORCE_COLOR forces it. */

@@ -9,7 +9,7 @@ export function loadScenario(file: string): Loaded {
   if (!src.ok)
     return {
       file,
-      text: undefined,
+      text: src.text,
       scenario: undefined,
       diagnostics: [src.diagnostic],
       warnings: [],

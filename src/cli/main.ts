@@ -174,10 +174,10 @@ export function buildProgram(): Command {
   program
     .command("merge")
     .description(
-      "combine the --json output of `tlbl run --shard i/n` over every shard into one answer",
+      "combine the shards of a search (`tlbl run --shard i/n --json`) or of a hunt (`tlbl hunt --shard i/n` results) into one answer",
     )
-    .argument("<files...>", "JSON files, one per shard")
-    .option("--json", "print one JSON array")
+    .argument("<files...>", "one file per shard: run's JSON, or hunt's results (JSON lines)")
+    .option("--json", "print JSON: an array of runs; for a hunt, one object")
     .option("--junit <file>", "also write a JUnit XML report: a test case per scenario and kernel")
     .addHelpText(
       "after",
@@ -185,6 +185,7 @@ export function buildProgram(): Command {
         "tlbl run --shard 1/2 --json big.tlb > s1.json; tlbl run --shard 2/2 --json big.tlb > s2.json",
         "tlbl merge s1.json s2.json",
         "tlbl merge --junit report.xml s1.json s2.json",
+        "tlbl merge results-*.jsonl          a sharded hunt's findings, as one",
       ]),
     )
     .action((files: string[], opts: { json?: boolean; junit?: string }) => {
@@ -309,6 +310,7 @@ export function buildProgram(): Command {
     .option("--out <dir>", "where findings are written (default hunt-findings)")
     .option("--results <file>", "results log, appended; a rerun skips what it holds")
     .option("--shard <i/n>", "only candidates i, i+n, i+2n… (1-based; a CI matrix, an Indexed Job)")
+    .option("-j, --jobs <n>", "run n candidates at once, in worker threads", parseCount)
     .option("--kinds <list>", "region kinds: anon,file-shared,file-private")
     .option("--ops <list>", "steps the threads may take (default: all; see docs/hunt.md)")
     .option("--threads <lo..hi>", "threads per scenario (default 2..4)")
@@ -320,8 +322,10 @@ export function buildProgram(): Command {
       "after",
       examplesOf([
         "tlbl hunt -k 4.8 --budget 10m                    ten minutes on 4.8",
+        "tlbl hunt -k 4.8 --budget 500 --jobs 2           two candidates at once",
         "tlbl hunt --budget 200 --results hunt.jsonl      resumable: a rerun skips what is done",
-        "tlbl hunt --shard 3/8 --budget 1h --results s3.jsonl   one job of a CI matrix",
+        "tlbl hunt --shard 3/8 --budget 1h --results s3.jsonl   one job of a CI matrix;",
+        "tlbl merge s*.jsonl                              then all the shards' findings",
       ]),
     )
     .action(async (opts: HuntOptions) => {

@@ -1,8 +1,11 @@
-import { readFileSync, writeFileSync } from "node:fs";
+import { closeSync, openSync, readFileSync, readSync, writeFileSync } from "node:fs";
+import { mergeHunts } from "../hunt/merge.js";
+import { formatMergedHunt } from "../hunt/merge-text.js";
+import { isResultsText, parseResults } from "../hunt/results.js";
 import { caseOfMerged, junitXml } from "../report/junit.js";
 import { undecided } from "../judge/judge.js";
 import type { Outcome } from "../judge/outcomes.js";
-import { mergeShards, type ShardAnswer } from "../judge/shards.js";
+import { mergeShards, shardLabelForm, shardLabel, type ShardAnswer } from "../judge/shards.js";
 import { formatMergedText, mergedJson, type MergedRun } from "../report/merge.js";
 import type { Quantifier, Verdict } from "../syntax/ast.js";
 import { exitCode } from "./io.js";
@@ -31,10 +34,71 @@ interface ShardEntry {
 }
 
 /**
- * `tlbl merge`: the union of every shard's final states and deadlocks is the whole search's, so
- * the merged verdict is exact. A set of shards with one missing is judged as an incomplete search.
+ * `tlbl merge`: the shards of a search (`tlbl run --shard i/n --json`), or of a hunt (the results
+ * files of `tlbl hunt --shard i/n`), told apart by their content.
  */
 export function mergeCommand(files: string[], opts: { json?: boolean; junit?: string }): number {
+  const heads = new Map(files.map((f) => [f, head(f)]));
+  // An empty file is a hunt's shard killed before its first candidate ended, beside others.
+  const hunts = files.some((f) => isResultsText(heads.get(f) ?? ""))
+    ? files.filter((f) => isResultsText(heads.get(f) ?? "") || heads.get(f)?.trim() === "")
+    : [];
+  return hunts.length === 0
+    ? mergeRunShards(files, opts)
+    : mergeHuntResults(files, hunts, heads, opts);
+}
+
+/** Hunt results: one summary of the shards (src/hunt/merge.ts); every problem at once, exit 2. */
+function mergeHuntResults(
+  files: readonly string[],
+  hunts: readonly string[],
+  heads: ReadonlyMap<string, string | undefined>,
+  opts: { json?: boolean; junit?: string },
+): number {
+  const problems = files
+    .filter((f) => !hunts.includes(f))
+    .map((f) =>
+      heads.get(f) === undefined
+        ? `${f}: error: cannot read [E001]`
+        : `${f}: error: not the results of \`tlbl hunt\`, as the other files are [E001]`,
+    );
+  if (opts.junit !== undefined)
+    problems.push("tlbl merge: --junit reports run shards; hunt results have no test cases");
+  const parsed = hunts.map((f) => parseResults(f, readFileSync(f, "utf8")));
+  problems.push(...parsed.flatMap((p) => p.problems));
+  const { merged, problems: mismatched } = mergeHunts(parsed.map((p) => p.results));
+  problems.push(...mismatched);
+  if (problems.length > 0 || merged === undefined) {
+    process.stderr.write(`${problems.join("\n")}\n`);
+    return exitCode.badInput;
+  }
+  process.stdout.write(
+    opts.json ? `${JSON.stringify(merged, null, 2)}\n` : formatMergedHunt(merged),
+  );
+  // Shards missing: the corpus is not all tried, as a search with shards missing is incomplete.
+  return merged.missing.length > 0 ? exitCode.incomplete : exitCode.ok;
+}
+
+/** The start of a file (its first line, for a hunt's results), or undefined when unreadable. */
+function head(file: string): string | undefined {
+  try {
+    const fd = openSync(file, "r");
+    try {
+      const buf = Buffer.alloc(1 << 16);
+      return buf.subarray(0, readSync(fd, buf, 0, buf.length, 0)).toString("utf8");
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Run shards: the union of every shard's final states and deadlocks is the whole search's, so
+ * the merged verdict is exact. A set of shards with one missing is judged as an incomplete search.
+ */
+function mergeRunShards(files: string[], opts: { json?: boolean; junit?: string }): number {
   const groups = new Map<string, { file: string; entry: ShardEntry }[]>();
   const errors: string[] = [];
   for (const file of files) {
@@ -101,17 +165,6 @@ export function mergeCommand(files: string[], opts: { json?: boolean; junit?: st
   return exitCode.ok;
 }
 
-/** More shards than any real split: a label past it is a typo (and would take long to judge). */
-const maxShards = 4096;
-
-/** `i/n` with 1 ≤ i ≤ n ≤ maxShards, or undefined. */
-function shardLabel(label: unknown): { index: number; count: number } | undefined {
-  const m = typeof label === "string" ? /^([1-9]\d{0,5})\/([1-9]\d{0,5})$/.exec(label) : null;
-  if (m === null) return undefined;
-  const [index, count] = [Number(m[1]), Number(m[2])];
-  return index <= count && count <= maxShards ? { index, count } : undefined;
-}
-
 /** What is wrong with one entry of a shard file, or undefined. */
 function shardEntryProblem(e: unknown): string | undefined {
   if (e === null || typeof e !== "object" || Array.isArray(e)) return "not an object";
@@ -120,7 +173,7 @@ function shardEntryProblem(e: unknown): string | undefined {
     if (typeof o[k] !== "string") return `\`${k}\` is not a string`;
   if (o["shard"] === undefined) return "no `shard` (was it run with --shard i/n?)";
   if (shardLabel(o["shard"]) === undefined)
-    return `shard \`${String(o["shard"])}\` is not i/n with 1 ≤ i ≤ n ≤ ${maxShards}`;
+    return `shard \`${String(o["shard"])}\` is not ${shardLabelForm}`;
   if (typeof o["complete"] !== "boolean") return "`complete` is not true or false";
   if (typeof o["states"] !== "number") return "`states` is not a number";
   const strings = (x: unknown): boolean =>

@@ -1,6 +1,7 @@
 import { availableParallelism } from "node:os";
 import { didYouMean } from "../diagnostics/suggest.js";
 import { loadPrelude } from "../kernel/prelude.js";
+import { shardLabel, shardLabelForm } from "../judge/shards.js";
 import { judgesOf, mutateSite, type MutateLimits, type SiteResult } from "../mutate/mutate.js";
 import { mutateParallel } from "../mutate/parallel.js";
 import { mutationJson, mutationReport, mutationText } from "../mutate/report.js";
@@ -94,10 +95,10 @@ function pickSites(all: readonly Site[], opts: MutateOptions): Site[] | string {
       .filter((k) => !kinds.includes(k as SiteKind))
       .map((k) => `no site kind ${k}: ${kinds.join(", ")}`),
   ];
-  const shard = opts.shard === undefined ? undefined : /^(\d+)\/(\d+)$/.exec(opts.shard);
-  const [i, n] = shard ? [Number(shard[1]), Number(shard[2])] : [1, 1];
-  if (opts.shard !== undefined && (!shard || i < 1 || n < 1 || i > n))
-    problems.push(`--shard wants i/n with 1 ≤ i ≤ n, not ${opts.shard}`);
+  const shard = opts.shard === undefined ? undefined : shardLabel(opts.shard);
+  const [i, n] = shard ? [shard.index, shard.count] : [1, 1];
+  if (opts.shard !== undefined && shard === undefined)
+    problems.push(`--shard wants ${shardLabelForm}, not ${opts.shard}`);
   if (problems.length) return problems.join("\n");
   return all
     .filter((s) => opts.site === undefined || opts.site.includes(s.id))

@@ -4,6 +4,7 @@ import type { Configuration, Shard } from "../explore/run.js";
 import { scheduleOption } from "../explore/schedule-option.js";
 import { undecided } from "../judge/judge.js";
 import { runScenario, type BuildStop, type RunResult } from "../judge/run.js";
+import { shardLabel } from "../judge/shards.js";
 import { toJson } from "../report/json.js";
 import { formatText, stopText } from "../report/text.js";
 import { caseOfProblem, caseOfRun, junitXml, type JUnitCase } from "../report/junit.js";
@@ -287,9 +288,6 @@ export function progressWhere(file: string, c: Configuration): string {
 
 /** `--shard i/n`, 1-based, as a 0-based index and a count. */
 function parseShard(text: string | undefined): Shard | undefined {
-  const m = /^(\d+)\/(\d+)$/.exec(text ?? "");
-  if (m === null) return undefined;
-  const i = Number(m[1]);
-  const n = Number(m[2]);
-  return i >= 1 && i <= n ? { index: i - 1, count: n } : undefined;
+  const label = shardLabel(text);
+  return label && { index: label.index - 1, count: label.count };
 }

@@ -170,6 +170,19 @@ function placeComment(c: CommentNode, text: string, _options: unknown, ast: AnyN
     (enclosing.inner ??= []).push(c);
     return true;
   }
+  // A comment after a proc's annotation, on its line, stays there (printed after it, as one
+  // inside it is): moved into the body, it would move again on the next pass.
+  const before = c.precedingNode;
+  if (
+    enclosing.kind === "ProcDecl" &&
+    before !== undefined &&
+    before.kind.endsWith("Annotation") &&
+    "span" in before &&
+    !/[\r\n]/.test(text.slice(before.span.end, c.start))
+  ) {
+    (before.inner ??= []).push(c);
+    return true;
+  }
   // A comment before a body (`thread T on cpu1 // c`, `} // c` before `else`) goes into the
   // body: before it, `else // c` would end the statement.
   const body = bodyAfter(enclosing, c.followingNode);

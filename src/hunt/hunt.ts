@@ -194,3 +194,33 @@ export async function investigate(
     text,
   };
 }
+
+/** What a candidate gave on one release: quiet, open, or a minimised, classified finding. */
+export type OnRelease =
+  | { readonly kind: "quiet" }
+  | { readonly kind: "open"; readonly reason: string }
+  | { readonly kind: "found"; readonly finding: Finding };
+
+/** A candidate's runs on every release, and how long they took. */
+export interface Ran {
+  readonly releases: readonly OnRelease[];
+  readonly ms: number;
+}
+
+/**
+ * Runs a candidate on each release, investigating each firing. Undefined when the signal ended
+ * a run: the candidate is not done.
+ */
+export async function runCandidate(c: Candidate, limits: HuntLimits): Promise<Ran | undefined> {
+  const t0 = Date.now();
+  const releases: OnRelease[] = [];
+  for (const release of limits.releases) {
+    const t = await tryOn(c, release, limits);
+    if (limits.signal?.aborted) return undefined;
+    releases.push(
+      t.kind === "fired" ? { kind: "found", finding: await investigate(c, t.firing, limits) } : t,
+    );
+  }
+  if (limits.signal?.aborted) return undefined;
+  return { releases, ms: Date.now() - t0 };
+}

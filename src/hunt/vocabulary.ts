@@ -76,6 +76,28 @@ export const defaultVocabulary: Vocabulary = {
   pages: [1, 2],
 };
 
+/**
+ * The candidate generator's version: bump it when candidate() or an op's text changes, since the
+ * same options then make another corpus.
+ */
+const generator = 1;
+
+/**
+ * The corpus a vocabulary generates, as a results file records it: shards of two corpora are
+ * told apart by it, and a results file of another corpus is not resumed.
+ */
+export function corpusOf(v: Vocabulary): string {
+  const range = ([lo, hi]: readonly [number, number]): string => `${lo}..${hi}`;
+  return [
+    `v${generator}`,
+    `kinds=${v.kinds.join(",")}`,
+    `ops=${v.ops.map((o) => o.name).join(",")}`,
+    `threads=${range(v.threads)}`,
+    `steps=${range(v.steps)}`,
+    `pages=${range(v.pages)}`,
+  ].join(" ");
+}
+
 export interface Step {
   readonly op: string;
   /** The region's page it touches (0-based). */

@@ -6,6 +6,23 @@ import { judge, type Judgement } from "./judge.js";
 import { compareTuples, type Outcome } from "./outcomes.js";
 
 /** What one shard of a split search found (`tlbl run --shard i/n --json`), as merging needs it. */
+/** More shards than any real split: a label past it is a typo (and would take long to judge). */
+export const maxShards = 4096;
+
+/** What a shard label must be, for messages. */
+export const shardLabelForm = `i/n with 1 ≤ i ≤ n ≤ ${maxShards}`;
+
+/**
+ * A shard label `i/n` (`run --shard`, `mutate --shard`, `hunt --shard`, the label a shard's
+ * answer carries): 1-based index and count with 1 ≤ i ≤ n ≤ {@link maxShards}, or undefined.
+ */
+export function shardLabel(label: unknown): { index: number; count: number } | undefined {
+  const m = typeof label === "string" ? /^([1-9]\d{0,5})\/([1-9]\d{0,5})$/.exec(label) : null;
+  if (m === null) return undefined;
+  const [index, count] = [Number(m[1]), Number(m[2])];
+  return index <= count && count <= maxShards ? { index, count } : undefined;
+}
+
 export interface ShardAnswer {
   readonly shard: Shard;
   readonly complete: boolean;

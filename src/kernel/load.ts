@@ -1,6 +1,6 @@
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { byPosition } from "../diagnostics/diagnostic.js";
-import { check } from "../semantics/check.js";
+import { check, type CheckDepth } from "../semantics/check.js";
 import type { Scenario } from "../semantics/scenario.js";
 import { parse } from "../syntax/parse.js";
 import { loadPrelude } from "./prelude.js";
@@ -15,7 +15,7 @@ export interface Loaded {
 }
 
 /** Parses a scenario's text and checks it against the kernel prelude. */
-export function checkText(text: string, file: string): Loaded {
+export function checkText(text: string, file: string, depth: CheckDepth = {}): Loaded {
   const parsed = parse(text, file);
   if (parsed.ast === undefined)
     return { file, text, scenario: undefined, diagnostics: parsed.diagnostics, warnings: [] };
@@ -24,7 +24,7 @@ export function checkText(text: string, file: string): Loaded {
     const first = prelude.diagnostics[0]!;
     throw new Error(`the kernel prelude does not check: ${first.file}: ${first.message}`);
   }
-  const r = check(parsed.ast, text, file, prelude);
+  const r = check(parsed.ast, text, file, prelude, depth);
   return {
     file,
     text,

@@ -5,8 +5,9 @@ import type { TestFile } from "../syntax/ast.js";
 import { parse } from "../syntax/parse.js";
 
 /**
- * One version of an open document, parsed and checked exactly as `tlbl check` does it
- * (kernel/load.ts), with the line map every position conversion uses.
+ * One version of an open document, parsed and checked as `tlbl check` does it (kernel/load.ts),
+ * with the line map every position conversion uses; `lowered` false when the check stopped
+ * before lowering (the quick first answer to an edit).
  */
 export interface Analysis {
   readonly file: string;
@@ -17,15 +18,19 @@ export interface Analysis {
   readonly ast: TestFile | undefined;
   /** The checked scenario, when the text has no errors. */
   readonly scenario: Scenario | undefined;
+  /** The check went through lowering: its diagnostics are tlbl check's, all of them. */
+  readonly lowered: boolean;
 }
 
-export function analyze(text: string, file: string): Analysis {
-  const loaded = checkText(text, file);
+export function analyze(text: string, file: string, { lower = true } = {}): Analysis {
+  const loaded = checkText(text, file, { lower });
   // checkText parses once; a checker error leaves no scenario, so the tree is parsed again
   // (parsing is a small part of checking) to keep hover and definition working while one
   // mistake is being fixed.
   const ast = loaded.scenario?.ast ?? parse(text, file).ast;
-  return { file, text, lines: new LineMap(text), loaded, ast, scenario: loaded.scenario };
+  // With an error before lowering, lowering would not have run: the answer is complete.
+  const lowered = lower || loaded.scenario === undefined;
+  return { file, text, lines: new LineMap(text), loaded, ast, scenario: loaded.scenario, lowered };
 }
 
 /** A 0-based LSP position of a text offset. */

@@ -25,6 +25,9 @@ import { codeLenses, runCommand, type RunArgs } from "./lens.js";
 import { runInEditor, summary, type RunAnswer } from "./run.js";
 import { documentSymbols } from "./symbols.js";
 
+/** How long typing must pause before lowering's diagnostics are computed. */
+const loweringPauseMs = 150;
+
 /** `tlbl lsp`: the language server, over the given streams (stdin and stdout for the CLI). */
 export function startServer(
   input: NodeJS.ReadableStream,
@@ -39,15 +42,21 @@ export function startServer(
   const state = new Map<string, { now: Analysis; parsed: Analysis | undefined }>();
   let canShowDocument = false;
 
-  const analysisOf = (uri: string): Analysis | undefined => {
+  /** The document's analysis; `full` asks for lowering too (a run needs it, hover does not). */
+  const analysisOf = (uri: string, { full = false } = {}): Analysis | undefined => {
     const doc = documents.get(uri);
     if (doc === undefined) return undefined;
     const known = state.get(uri);
-    if (known !== undefined && known.now.text === doc.getText()) return known.now;
-    const now = analyze(doc.getText(), fileOf(uri));
+    if (known !== undefined && known.now.text === doc.getText() && (known.now.lowered || !full))
+      return known.now;
+    const now = analyze(doc.getText(), fileOf(uri), { lower: full });
     state.set(uri, { now, parsed: now.ast !== undefined ? now : known?.parsed });
     return now;
   };
+  /** Per document, the pending lowering of the latest version (cancelled by the next edit). */
+  const lowering = new Map<string, NodeJS.Timeout>();
+  const publish = (uri: string, version: number, a: Analysis): void =>
+    void connection.sendDiagnostics({ uri, version, diagnostics: toLsp(a) });
 
   connection.onInitialize((params) => {
     canShowDocument = params.capabilities.window?.showDocument?.support === true;
@@ -67,17 +76,30 @@ export function startServer(
     };
   });
 
-  // Diagnostics as you type: the checker's, exactly as `tlbl check` reports them.
+  // Diagnostics as you type, exactly as `tlbl check` reports them, in two publishes: at once
+  // everything before lowering (final when there is an error: lowering runs only without one),
+  // then, after a pause in typing, lowering's errors and warnings (most of check's time on a
+  // large file). An edit in between cancels the second.
   documents.onDidChangeContent(({ document }) => {
-    const a = analysisOf(document.uri);
-    if (a !== undefined)
-      void connection.sendDiagnostics({
-        uri: document.uri,
-        version: document.version,
-        diagnostics: toLsp(a),
-      });
+    const { uri, version } = document;
+    clearTimeout(lowering.get(uri));
+    const quick = analysisOf(uri);
+    if (quick === undefined) return;
+    publish(uri, version, quick);
+    if (quick.lowered) return;
+    lowering.set(
+      uri,
+      setTimeout(() => {
+        lowering.delete(uri);
+        if (documents.get(uri)?.version !== version) return;
+        const full = analysisOf(uri, { full: true });
+        if (full !== undefined) publish(uri, version, full);
+      }, loweringPauseMs),
+    );
   });
   documents.onDidClose(({ document }) => {
+    clearTimeout(lowering.get(document.uri));
+    lowering.delete(document.uri);
     state.delete(document.uri);
     void connection.sendDiagnostics({ uri: document.uri, diagnostics: [] });
   });
@@ -132,7 +154,7 @@ export function startServer(
   connection.onExecuteCommand(async ({ command, arguments: args }): Promise<RunAnswer | null> => {
     if (command !== runCommand) return null;
     const { uri, target } = (args?.[0] ?? {}) as RunArgs;
-    const a = analysisOf(uri);
+    const a = analysisOf(uri, { full: true });
     if (a === undefined) return { results: [], errors: [`not an open document: ${uri}`], text: "" };
     if (a.scenario === undefined) {
       const n = a.loaded.diagnostics.length;

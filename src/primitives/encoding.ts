@@ -17,7 +17,13 @@ export function isSwapPte(v: number): boolean {
 /** A TLB entry: valid, writable (the AND of R/W over the walk), dirty, and the frame. */
 export const TLBE = { V: 1, W: 2, D: 4, PFN_SHIFT: 3 } as const;
 
-/** A VMA, as seen from one page of it: flags and the file page it maps (0 for anonymous). */
+/**
+ * A VMA, as seen from one page of it: flags and the file page it maps (0 for anonymous). 0 is
+ * no VMA. VALID: the VMA is in the mm's tree (find_vma() finds it). munmap() detaches a VMA
+ * from the mm before it zaps (detach_vmas_to_be_unmapped()), and the VMA stays in the rmap
+ * trees until free_pgtables() unlinks it: such a VMA keeps its other bits, ANON or a file page
+ * among them, so it is never 0.
+ */
 export const VMA = {
   VALID: 1,
   READ: 2,

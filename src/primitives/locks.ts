@@ -86,6 +86,15 @@ export const locks = family({
         `if (${c.slot(c.L.mmapLock)} !== 0) ${c.block} ${c.put(c.L.mmapLock, `${c.L.nThreads + 1}`)}`,
     },
   },
+  mmap_write_downgrade: {
+    params: [],
+    result: "void",
+    effect: "write",
+    shown: true,
+    doc: "mmap_write_downgrade(mm) (downgrade_write(&mm->mmap_sem) before 5.8): the writer becomes the one reader, so waiting readers may enter",
+    touches: [readsWrites("mmap_lock")],
+    emit: { stmt: (c) => c.put(c.L.mmapLock, "1") },
+  },
   mmap_write_unlock: {
     params: [],
     result: "void",

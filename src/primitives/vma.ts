@@ -38,6 +38,14 @@ const protFlags = (prot: string): string =>
 
 export const vmas = family({
   vma_present: vmaFlag(VMA.VALID, "find_vma() covers addr"),
+  vma_in_rmap: {
+    params: [page],
+    result: "bool",
+    effect: "read",
+    doc: "a VMA at addr is in its rmap tree (the file's i_mmap, or its anon_vma's): mapped, and not yet unlinked by free_pgtables(), though munmap() may have detached it from the mm",
+    touches: [reads("vma", { page: 0 })],
+    emit: { expr: (c, [p]) => bool(`${c.slot(c.L.vma[pageOf(p!)]!)} !== 0`) },
+  },
   vma_readable: vmaFlag(VMA.READ, "vma->vm_flags & VM_READ"),
   vma_writable: vmaFlag(VMA.WRITE, "vma->vm_flags & VM_WRITE"),
   vma_shared: vmaFlag(VMA.SHARED, "vma->vm_flags & VM_SHARED"),
@@ -92,11 +100,19 @@ export const vmas = family({
         }),
     },
   },
+  detach_vmas_to_be_unmapped: {
+    params: [param("range", "range")],
+    result: "void",
+    effect: "write",
+    doc: "detach_vmas_to_be_unmapped() (the maple tree store of NULL from 6.1): the VMAs of range leave the mm's tree, so find_vma() misses them; they stay in the rmap trees",
+    touches: [readsWrites("vma", { page: 0 })],
+    emit: { stmt: (c, [r]) => perPage(c, r!, (p) => `${c.slot(c.L.vma[p]!)} & ${~VMA.VALID}`) },
+  },
   vma_unmap: {
     params: [param("range", "range")],
     result: "void",
     effect: "write",
-    doc: "detach and free the VMAs of range (do_munmap's VMA part)",
+    doc: "the VMAs of range leave the mm's tree (if still there) and the rmap trees, and are freed (free_pgtables()'s unlink, remove_vma_list())",
     touches: [readsWrites("vma", { page: 0 })],
     emit: { stmt: (c, [r]) => perPage(c, r!, () => "0") },
   },

@@ -123,9 +123,10 @@ function describe(
 }
 
 function describeVma(m: Machine, v: number): string {
-  if ((v & VMA.VALID) === 0) return "none";
+  if (v === 0) return "none";
   const prot = v & VMA.WRITE ? "rw" : v & VMA.READ ? "r" : "none";
   const fpage = v >>> VMA.FPAGE_SHIFT;
   const backing = v & VMA.ANON ? "anon" : (m.universe.fpages[fpage]?.name ?? "?");
-  return `${backing} ${v & VMA.SHARED ? "shared" : "private"} ${prot}${v & VMA.UFFD_WP ? " uffd-wp" : ""}`;
+  const detached = v & VMA.VALID ? "" : " detached"; // out of the mm's tree, still in the rmap trees
+  return `${backing} ${v & VMA.SHARED ? "shared" : "private"} ${prot}${v & VMA.UFFD_WP ? " uffd-wp" : ""}${detached}`;
 }

@@ -44,12 +44,25 @@ export interface CheckResult {
 const cpuPattern = /^cpu(\d+)$/;
 export const maxCpus = 16;
 
+/** How far to check: `lower: false` stops before lowering (see {@link check}). */
+export interface CheckDepth {
+  readonly lower?: boolean;
+}
+
 /**
  * Checks a parsed scenario against the kernel prelude: names, CPU binding, arity and types,
  * schedules, expectations and fixes. Reports every problem it finds; returns a Scenario only
- * when there are none.
+ * when there are none. The last stage lowers the scenario on every judged configuration, as
+ * run does (most of the time on a large file); with `lower: false` it is skipped, for an editor
+ * that shows the rest at once: with any error before it, lowering would not run anyway.
  */
-export function check(ast: A.TestFile, text: string, file: string, prelude: Prelude): CheckResult {
+export function check(
+  ast: A.TestFile,
+  text: string,
+  file: string,
+  prelude: Prelude,
+  { lower = true }: CheckDepth = {},
+): CheckResult {
   const bag = new DiagnosticBag(file);
   const decls = ast.decls;
   const of = <K extends A.Decl["kind"]>(kind: K) =>
@@ -272,6 +285,7 @@ export function check(ast: A.TestFile, text: string, file: string, prelude: Prel
   for (const rule of rules)
     rule.check(scenario, (code, at, message) => bag.error(code, at.span, message));
   if (bag.hasErrors) return { scenario: undefined, diagnostics: bag.items, warnings: [] };
+  if (!lower) return { scenario, diagnostics: [], warnings: [] };
   const lowering = lowerEach(scenario);
   if (lowering.errors.length > 0)
     return { scenario: undefined, diagnostics: lowering.errors, warnings: [] };

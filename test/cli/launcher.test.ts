@@ -139,9 +139,19 @@ describe("bin/tlbl, the launcher that starts from the V8 snapshot", () => {
     expect(untimed(r.stdout)).toBe(untimed(sh(`node bin/tlbl.js run ${scenario}`).stdout));
   });
 
-  it("a reader that goes away ends the run quietly, with no stack trace", () => {
-    const r = sh("bin/tlbl run scenarios/numa-tlb-flush-pending.tlb | head -1");
-    expect(r.stdout).toContain("Test numa_tlb_flush_pending");
+  it("a reader that goes away ends the run quietly, with no stack trace and status 0", () => {
+    // bash, for the status of tlbl rather than of head.
+    const r = spawnSync(
+      "bash",
+      [
+        "-c",
+        'bin/tlbl run scenarios/numa-tlb-flush-pending.tlb | head -1; echo "tlbl: ${PIPESTATUS[0]}"',
+      ],
+      { cwd: root, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } },
+    );
+    const [first, status, ...rest] = r.stdout.split("\n");
+    expect(first).toMatch(/^Test numa_tlb_flush_pending/);
+    expect([status, ...rest]).toEqual(["tlbl: 0", ""]);
     expect(r.stderr).toBe("");
   });
 });

@@ -115,6 +115,22 @@ describe("tlbl fmt is sound", () => {
     expect(await sound("tlb t // draft\n")).toBe("tlb t // draft\n");
   });
 
+  // Found by the fuzz harness on the prelude's `follows` lines: a comment inside an annotation
+  // was printed after it, and the next pass moved it into the body.
+  it("keeps a comment inside or after a proc's annotation on that annotation's line", async () => {
+    const out = "proc p()\n  follows 3.10..6.16 /* c */\n  models f in mm/x.c // d\n{\n  skip\n}\n";
+    expect(
+      await sound(
+        "proc p()\n  follows /* c */ 3.10..6.16\n  models f in mm/x.c // d\n{\n  skip\n}\n",
+      ),
+    ).toBe(out);
+    expect(
+      await sound(
+        "proc p()\n  follows 3.10..6.16 /* c */\n  models f in mm/x.c // d\n{ /* e */\n  skip\n}\n",
+      ),
+    ).toBe(out.replace("{\n", "{\n  /* e */\n"));
+  });
+
   it("keeps comments inside one line, printed at its end", async () => {
     expect(await sound("tlb t\nexpect kernel 6.18 /* fixed */ : never\n")).toBe(
       "tlb t\n\nexpect kernel 6.18 : never /* fixed */\n",

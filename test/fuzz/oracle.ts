@@ -13,13 +13,18 @@ export interface Failure {
     | "ast-change"
     | "not-idempotent"
     | "lost-comment"
-    | "slow";
+    | "slow"
+    | "model-crash"
+    | "model-hang"
+    | "model-memory";
   readonly detail: string;
 }
 
 export interface Examined {
   /** Did the input parse (so that the formatter ran on it)? */
   readonly parsed: boolean;
+  /** Did the checker run and pass it (so that the model may run on it)? */
+  readonly checked: boolean;
   readonly failure: Failure | undefined;
 }
 
@@ -34,25 +39,28 @@ export async function examine(
 ): Promise<Examined> {
   const started = performance.now();
   let parsed;
+  let checked = false;
   try {
     parsed = parse(text, "f.tlb");
     const lines = new LineMap(text);
     for (const d of parsed.diagnostics) renderDiagnostic(d, lines, { color: false });
     if (o.check !== false) {
-      const checked = checkText(text, "f.tlb");
-      for (const d of checked.diagnostics)
+      const loaded = checkText(text, "f.tlb");
+      for (const d of loaded.diagnostics)
         if (d.file === "f.tlb") renderDiagnostic(d, lines, { color: false });
+      checked = loaded.scenario !== undefined;
     }
   } catch (e) {
-    return { parsed: false, failure: { kind: "crash", detail: describe(e) } };
+    return { parsed: false, checked, failure: { kind: "crash", detail: describe(e) } };
   }
   const ok = parsed.ast !== undefined;
   const failure = ok ? await formatting(text, parsed.ast) : undefined;
-  if (failure !== undefined) return { parsed: ok, failure };
+  if (failure !== undefined) return { parsed: ok, checked, failure };
   const ms = performance.now() - started;
   const slow = ms > (o.slowMs ?? 2000);
   return {
     parsed: ok,
+    checked,
     failure: slow ? { kind: "slow", detail: `${Math.round(ms)} ms` } : undefined,
   };
 }

@@ -41,6 +41,32 @@ function positionOf(
 const three = readFileSync(join(root, "test/lsp/three.tlb"), "utf8");
 
 describe("diagnostics", () => {
+  it("a file with no error: the checker's verdict at once, lowering's warnings in a second publish, as tlbl check has them", async () => {
+    const text = [
+      "tlb lowering_later",
+      "init {",
+      "  X = mmap anon private rw",
+      "}",
+      "thread T1 on cpu1 {",
+      "  store X 1",
+      "  r = load X",
+      "}",
+      "exists (T1:r == 1)",
+      "expect kernel 6.16 : always",
+      "",
+    ].join("\n");
+    const uri = await client.open(join(root, "test/lsp/lowering-later.tlb"), text);
+    // Lowering (every proc inlined, on each judged kernel) is most of check's time on a large
+    // file; the first answer to an edit does not wait for it.
+    expect((await client.diagnostics(uri)).diagnostics).toEqual([]);
+    const second = (await client.diagnostics(uri)).diagnostics;
+    expect(second.length).toBeGreaterThan(0);
+    expect(second.every((d) => d.code === "W001" && d.range.start.line === 9)).toBe(true);
+    expect(second.map((d) => d.message)).toContain(
+      "kernel 6.16 is outside the releases proc `__do_page_fault` follows (3.12..6.3, src/kernel/x86.tlb): its body may not be that release's C",
+    );
+  });
+
   it("reports three mistakes at once, with the checker's codes and ranges", async () => {
     const uri = await client.open(join(root, "test/lsp/three.tlb"), three);
     const { diagnostics } = await client.diagnostics(uri);
