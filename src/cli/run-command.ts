@@ -3,10 +3,10 @@ import { didYouMean } from "../diagnostics/suggest.js";
 import type { Configuration, Shard } from "../explore/run.js";
 import { scheduleOption } from "../explore/schedule-option.js";
 import { undecided } from "../judge/judge.js";
-import { runScenario, type RunResult } from "../judge/run.js";
+import { runScenario, type BuildStop, type RunResult } from "../judge/run.js";
 import { shardLabel } from "../judge/shards.js";
 import { toJson } from "../report/json.js";
-import { formatText } from "../report/text.js";
+import { formatText, stopText } from "../report/text.js";
 import { caseOfProblem, caseOfRun, junitXml, type JUnitCase } from "../report/junit.js";
 import { defaultShow, parseShow, type Show } from "../report/show.js";
 import { witnessSvg } from "../report/svg.js";
@@ -20,6 +20,7 @@ import { unknownFix } from "../semantics/typecheck.js";
 import { loadPrelude } from "../kernel/prelude.js";
 import { onInterrupt } from "./interrupt.js";
 import { exitCode, printDiagnostics, useColor } from "./io.js";
+import { writeJson } from "./json-stream.js";
 import { loadScenario } from "./load.js";
 import { progressLine } from "./progress.js";
 
@@ -59,6 +60,7 @@ export async function runCommand(files: string[], opts: RunOptions): Promise<num
     return exitCode.badInput;
   }
   const results: RunResult[] = [];
+  const stops: Record<string, unknown>[] = [];
   // Files that could not be judged, as JUnit error cases (bad input, a model limit).
   const problems: JUnitCase[] = [];
   const show = opts.show === undefined ? defaultShow : (parseShow(opts.show) as Show);
@@ -126,6 +128,12 @@ export async function runCommand(files: string[], opts: RunOptions): Promise<num
       problems.push(caseOfProblem(file, "ModelLimit", why, why));
       modelError = true;
     }
+    for (const stop of out.stopped ?? []) {
+      const text = stopLines(s.file, s.name, stop);
+      stops.push(stopJson(s.file, s.name, stop));
+      problems.push(caseOfProblem(s.file, "Undecided", text.split("\n").at(-1)!, text));
+      if (!opts.json) process.stdout.write(`${text}\n\n`);
+    }
     for (const r of out.results) {
       results.push(r);
       if (!opts.json) {
@@ -135,7 +143,10 @@ export async function runCommand(files: string[], opts: RunOptions): Promise<num
       }
     }
   }
-  if (opts.json) process.stdout.write(`${JSON.stringify(results.map(toJson), null, 2)}\n`);
+  if (opts.json) {
+    writeJson([...results.map(toJson), ...stops], (chunk) => process.stdout.write(chunk));
+    process.stdout.write("\n");
+  }
   interrupt.dispose();
   if (
     opts.junit !== undefined &&
@@ -152,9 +163,40 @@ export async function runCommand(files: string[], opts: RunOptions): Promise<num
   if (badInput) return exitCode.badInput;
   if (modelError) return exitCode.modelLimit;
   if (results.some((r) => r.ok === false)) return exitCode.expectationFailed;
-  // A shard is undecided by design: its answer is for `tlbl merge`.
+  // A shard is undecided by design: its answer is for `tlbl merge`, unless a limit cut it short.
   if (opts.shard === undefined && results.some(undecided)) return exitCode.incomplete;
+  if (opts.shard !== undefined && results.some((r) => r.stopReason !== undefined))
+    return exitCode.incomplete;
+  if (stops.length) return exitCode.incomplete;
   return exitCode.ok;
+}
+
+/** A configuration a limit stopped while its machine was built: undecided, nothing explored. */
+function stopLines(file: string, test: string, b: BuildStop): string {
+  const fixes = b.fixOverrides.length ? ` with ${b.fixOverrides.join(", ")}` : "";
+  return [
+    `Test ${test}+${b.kernel} Undecided`,
+    `Kernel ${b.kernel}${fixes}  ${file}`,
+    `Fatal: Undecided: building the model stopped in ${b.stage} ${stopText(b.reason)}, after ${(b.timeMs / 1000).toFixed(2)} s; no state was explored`,
+  ].join("\n");
+}
+
+/** The same in `--json`: the keys of a run's JSON that apply, and the stage it stopped in. */
+function stopJson(file: string, test: string, b: BuildStop): Record<string, unknown> {
+  return {
+    file,
+    test,
+    kernel: b.kernel,
+    fixes: b.fixOverrides,
+    mode: "search",
+    verdict: null,
+    ok: null,
+    complete: false,
+    stopReason: b.reason,
+    stoppedIn: b.stage,
+    states: 0,
+    timeMs: Math.round(b.timeMs * 100) / 100,
+  };
 }
 
 function checkOptions(o: RunOptions): string | undefined {

@@ -11,6 +11,7 @@ import { checkText } from "../kernel/load.js";
 import type { ValueSizing } from "../model/layout.js";
 import { buildMachine, type Machine } from "../model/machine.js";
 import { ModelError, OutsideSizing } from "../model/runtime.js";
+import { heapRoom, isOutOfMemory, MemoryWatch } from "../semantics/budget.js";
 import { Expander } from "./expander.js";
 import { DEADLOCK, EXPANDED, FINAL, Model, storedMove, type Move } from "./model.js";
 import type { Progress, SearchOptions, SearchResult, StopReason } from "./search.js";
@@ -54,6 +55,12 @@ interface WorkerInput {
   readonly index: number;
   readonly count: number;
   readonly control: SharedArrayBuffer;
+  /**
+   * The heap the main thread has left: the workers' final states may take a third of it (they
+   * arrive there as keys, twice: the array handed over and the map merged from it, then the
+   * answer made from them); past it the workers stop as at --max-memory.
+   */
+  readonly heapRoom: number;
   /** inbound[j]: batches from worker j (none from itself); outbound[j]: batches to worker j. */
   readonly inbound: (MessagePort | null)[];
   readonly outbound: (MessagePort | null)[];
@@ -81,6 +88,10 @@ const STOP = 1; // 0, or 1 + the index of the StopReason
 const STATES = 2;
 const WAKE = 3; // WAKE + i: bumped to wake worker i
 const KBYTES = (n: number): number => WAKE + n; // KBYTES + i: worker i's store, in KiB
+// FINALKB + i: what worker i's final states will take in this thread's heap, in KiB.
+const FINALKB = (n: number): number => WAKE + 2 * n;
+/** What a final state handed over costs this thread beyond its key: the array, the map entry. */
+const finalOverhead = 64;
 const stopReasons: readonly StopReason[] = ["max-states", "timeout", "max-memory", "interrupted"];
 
 /** States per batch sent to another worker. */
@@ -97,7 +108,7 @@ export async function searchParallel(
   signal?: AbortSignal,
 ): Promise<SearchResult> {
   const start = performance.now();
-  const control = new SharedArrayBuffer(4 * (WAKE + 2 * jobs));
+  const control = new SharedArrayBuffer(4 * (WAKE + 3 * jobs));
   const ctl = new Int32Array(control);
   ctl[WORK] = jobs;
   const channels = Array.from({ length: jobs }, (_, i) =>
@@ -111,27 +122,34 @@ export async function searchParallel(
       index,
       count: jobs,
       control,
+      heapRoom: heapRoom(),
       inbound: channels.map((row) => row[index]?.port2 ?? null),
       outbound: channels[index]!.map((c) => c?.port1 ?? null),
     };
     const ports = [...input.inbound, ...input.outbound].filter((p): p is MessagePort => p !== null);
     const w = new Worker(new URL(import.meta.url), { workerData: input, transferList: ports });
     workers.push(w);
-    return new Promise<WorkerOutput>((resolve, reject) => {
+    // undefined: the worker's heap ran out (Node ends the worker, not the process).
+    return new Promise<WorkerOutput | undefined>((resolve, reject) => {
       w.once("message", (out: WorkerOutput | WorkerFailure) =>
         "failure" in out ? reject(failureError(out)) : resolve(out),
       );
-      w.once("error", reject);
+      w.once("error", (e: Error & { code?: string }) => {
+        if (e.code !== "ERR_WORKER_OUT_OF_MEMORY") return reject(e);
+        stopAll("max-memory");
+        resolve(undefined);
+      });
     });
   });
   // The workers poll STOP; this thread is free to see the signal.
-  const interrupt = (): void => {
-    Atomics.compareExchange(ctl, STOP, 0, 1 + stopReasons.indexOf("interrupted"));
+  const stopAll = (reason: StopReason): void => {
+    Atomics.compareExchange(ctl, STOP, 0, 1 + stopReasons.indexOf(reason));
     for (let i = 0; i < jobs; i++) {
       Atomics.add(ctl, WAKE + i, 1);
       Atomics.notify(ctl, WAKE + i);
     }
   };
+  const interrupt = (): void => stopAll("interrupted");
   signal?.addEventListener("abort", interrupt);
   const ticker =
     progress &&
@@ -148,7 +166,10 @@ export async function searchParallel(
       });
     }, 500);
   try {
-    return merge(m, job, jobs, await Promise.all(outputs), Atomics.load(ctl, STOP), start);
+    const outs = await Promise.all(outputs);
+    const stop = Atomics.load(ctl, STOP);
+    if (outs.every((o) => o !== undefined)) return merge(m, job, jobs, outs, stop, start);
+    return lost(m, outs, Atomics.load(ctl, STATES), start);
   } finally {
     if (ticker) clearInterval(ticker);
     signal?.removeEventListener("abort", interrupt);
@@ -211,6 +232,41 @@ function merge(
     bytes: outs.reduce((a, o) => a + o.bytes, 0),
     visited: m.program.threads.map((t, th) =>
       Uint8Array.from(t.nodes, (_, node) => (outs.some((o) => o.visited[th]![node]) ? 1 : 0)),
+    ),
+  };
+}
+
+/**
+ * A worker's heap ran out between two of its looks: its states, and the witness paths that pass
+ * through them, are lost. What is left proves nothing about the condition (a final state found
+ * elsewhere may have its path through the lost worker), so the answer is the counts alone:
+ * Undecided, stopped at the memory limit.
+ */
+function lost(
+  m: Machine,
+  outs: readonly (WorkerOutput | undefined)[],
+  states: number,
+  start: number,
+): SearchResult {
+  const kept = outs.filter((o): o is WorkerOutput => o !== undefined);
+  return {
+    states,
+    transitions: kept.reduce((a, o) => a + o.transitions, 0),
+    finals: 0,
+    positive: 0,
+    negative: 0,
+    deadlocks: 0,
+    complete: false,
+    stopReason: "max-memory",
+    positivePath: undefined,
+    negativePath: undefined,
+    deadlockPath: undefined,
+    finalStates: new Map(),
+    deadlockStates: new Set(),
+    timeMs: performance.now() - start,
+    bytes: kept.reduce((a, o) => a + o.bytes, 0),
+    visited: m.program.threads.map((t, th) =>
+      Uint8Array.from(t.nodes, (_, node) => (kept.some((o) => o.visited[th]![node]) ? 1 : 0)),
     ),
   };
 }
@@ -282,6 +338,8 @@ function work(input: WorkerInput): WorkerOutput {
   const first = { positive: -1, negative: -1, deadlock: -1 };
   let transitions = 0;
   let reported = 0;
+  /** What this worker's final states and deadlocks will take in the main thread's heap. */
+  let finalBytes = 0;
 
   const owner = ownerOf(m, n);
   const ref = (i: number): number => i * n + me;
@@ -330,6 +388,8 @@ function work(input: WorkerInput): WorkerOutput {
             batch[at + W]! | 0,
             storedMove(batch[at + W + 1]!),
           );
+          // The rest of a batch is dropped at the limit: the search is over.
+          if (atMaxStates()) return got + r + 1;
         }
         got += k;
         Atomics.sub(ctl, WORK, k);
@@ -337,17 +397,37 @@ function work(input: WorkerInput): WorkerOutput {
     }
     return got;
   };
-  const checkLimits = (): void => {
-    Atomics.add(ctl, STATES, store.count - reported);
+  const maxStates = job.search.maxStates;
+  const memory = new MemoryWatch(job.search.maxMemoryBytes);
+  /** Adds this worker's new states to the shared count; true once it reaches --max-states. */
+  const countStates = (): boolean => {
+    const total = Atomics.add(ctl, STATES, store.count - reported) + store.count - reported;
     reported = store.count;
+    return maxStates !== undefined && total >= maxStates;
+  };
+  /**
+   * With --max-states, each new state is counted into the shared count at once, so the workers
+   * together stop within one expansion's successors each of the limit (it stopped 50 % past it
+   * when they counted every 4,096 expansions).
+   */
+  const atMaxStates = (): boolean => {
+    if (maxStates === undefined || store.count === reported || !countStates()) return false;
+    Atomics.compareExchange(ctl, STOP, 0, 1 + stopReasons.indexOf("max-states"));
+    return true;
+  };
+  const checkLimits = (): void => {
+    const full = countStates();
     Atomics.store(ctl, KBYTES(n) + me, Math.ceil(store.bytes / 1024));
+    Atomics.store(ctl, FINALKB(n) + me, Math.ceil(finalBytes / 1024));
     const o = job.search;
     let reason = 0;
-    if (o.maxStates !== undefined && Atomics.load(ctl, STATES) >= o.maxStates) reason = 1;
+    let handed = 0;
+    for (let j = 0; j < n; j++) handed += Atomics.load(ctl, FINALKB(n) + j) * 1024;
+    if (full) reason = 1;
     else if (o.timeoutMs !== undefined && performance.now() - start > o.timeoutMs) reason = 2;
-    // The whole process's memory, every worker's heap and store included.
-    else if (o.maxMemoryBytes !== undefined && process.memoryUsage.rss() > o.maxMemoryBytes)
-      reason = 3;
+    // The whole process's memory, every worker's heap and store included; and this worker's
+    // own V8 heap, which aborts the process when full.
+    else if (memory.over() || 3 * handed > input.heapRoom) reason = 3;
     if (reason !== 0) Atomics.compareExchange(ctl, STOP, 0, reason);
   };
 
@@ -356,45 +436,56 @@ function work(input: WorkerInput): WorkerOutput {
   const s = new Uint32Array(W);
   let next = 0;
   let expanded = 0;
-  for (;;) {
-    while (next < store.count) {
-      const i = next++;
-      store.load(i, s);
-      parent = ref(i);
-      const kind = ex.expand(s, emit);
-      if (kind !== EXPANDED) {
-        const holds = kind === FINAL && model.holds(s);
-        if (kind === FINAL) {
-          finals.set(store.key(i), holds);
-          if (holds && first.positive < 0) first.positive = ref(i);
-          if (!holds && first.negative < 0) first.negative = ref(i);
-        } else if (kind === DEADLOCK) {
-          deadlocks.add(store.key(i));
-          if (first.deadlock < 0) first.deadlock = ref(i);
+  // An allocation that fails between two looks stops every worker as at --max-memory.
+  try {
+    for (;;) {
+      while (next < store.count) {
+        const i = next++;
+        store.load(i, s);
+        parent = ref(i);
+        const kind = ex.expand(s, emit);
+        if (kind !== EXPANDED) {
+          const holds = kind === FINAL && model.holds(s);
+          if (kind === FINAL) {
+            const key = store.key(i);
+            if (!finals.has(key)) finalBytes += key.length + finalOverhead;
+            finals.set(key, holds);
+            if (holds && first.positive < 0) first.positive = ref(i);
+            if (!holds && first.negative < 0) first.negative = ref(i);
+          } else if (kind === DEADLOCK) {
+            const key = store.key(i);
+            if (!deadlocks.has(key)) finalBytes += key.length + finalOverhead;
+            deadlocks.add(key);
+            if (first.deadlock < 0) first.deadlock = ref(i);
+          }
         }
-      }
-      if (++expanded % pollEvery === 0) {
-        receive(false);
-        if ((expanded & 0xfff) === 0) checkLimits();
+        atMaxStates();
+        if (++expanded % pollEvery === 0) {
+          receive(false);
+          if ((expanded & 0x3ff) === 0) checkLimits();
+        }
         if (Atomics.load(ctl, STOP) !== 0) break;
       }
-    }
-    if (Atomics.load(ctl, STOP) !== 0) break;
-    for (let j = 0; j < n; j++) flush(j);
-    if (receive(false) > 0) continue;
-    // Idle: stop counting as active, then wait for a batch or for the end.
-    Atomics.sub(ctl, WORK, 1);
-    let woke = false;
-    for (;;) {
-      const bell = Atomics.load(ctl, WAKE + me);
-      if (receive(true) > 0) {
-        woke = true;
-        break;
+      if (Atomics.load(ctl, STOP) !== 0) break;
+      for (let j = 0; j < n; j++) flush(j);
+      if (receive(false) > 0) continue;
+      // Idle: stop counting as active, then wait for a batch or for the end.
+      Atomics.sub(ctl, WORK, 1);
+      let woke = false;
+      for (;;) {
+        const bell = Atomics.load(ctl, WAKE + me);
+        if (receive(true) > 0) {
+          woke = true;
+          break;
+        }
+        if (Atomics.load(ctl, WORK) === 0 || Atomics.load(ctl, STOP) !== 0) break;
+        Atomics.wait(ctl, WAKE + me, bell, 50);
       }
-      if (Atomics.load(ctl, WORK) === 0 || Atomics.load(ctl, STOP) !== 0) break;
-      Atomics.wait(ctl, WAKE + me, bell, 50);
+      if (!woke) break;
     }
-    if (!woke) break;
+  } catch (e) {
+    if (!isOutOfMemory(e)) throw e;
+    Atomics.compareExchange(ctl, STOP, 0, 1 + stopReasons.indexOf("max-memory"));
   }
   checkLimits();
   // Whoever sees the end wakes the others, so none waits out its timeout.

@@ -1,4 +1,5 @@
 import type { Machine } from "../model/machine.js";
+import { isOutOfMemory, MemoryWatch } from "../semantics/budget.js";
 import { Expander } from "./expander.js";
 import { DEADLOCK, EXPANDED, FINAL, Model, type Expansion, type Move } from "./model.js";
 import { StateStore } from "./state-store.js";
@@ -161,6 +162,7 @@ function* searching(m: Machine, opts: SearchOptions): Generator<void, SearchResu
   }
 
   let stopReason: StopReason | undefined;
+  const memory = new MemoryWatch(opts.maxMemoryBytes);
   const stack: number[] = opts.order === "dfs" ? [...rootPrefix.keys()].reverse() : [];
   let next = 0;
   // Breadth first, the depth is the level: it grows when the queue passes the level's end.
@@ -175,48 +177,57 @@ function* searching(m: Machine, opts: SearchOptions): Generator<void, SearchResu
     if (j >= 0 && opts.order === "dfs") stack.push(j);
   };
 
-  for (;;) {
-    if (opts.order === "dfs") {
-      const top = stack.pop();
-      if (top === undefined) break;
-      current = top;
-      depth = Math.max(depth, stack.length);
-    } else {
-      if (next >= store.count) break;
-      if (next === levelEnd) {
-        depth++;
-        levelEnd = store.count;
+  // Memory that runs out between two looks fails an allocation: the search stops there, with
+  // what it found, as at --max-memory.
+  try {
+    for (;;) {
+      if (opts.order === "dfs") {
+        const top = stack.pop();
+        if (top === undefined) break;
+        current = top;
+        depth = Math.max(depth, stack.length);
+      } else {
+        if (next >= store.count) break;
+        if (next === levelEnd) {
+          depth++;
+          levelEnd = store.count;
+        }
+        current = next++;
       }
-      current = next++;
-    }
-    store.load(current, s);
-    const i = current;
-    const kind = ex.expand(s, emit);
-    if (kind !== EXPANDED) record(kind, s, () => realPath(i));
-    // States are counted after each expansion: the search stops within one state's successors.
-    if (opts.maxStates !== undefined && store.count >= opts.maxStates) {
-      stopReason = "max-states";
-      break;
-    }
-    if ((++processed & 0xfff) === 0) {
-      const now = performance.now();
-      if (opts.timeoutMs !== undefined && now - start > opts.timeoutMs) stopReason = "timeout";
-      // The process's memory (RSS): the store, the heap and what code generation made.
-      else if (opts.maxMemoryBytes !== undefined && process.memoryUsage.rss() > opts.maxMemoryBytes)
-        stopReason = "max-memory";
-      else if (opts.signal?.aborted) stopReason = "interrupted";
-      if (opts.progress && now - lastProgress > 500) {
-        lastProgress = now;
-        opts.progress({
-          states: store.count,
-          statesPerSecond: store.count / ((now - start) / 1000),
-          depth,
-          bytes: store.bytes,
-        });
+      store.load(current, s);
+      const i = current;
+      const kind = ex.expand(s, emit);
+      if (kind !== EXPANDED) record(kind, s, () => realPath(i));
+      // States are counted after each expansion: the search stops within one state's successors.
+      if (opts.maxStates !== undefined && store.count >= opts.maxStates) {
+        stopReason = "max-states";
+        break;
       }
-      if (stopReason !== undefined) break;
-      yield;
+      // The limits every 256 expansions (an expansion of a large machine can take a
+      // millisecond); a pause for the event loop (signals, progress) every 4,096.
+      if ((++processed & 0xff) === 0) {
+        const now = performance.now();
+        if (opts.timeoutMs !== undefined && now - start > opts.timeoutMs) stopReason = "timeout";
+        // The process's memory (RSS): the store, the heap and what code generation made; and
+        // V8's heap, which aborts the process when full.
+        else if (memory.over()) stopReason = "max-memory";
+        else if (opts.signal?.aborted) stopReason = "interrupted";
+        if (opts.progress && now - lastProgress > 500) {
+          lastProgress = now;
+          opts.progress({
+            states: store.count,
+            statesPerSecond: store.count / ((now - start) / 1000),
+            depth,
+            bytes: store.bytes,
+          });
+        }
+        if (stopReason !== undefined) break;
+        if ((processed & 0xfff) === 0) yield;
+      }
     }
+  } catch (e) {
+    if (!isOutOfMemory(e)) throw e;
+    stopReason = "max-memory";
   }
   return {
     states: store.count + splitStates,

@@ -14,6 +14,13 @@ import { initialSizing, maxRefcountBits, widened, type ValueSizing } from "../mo
 import { buildMachine } from "../model/machine.js";
 import { ModelError, OutsideSizing } from "../model/runtime.js";
 import { maxValue } from "../primitives/types.js";
+import {
+  Budget,
+  BuildStopped,
+  isOutOfMemory,
+  type BuildStage,
+  type BuildStopReason,
+} from "../semantics/budget.js";
 import type { Scenario } from "../semantics/scenario.js";
 import type { Quantifier } from "../syntax/ast.js";
 import { fidelityOf, type Fidelity } from "./fidelity.js";
@@ -52,10 +59,21 @@ export interface RunResult
   readonly outcomes: readonly Outcome[];
 }
 
+/** A configuration whose machine a limit stopped building: nothing explored, nothing settled. */
+export interface BuildStop {
+  readonly kernel: string;
+  readonly fixOverrides: readonly string[];
+  readonly reason: BuildStopReason;
+  readonly stage: BuildStage;
+  readonly timeMs: number;
+}
+
 export type RunOutcome = {
   readonly results: RunResult[];
   readonly diagnostics: readonly Diagnostic[];
   readonly modelError?: string;
+  /** Configurations a limit stopped while their machine was being built. */
+  readonly stopped?: readonly BuildStop[];
 };
 
 /**
@@ -68,8 +86,13 @@ export async function runScenario(
   progress?: (p: Progress, c: Configuration) => void,
 ): Promise<RunOutcome> {
   const results: RunResult[] = [];
+  const stopped: BuildStop[] = [];
   for (const c of configurationsOf(s, req)) {
     if (req.signal?.aborted) break;
+    // --timeout and --max-memory cover each configuration's building and search together.
+    const start = performance.now();
+    const deadline = req.timeoutMs === undefined ? undefined : start + req.timeoutMs;
+    const budget = new Budget({ deadline, maxMemoryBytes: req.maxMemoryBytes, signal: req.signal });
     // A value outside the sizing (a sum, a fault code stored, a refcount) widens it: start again.
     for (let sizing: ValueSizing = initialSizing(s); ; ) {
       // Building the machine can hit a model limit too (the initial state's values, say).
@@ -77,14 +100,32 @@ export async function runScenario(
         const built = buildMachine(
           s,
           { release: c.kernel, fixes: c.fixes },
-          { options: req.options ?? [], sizing },
+          { options: req.options ?? [], sizing, budget },
         );
-        if (built.machine === undefined) return { results, diagnostics: built.diagnostics };
+        if (built.machine === undefined)
+          return { results, diagnostics: built.diagnostics, stopped };
         const tally = new OutcomeTally(built.machine);
-        const request = progress ? { ...req, progress: (p: Progress) => progress(p, c) } : req;
+        const request = {
+          ...req,
+          timeoutMs: deadline === undefined ? undefined : Math.max(0, deadline - performance.now()),
+          progress: progress && ((p: Progress) => progress(p, c)),
+        };
         results.push(judged(await explore(built.machine, c, request, tally.add), tally, req.shard));
         break;
       } catch (e) {
+        // A limit met while building: this configuration is undecided, the others still run.
+        const limit =
+          e instanceof BuildStopped
+            ? e
+            : isOutOfMemory(e)
+              ? new BuildStopped("max-memory", budget.stage)
+              : undefined;
+        if (limit !== undefined) {
+          const { reason, stage } = limit;
+          const timeMs = performance.now() - start;
+          stopped.push({ kernel: c.kernel, fixOverrides: c.fixOverrides, reason, stage, timeMs });
+          break;
+        }
         if (!(e instanceof ModelError)) throw e;
         const wider = e instanceof OutsideSizing ? widened(sizing, e.what) : undefined;
         if (wider !== undefined) {
@@ -95,11 +136,16 @@ export async function runScenario(
           e instanceof OutsideSizing
             ? `${e.message}, past tlbl's limit (${limitOf(e)})`
             : e.message;
-        return { results, diagnostics: [], modelError: `${s.file}: kernel ${c.kernel}: ${why}` };
+        return {
+          results,
+          diagnostics: [],
+          modelError: `${s.file}: kernel ${c.kernel}: ${why}`,
+          stopped,
+        };
       }
     }
   }
-  return { results, diagnostics: [] };
+  return { results, diagnostics: [], stopped };
 }
 
 function limitOf(e: OutsideSizing): string {

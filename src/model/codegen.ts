@@ -1,3 +1,4 @@
+import type { Budget } from "../semantics/budget.js";
 import type { Node, Op, Program, ThreadProgram, Value } from "../semantics/ir.js";
 import { emitAccess, type SlotCode } from "./mmu.js";
 import type { Layout } from "./layout.js";
@@ -55,8 +56,9 @@ export function compileThread(
   live: readonly Set<number>[],
   evict: boolean,
   budget = copyBudget,
+  limits?: Budget,
 ): FireFn {
-  const src = new ThreadGen(L, p.threads[tid]!, tid, live, evict, budget).source();
+  const src = new ThreadGen(L, p.threads[tid]!, tid, live, evict, budget, limits).source();
   const fn = `"use strict"; return function fire_${tid}(s, t, labels, alt) {\n${src}\n};`;
   return new Function("R", fn)(R) as FireFn;
 }
@@ -252,6 +254,8 @@ class ThreadGen extends ValueGen {
     private readonly evict: boolean,
     /** Expansions before sharing continuations ({@link copyBudget}; 0 always shares). */
     private readonly budget: number,
+    /** The run's limits, ticked at each continuation and silent node generated. */
+    private readonly limits: Budget | undefined,
   ) {
     super(L, tid);
   }
@@ -299,6 +303,7 @@ class ThreadGen extends ValueGen {
 
   /** Generates one continuation: copied in place, or (shared) once, as a closure to call. */
   private continuation(key: string, gen: () => string): string {
+    this.limits?.tick();
     if (this.onPath.has(key)) throw new Error(`thread ${this.p.name}: a loop with no step in it`);
     if (this.shared === undefined && ++this.expansions > this.budget) throw new TooBigToCopy();
     const known = this.shared?.names.get(key);
@@ -359,6 +364,7 @@ class ThreadGen extends ValueGen {
     let at = id;
     for (let n = this.p.nodes[at]!; n.k === "silent" || n.k === "label"; n = this.p.nodes[at]!) {
       if (seen.has(at)) throw new Error(`thread ${this.p.name}: a loop with no step in it`);
+      this.limits?.tick();
       seen.add(at);
       if (n.k === "silent") code.push(this.ops(n.ops, w));
       else {

@@ -5,6 +5,7 @@ import {
   type Op,
   type ThreadProgram,
 } from "../semantics/ir.js";
+import type { Budget } from "../semantics/budget.js";
 import type { Scenario } from "../semantics/scenario.js";
 import { maxValue, type Type } from "../primitives/types.js";
 import { initPage, populatedAtStart, type Universe } from "../semantics/universe.js";
@@ -212,6 +213,7 @@ export function buildLayout(
   p: Program,
   live: readonly (readonly Set<number>[])[],
   sizing: ValueSizing = initialSizing(s),
+  budget?: Budget,
 ): Layout {
   const nThreads = p.threads.length;
   const nPages = u.pages.length;
@@ -276,7 +278,7 @@ export function buildLayout(
   // Variables share slots when they are never live together: the state stays small however many
   // procs are inlined (a register allocation by greedy colouring of the interference graph).
   const vars = p.threads.map((t, tid) => {
-    const edges = interference(t, live[tid]!);
+    const edges = interference(t, live[tid]!, budget);
     const stored = storedVars(t, live[tid]!, restingPoints(t));
     const slotOf: number[] = t.vars.map(() => -1);
     const shared: { slot: number; key: string; users: number[] }[] = [];
@@ -284,9 +286,10 @@ export function buildLayout(
       if (!stored.has(v.id)) continue;
       const { width, bias } = typeWidth(v.type);
       const key = `${width}/${bias}`;
-      const free = shared.find(
-        (sl) => sl.key === key && sl.users.every((u) => !edges[v.id]!.has(u)),
-      );
+      const free = shared.find((sl) => {
+        budget?.tick();
+        return sl.key === key && sl.users.every((u) => !edges[v.id]!.has(u));
+      });
       if (free) {
         free.users.push(v.id);
         slotOf[v.id] = free.slot;

@@ -1,3 +1,4 @@
+import type { Budget } from "../semantics/budget.js";
 import type { Node, Op, ThreadProgram, Value } from "../semantics/ir.js";
 
 /**
@@ -5,12 +6,15 @@ import type { Node, Op, ThreadProgram, Value } from "../semantics/ir.js";
  * variables that are dead after it, so equal futures give equal states (as Spin models do by
  * hand with `old = 0`).
  */
-export function liveIn(p: ThreadProgram): Set<number>[] {
+export function liveIn(p: ThreadProgram, budget?: Budget): Set<number>[] {
   const live = p.nodes.map(() => new Set<number>());
   let changed = true;
   while (changed) {
     changed = false;
-    for (let id = p.nodes.length - 1; id >= 0; id--) {
+    // Lowering numbers a node after its successors (graph.ts): in id order a pass sees each
+    // successor first, so straight code settles in one pass, not one pass per node of a range.
+    for (let id = 0; id < p.nodes.length; id++) {
+      budget?.tick();
       const n = p.nodes[id]!;
       const out = new Set<number>();
       for (const succ of successors(n)) for (const v of live[succ]!) out.add(v);
@@ -116,7 +120,11 @@ export function written(list: readonly Op[], out: Set<number>): void {
  * node, or one written where the other is live after. Variables that do not interfere can share
  * a slot of the state vector; registers interfere with everything (they are observed at the end).
  */
-export function interference(p: ThreadProgram, live: readonly Set<number>[]): Set<number>[] {
+export function interference(
+  p: ThreadProgram,
+  live: readonly Set<number>[],
+  budget?: Budget,
+): Set<number>[] {
   const edges = p.vars.map(() => new Set<number>());
   const link = (a: number, b: number): void => {
     if (a === b) return;
@@ -124,6 +132,7 @@ export function interference(p: ThreadProgram, live: readonly Set<number>[]): Se
     edges[b]!.add(a);
   };
   p.nodes.forEach((n, id) => {
+    budget?.tick();
     const out = new Set<number>();
     for (const succ of successors(n)) for (const v of live[succ]!) out.add(v);
     const defs = new Set<number>();

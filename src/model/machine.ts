@@ -1,4 +1,5 @@
 import { DiagnosticBag, type Diagnostic } from "../diagnostics/diagnostic.js";
+import type { Budget } from "../semantics/budget.js";
 import type { Program } from "../semantics/ir.js";
 import type * as A from "../syntax/ast.js";
 import { lower, type KernelConfig } from "../semantics/lower.js";
@@ -51,6 +52,8 @@ export interface BuildOptions {
   readonly sizing?: ValueSizing;
   /** Code generation's copy budget (codegen.ts `copyBudget`); 0 shares every continuation. */
   readonly copyBudget?: number;
+  /** The run's limits over building (semantics/budget.ts): BuildStopped ends it. */
+  readonly budget?: Budget;
 }
 
 export function buildMachine(
@@ -58,20 +61,25 @@ export function buildMachine(
   config: KernelConfig,
   opts: BuildOptions = {},
 ): BuildResult {
+  const budget = opts.budget;
   const u = universeOf(s);
-  const lowered = lower(s, u, config);
+  budget?.enter("lowering");
+  const lowered = lower(s, u, config, budget);
   if (lowered.program === undefined)
     return { machine: undefined, diagnostics: lowered.diagnostics };
   const program = lowered.program;
   const evict = s.options.get("tlb_evict") === true || (opts.options ?? []).includes("tlb_evict");
-  const live = program.threads.map(liveIn);
-  const layout = buildLayout(s, u, program, live, opts.sizing);
+  budget?.enter("liveness");
+  const live = program.threads.map((t) => liveIn(t, budget));
+  budget?.enter("layout");
+  const layout = buildLayout(s, u, program, live, opts.sizing, budget);
   const runtime = new Runtime(layout);
   const bag = new DiagnosticBag(s.file);
   const initial = initialState(s, u, program, layout, runtime, bag);
   if (bag.hasErrors) return { machine: undefined, diagnostics: bag.items };
+  budget?.enter("code generation");
   const fire = program.threads.map((_, tid) =>
-    compileThread(layout, runtime, program, tid, live[tid]!, evict, opts.copyBudget),
+    compileThread(layout, runtime, program, tid, live[tid]!, evict, opts.copyBudget, budget),
   );
   const condition = compileCondition(layout, runtime, program);
   const observe = compileObserve(layout, runtime, program);

@@ -72,6 +72,45 @@ describe("limits", () => {
     }
   });
 
+  it("a heap at its limit ends with the partial answer and exit 3, not a V8 abort", async () => {
+    const { spawnSync } = await import("node:child_process");
+    const { mkdtempSync, writeFileSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    // Four threads of loads and stores: ~50,000 outcomes and ~77,000 final states to collect.
+    const threads = [1, 2, 3, 4].map(
+      (i) =>
+        `thread T${i} on cpu${i} {\n  a = load X\n  store X (a + ${i})\n  b = load Y\n  store Y (b + a)\n  c = load X\n}\n`,
+    );
+    const file = join(mkdtempSync(join(tmpdir(), "tlbl-heap-")), "many.tlb");
+    writeFileSync(
+      file,
+      `tlb many\ninit {\n  X = mmap anon[1] private rw populate\n  Y = mmap anon[1] private rw populate\n}\n${threads.join("")}`,
+    );
+    // A shard collects every final state for tlbl merge. Before: the search ended near the
+    // heap's limit (V8's heap use, garbage included, checked against nothing) and printing its
+    // JSON as one string aborted V8 (status 134, "JavaScript heap out of memory").
+    const r = spawnSync(
+      process.execPath,
+      [
+        "--max-old-space-size=120",
+        join(root, "bin/tlbl.js"),
+        "run",
+        "--json",
+        "--no-reduce",
+        "--no-symmetry",
+        "--shard",
+        "1/2",
+        file,
+      ],
+      { cwd: root, encoding: "utf8" },
+    );
+    expect(r.stderr).not.toContain("out of memory");
+    expect(r.status).toBe(3);
+    const [o] = JSON.parse(r.stdout) as { complete: boolean; stopReason: string; states: number }[];
+    expect(o).toMatchObject({ complete: false, stopReason: "max-memory" });
+    expect(o!.states).toBeGreaterThan(0);
+  }, 120_000);
+
   it("--jobs is capped at the cores there are, with a note", async () => {
     const { spawnSync } = await import("node:child_process");
     const { availableParallelism } = await import("node:os");

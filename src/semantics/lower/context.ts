@@ -1,4 +1,5 @@
 import type * as A from "../../syntax/ast.js";
+import type { Budget } from "../budget.js";
 import type { Var } from "../ir.js";
 import type { Type } from "../../primitives/types.js";
 import type { RankedLabel } from "./condition.js";
@@ -19,6 +20,8 @@ export interface ThreadLowering extends StaticScope {
   readonly vars: Var[];
   /** Every proc inlined so far, by any thread: the procs the scenario reaches on this kernel. */
   readonly reached: Set<string>;
+  /** The run's limits, ticked at each node made (graph.ts). */
+  readonly budget: Budget | undefined;
 }
 
 export function newVar(cx: ThreadLowering, name: string, type: Type, isRegister = false): number {

@@ -1,4 +1,20 @@
+import type { Budget } from "../budget.js";
 import type { Node, Op, Origin } from "../ir.js";
+
+/**
+ * The program points a thread may lower to. Procs are inlined at every call and loops unrolled:
+ * a load or store inlines the fault path, ~600 points; the library's largest thread has ~3,700.
+ * A thread of thousands of accesses took minutes to check and aborted V8 in code generation;
+ * past this, lowering reports it instead (issue 13).
+ */
+export const maxNodes = 200_000;
+
+/** Thrown by Graph.add past {@link maxNodes}; lowering turns it into a diagnostic. */
+export class GraphTooLarge extends Error {
+  constructor() {
+    super(`more than ${maxNodes} program points`);
+  }
+}
 
 /**
  * A control-flow graph under construction: a thread's, or an `atomic` region's. Code is lowered
@@ -12,7 +28,11 @@ export class Graph {
   /** The procs being inlined while nodes are added, outermost first. */
   private current: readonly string[];
 
-  constructor(procs: readonly string[] = []) {
+  /** Each node made is a unit of the run's budget (lowering is where a program grows). */
+  constructor(
+    procs: readonly string[] = [],
+    readonly budget?: Budget,
+  ) {
     this.current = procs;
   }
 
@@ -26,6 +46,8 @@ export class Graph {
   }
 
   add(n: Node): number {
+    this.budget?.tick();
+    if (this.list.length >= maxNodes) throw new GraphTooLarge();
     this.list.push(n);
     this.tags.push(this.current);
     return this.list.length - 1;

@@ -1,4 +1,5 @@
 import { DiagnosticBag, type Diagnostic } from "../../diagnostics/diagnostic.js";
+import type { Budget } from "../budget.js";
 import type * as A from "../../syntax/ast.js";
 import type { Program, ThreadProgram } from "../ir.js";
 import { anyMonitorFired, monitorsOn } from "../monitors.js";
@@ -8,7 +9,7 @@ import { lowerCondition, observedOf, rankedLabels } from "./condition.js";
 import type { ThreadLowering } from "./context.js";
 import { threadEnv, type Binding } from "./env.js";
 import { withExitStep } from "./exit-step.js";
-import { Graph } from "./graph.js";
+import { Graph, GraphTooLarge, maxNodes } from "./graph.js";
 import { withLabelSteps } from "./label-step.js";
 import { sourceLine } from "./origin.js";
 import { lowerStmt } from "./statements.js";
@@ -29,7 +30,12 @@ export interface LowerResult {
  * Lowers a checked scenario to step programs for one kernel configuration: procs inlined at
  * every call, `for` unrolled, `fixed(…)` and other static tests folded away.
  */
-export function lower(s: Scenario, u: Universe, config: KernelConfig): LowerResult {
+export function lower(
+  s: Scenario,
+  u: Universe,
+  config: KernelConfig,
+  budget?: Budget,
+): LowerResult {
   const bag = new DiagnosticBag(s.file);
   const ranks = rankedLabels(s);
   const monitors = monitorsOn(s);
@@ -47,14 +53,20 @@ export function lower(s: Scenario, u: Universe, config: KernelConfig): LowerResu
     isKernel,
     vars: [],
     reached,
+    budget,
   });
-  for (const t of s.threads) {
-    const cx = context(t.isKernel ? -1 : t.cpu, t.isKernel);
-    threads.push(lowerThread(cx, t.name, false, t.decl.body));
+  try {
+    for (const t of s.threads) {
+      const cx = context(t.isKernel ? -1 : t.cpu, t.isKernel);
+      threads.push(lowerThread(cx, t.name, false, t.decl.body));
+    }
+    // The after block is kernel code, on no CPU.
+    if (s.after !== undefined)
+      threads.push(lowerThread(context(-1, true), "after", true, s.after.body));
+  } catch (e) {
+    if (!(e instanceof GraphTooLarge)) throw e;
+    return { program: undefined, diagnostics: bag.items };
   }
-  // The after block is kernel code, on no CPU.
-  if (s.after !== undefined)
-    threads.push(lowerThread(context(-1, true), "after", true, s.after.body));
   const scope = { s, u, threads, ranks, bag };
   const condition = s.condition ? lowerCondition(scope, s.condition.expr) : anyMonitorFired();
   if (bag.hasErrors) return { program: undefined, diagnostics: bag.items };
@@ -79,13 +91,25 @@ function lowerThread(
   isAfter: boolean,
   body: A.Block,
 ): ThreadProgram {
-  const graph = new Graph();
+  const graph = new Graph([], cx.budget);
   const end = graph.add({ k: "end" });
   const statements = body.stmts.map((st) => sourceLine(cx.s.text, st.span));
   const registers = new Map<string, Binding>();
   let next = end;
-  for (let i = body.stmts.length - 1; i >= 0; i--)
-    next = lowerStmt(cx, body.stmts[i]!, threadEnv(cx.s, graph, i, registers), next);
+  for (let i = body.stmts.length - 1; i >= 0; i--) {
+    try {
+      next = lowerStmt(cx, body.stmts[i]!, threadEnv(cx.s, graph, i, registers), next);
+    } catch (e) {
+      if (!(e instanceof GraphTooLarge)) throw e;
+      cx.bag.error(
+        "E202",
+        body.stmts[i]!.span,
+        `${isAfter ? "the after block" : `thread \`${name}\``} is too large for the model: this statement and those after it need more than ${maxNodes.toLocaleString("en-US")} program points (procs inlined, loops unrolled: a load or a store is ~600)`,
+      );
+      // Nothing after this thread is lowered: the rest would report what is only missing.
+      throw e;
+    }
+  }
   const exit = {
     file: cx.s.file,
     span: { start: 0, end: 0 },

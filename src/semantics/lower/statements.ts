@@ -64,7 +64,7 @@ export function lowerStmt(cx: ThreadLowering, st: Stmt, env: Env, next: number):
       return cur;
     }
     case "AtomicStmt": {
-      const region = new Graph(env.procs);
+      const region = new Graph(env.procs, env.graph.budget);
       const exit = region.add({ k: "end" });
       const entry = lowerBlock(cx, st.body, regionEnv(env, region), exit);
       const ops = regionOps(region.nodes, entry, exit);
