@@ -29,7 +29,7 @@ export function stopText(reason: string | undefined): string {
     case "timeout":
       return "at its time limit (--timeout)";
     case "max-memory":
-      return "at its memory limit (--max-memory)";
+      return "at its memory limit (--max-memory, or V8's heap limit: --max-old-space-size)";
     case "interrupted":
       return "when interrupted (SIGINT or SIGTERM)";
     default:
