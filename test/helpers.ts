@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -34,3 +35,19 @@ export function withoutSpans(x: unknown): unknown {
 
 /** Golden files: compared, or rewritten when TLBL_ACCEPT=1 (`npm run golden:accept`). */
 export const accepting = process.env["TLBL_ACCEPT"] === "1";
+
+/**
+ * The built CLI run as a user runs it (npm test builds first): no colour, no width from the
+ * terminal, from the repository's root unless told.
+ */
+export function runTlbl(
+  args: readonly string[],
+  { cwd = root, env = {} }: { cwd?: string; env?: Record<string, string | undefined> } = {},
+): { status: number; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [join(root, "bin/tlbl.js"), ...args], {
+    cwd,
+    encoding: "utf8",
+    env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: undefined, COLUMNS: undefined, ...env },
+  });
+  return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}

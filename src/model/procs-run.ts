@@ -1,4 +1,5 @@
 import type { Node, Program, ThreadProgram } from "../semantics/ir.js";
+import { successors } from "./liveness.js";
 import { restingPoints } from "./resting.js";
 
 /**
@@ -45,19 +46,4 @@ function nodesRun(t: ThreadProgram, visited: Uint8Array): number[] {
   const after = spread(succ);
   const before = spread(pred);
   return t.nodes.flatMap((_, id) => (seen(id) || (after.has(id) && before.has(id)) ? [id] : []));
-}
-
-function successors(n: Node): number[] {
-  switch (n.k) {
-    case "step":
-    case "silent":
-    case "label":
-      return [n.next];
-    case "branch":
-      return [n.then, n.else];
-    case "access":
-      return [n.next, n.fault];
-    case "end":
-      return [];
-  }
 }

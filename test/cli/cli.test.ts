@@ -1,19 +1,10 @@
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { root, scenarioFiles } from "../helpers.js";
+import { root, scenarioFiles, runTlbl } from "../helpers.js";
 
-/** Runs the built CLI as a user would (npm test builds first). */
-function tlbl(...args: string[]): { status: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [join(root, "bin/tlbl.js"), ...args], {
-    cwd: root,
-    encoding: "utf8",
-    env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: undefined },
-  });
-  return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-}
+const tlbl = (...args: string[]) => runTlbl(args);
 
 function tempFile(name: string, text: string | Buffer): string {
   const dir = mkdtempSync(join(tmpdir(), "tlbl-cli-"));

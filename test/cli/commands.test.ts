@@ -8,17 +8,9 @@ import { codes } from "../../src/diagnostics/codes.js";
 import { buildProgram } from "../../src/cli/main.js";
 import { loadPrelude } from "../../src/kernel/prelude.js";
 import { knownReleases } from "../../src/semantics/kernel-versions.js";
-import { root } from "../helpers.js";
+import { root, runTlbl } from "../helpers.js";
 
-/** The commands people reach for (issue 14), run as a user would (npm test builds first). */
-function tlbl(args: string[], cwd = root) {
-  const r = spawnSync(process.execPath, [join(root, "bin/tlbl.js"), ...args], {
-    cwd,
-    encoding: "utf8",
-    env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: undefined },
-  });
-  return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-}
+const tlbl = (args: string[], cwd = root) => runTlbl(args, { cwd });
 
 const seed = "scenarios/reclaim-vs-munmap.tlb";
 

@@ -1,19 +1,10 @@
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { root } from "../helpers.js";
+import { runTlbl } from "../helpers.js";
 
-/** Issue 13: `tlbl merge` checks what it is given; a lone shard claims no verdict. */
-function tlbl(...args: string[]): { status: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [join(root, "bin/tlbl.js"), ...args], {
-    cwd: root,
-    encoding: "utf8",
-    env: { ...process.env, NO_COLOR: "1" },
-  });
-  return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-}
+const tlbl = (...args: string[]) => runTlbl(args);
 
 const dir = mkdtempSync(join(tmpdir(), "tlbl-merge-"));
 const scenario = "scenarios/reclaim-vs-munmap.tlb";

@@ -1,18 +1,10 @@
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { root } from "../helpers.js";
+import { runTlbl } from "../helpers.js";
 
-function tlbl(env: Record<string, string | undefined>, ...args: string[]) {
-  const r = spawnSync(process.execPath, [join(root, "bin/tlbl.js"), ...args], {
-    cwd: root,
-    encoding: "utf8",
-    env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: undefined, COLUMNS: undefined, ...env },
-  });
-  return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-}
+const tlbl = (env: Record<string, string | undefined>, ...args: string[]) => runTlbl(args, { env });
 
 /** The witness drawing's lines: between its title and its schedule. */
 function drawingOf(out: string): string[] {

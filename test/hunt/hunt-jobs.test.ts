@@ -6,17 +6,9 @@ import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
 import { inWorkers } from "../../src/hunt/parallel.js";
 import { candidate, defaultVocabulary } from "../../src/hunt/vocabulary.js";
-import { root } from "../helpers.js";
+import { root, runTlbl } from "../helpers.js";
 
-/** `tlbl hunt --jobs n` (issue 16): workers run the candidates, the main thread records them. */
-function tlbl(...args: string[]): { status: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [join(root, "bin/tlbl.js"), ...args], {
-    cwd: root,
-    encoding: "utf8",
-    env: { ...process.env, NO_COLOR: "1" },
-  });
-  return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-}
+const tlbl = (...args: string[]) => runTlbl(args);
 
 // The seed race's words: 50 candidates hold one finding (46) and its duplicate (48).
 const seedWords = ["-k", "4.8", "--kinds", "file-shared", "--ops", "store,fadvise,mremap"];

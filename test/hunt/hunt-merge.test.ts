@@ -1,4 +1,3 @@
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -6,17 +5,9 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { MergedHunt } from "../../src/hunt/merge.js";
 import { hunt } from "../../src/hunt/session.js";
 import { defaultVocabulary, ops, type Vocabulary } from "../../src/hunt/vocabulary.js";
-import { root } from "../helpers.js";
+import { root, runTlbl } from "../helpers.js";
 
-/** `tlbl merge` on the results files of `tlbl hunt --shard i/n` (issue 16). */
-function tlbl(...args: string[]): { status: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [join(root, "bin/tlbl.js"), ...args], {
-    cwd: dir,
-    encoding: "utf8",
-    env: { ...process.env, NO_COLOR: "1" },
-  });
-  return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-}
+const tlbl = (...args: string[]) => runTlbl(args, { cwd: dir });
 
 const dir = mkdtempSync(join(tmpdir(), "tlbl-hunt-merge-"));
 

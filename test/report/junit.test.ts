@@ -1,20 +1,12 @@
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { junitXml } from "../../src/report/junit.js";
-import { readRepoFile, root } from "../helpers.js";
+import { readRepoFile, root, runTlbl } from "../helpers.js";
 import { all, parseXml } from "./xml.js";
 
-function tlbl(...args: string[]): { status: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [join(root, "bin/tlbl.js"), ...args], {
-    cwd: root,
-    encoding: "utf8",
-    env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: undefined, COLUMNS: undefined },
-  });
-  return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-}
+const tlbl = (...args: string[]) => runTlbl(args);
 
 const byName = (cases: ReturnType<typeof all>, part: string) =>
   cases.find((c) => c.attrs["name"]!.includes(part))!;
