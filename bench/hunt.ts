@@ -45,15 +45,18 @@ function libraryRaces(): Race[] {
     // The race is the one the first `never` release fixes: the fix the doc names that landed in
     // that release, found on the last `sometimes` release before it (delayed-rmap.tlb is
     // Sometimes on 3.14, 3.15 and 6.1 and Never on 6.2: 5df397dec7c4's race, found on 6.1).
-    const never = plain
-      .filter((e) => e.verdict === "never")
-      .map((e) => e.kernel.text)
-      .sort(compareReleases)[0];
-    const before = plain
-      .filter((e) => e.verdict === "sometimes")
-      .map((e) => e.kernel.text)
+    // The first `never` release with a `sometimes` release before it (unprotect-vs-cow.tlb is
+    // also Never on 5.8, before the change that opened its race).
+    const releasesOf = (v: string): string[] =>
+      plain
+        .filter((e) => e.verdict === v)
+        .map((e) => e.kernel.text)
+        .sort(compareReleases);
+    const never = releasesOf("never").find((n) =>
+      releasesOf("sometimes").some((k) => compareReleases(k, n) < 0),
+    );
+    const before = releasesOf("sometimes")
       .filter((k) => never === undefined || compareReleases(k, never) < 0)
-      .sort(compareReleases)
       .at(-1);
     const named = fixes.filter((f) => doc.includes(f.commit));
     const fix = named.find((f) => f.release === never) ?? named[0];
