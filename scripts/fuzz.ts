@@ -1,7 +1,7 @@
 /**
  * `npm run fuzz [-- --count N --first SEED --out DIR --slow MS --model-every K]`: the fuzz
  * harness of test/fuzz on many inputs (default 100,000): parse, check, format twice, and the
- * model (`runScenario`, as `tlbl run --max-states 2000 --timeout 2 --max-memory 200`) on every
+ * model (`runScenario`, as `tlbl run --max-states 2000 --timeout 2`, in a 1 GB worker heap) on every
  * K-th input that checks (default 1: all; 0: none). Each failure is minimised (delta debugging
  * over lines, then tokens) and written to DIR (default fuzz-out/, gitignored) as
  * <kind>-<seed>.tlb, with the original input and the error beside it; the figures go to stdout.
@@ -59,7 +59,7 @@ const seconds = (performance.now() - started) / 1000;
 process.stdout.write(
   `${summary.inputs} inputs (seeds ${first}…${first + count - 1}): ${summary.parsed} parsed and formatted, ` +
     `${summary.checked} checked, ${summary.modelled} run through the model ` +
-    `(${summary.modelLimits} stopped at a model-size limit); ` +
+    `(${summary.explored} explored states, ${summary.modelLimits} stopped at a model-size limit); ` +
     `${summary.failures.length} failures ${JSON.stringify(byKind)}; ` +
     `${fuzzSeconds.toFixed(0)} s fuzzing, ${seconds.toFixed(0)} s with minimising` +
     (summary.failures.length ? `; reproducers in ${values.out}/` : "") +

@@ -28,12 +28,12 @@ async function answer(req: ModelRequest): Promise<ModelReply> {
       symmetry: true,
       maxStates: req.maxStates,
       timeoutMs: req.timeoutMs,
-      maxMemoryBytes: req.maxMemoryBytes,
     });
     return {
       id: req.id,
       kind: out.modelError !== undefined ? "model-limit" : "ran",
-      configurations: out.results.length,
+      // A configuration a limit stopped while building counts: it ran as far as its limit.
+      configurations: out.results.length + (out.stopped?.length ?? 0),
       states: out.results.reduce((n, r) => n + r.states, 0),
       detail: out.modelError ?? out.diagnostics.map((d) => `${d.code} ${d.message}`).join("\n"),
     };

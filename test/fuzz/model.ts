@@ -1,20 +1,23 @@
 import { Worker } from "node:worker_threads";
 
-/** The small limits of the model stage, as `tlbl run --max-states … --timeout … --max-memory …`. */
+/**
+ * The small limits of the model stage, as `tlbl run --max-states … --timeout …`. No
+ * --max-memory: it counts the process's RSS, and a worker thread shares the process with the
+ * harness (past 200 MB after some thousands of inputs, every run stopped before building). The
+ * worker's own heap bounds memory instead: the search watches V8's heap limit and stops there.
+ */
 export interface ModelLimits {
   readonly maxStates: number;
   readonly timeoutMs: number;
-  readonly maxMemoryBytes: number;
   /** A run that has not answered after this long is a hang: its worker is ended. */
   readonly wallMs: number;
-  /** The worker's heap; exhausting it is a failure ("memory"), since --max-memory is lower. */
+  /** The worker's heap; exhausting it (not stopping at it) is a failure ("memory"). */
   readonly heapMb: number;
 }
 
 export const smallLimits: ModelLimits = {
   maxStates: 2000,
   timeoutMs: 2000,
-  maxMemoryBytes: 200 * 1024 * 1024,
   wallMs: 15_000,
   heapMb: 1024,
 };
@@ -24,13 +27,12 @@ export interface ModelRequest {
   readonly text: string;
   readonly maxStates: number;
   readonly timeoutMs: number;
-  readonly maxMemoryBytes: number;
 }
 
 /**
  * What the model stage made of one input: ran (to an answer or a limit), stopped cleanly at a
  * model-size limit (exit 5), or failed: an exception ("crash"), no answer within the wall bound
- * ("hang"), or the heap exhausted despite --max-memory ("memory").
+ * ("hang"), or the heap exhausted rather than stopped at ("memory").
  */
 export type ModelReply =
   | { readonly id: number; readonly kind: "unchecked" }
@@ -55,7 +57,7 @@ export class ModelRunner {
   async run(text: string): Promise<ModelReply> {
     const id = this.next++;
     const worker = await this.ready();
-    const { maxStates, timeoutMs, maxMemoryBytes, wallMs } = this.limits;
+    const { maxStates, timeoutMs, wallMs } = this.limits;
     return new Promise<ModelReply>((resolve) => {
       const done = (reply: ModelReply, end: boolean): void => {
         clearTimeout(timer);
@@ -78,7 +80,7 @@ export class ModelRunner {
       worker.on("message", onMessage);
       worker.on("error", onError);
       worker.on("exit", onExit);
-      worker.postMessage({ id, text, maxStates, timeoutMs, maxMemoryBytes } satisfies ModelRequest);
+      worker.postMessage({ id, text, maxStates, timeoutMs } satisfies ModelRequest);
     });
   }
 

@@ -61,6 +61,8 @@ export interface FuzzSummary {
   readonly modelled: number;
   /** Of those, how many stopped cleanly at a model-size limit (exit 5 in `tlbl run`). */
   readonly modelLimits: number;
+  /** Of those, how many explored states (not stopped before the search by a limit). */
+  readonly explored: number;
   readonly failures: readonly FuzzFailure[];
 }
 
@@ -88,6 +90,7 @@ export async function fuzz(o: FuzzOptions): Promise<FuzzSummary> {
   let checked = 0;
   let modelled = 0;
   let modelLimits = 0;
+  let explored = 0;
   await examine(input(0)); // load the prelude and prettier before timing anything
   for (let seed = o.first; seed < o.first + o.count; seed++) {
     const text = input(seed);
@@ -101,6 +104,7 @@ export async function fuzz(o: FuzzOptions): Promise<FuzzSummary> {
         modelled++;
         const m = await o.model.run(text);
         if (m.kind === "model-limit") modelLimits++;
+        if (m.kind === "ran" && m.states > 0) explored++;
         failure = modelFailure(m);
       }
     }
@@ -110,7 +114,7 @@ export async function fuzz(o: FuzzOptions): Promise<FuzzSummary> {
       o.onFailure?.(f);
     }
   }
-  return { inputs: o.count, parsed, checked, modelled, modelLimits, failures };
+  return { inputs: o.count, parsed, checked, modelled, modelLimits, explored, failures };
 }
 
 function modelFailure(m: ModelReply): Failure | undefined {
