@@ -8,6 +8,7 @@ import { checkText } from "../src/kernel/load.js";
 import { runScenario } from "../src/judge/run.js";
 import { loadPrelude } from "../src/kernel/prelude.js";
 import { compareReleases } from "../src/semantics/kernel-versions.js";
+import { searchAll } from "../src/explore/run.js";
 
 /**
  * `npm run bench:hunt [-- --seconds N]`: issue 16's goal. With no hand-written scenario, how many
@@ -94,12 +95,8 @@ async function main(): Promise<void> {
     const s = checkText(readFileSync(file, "utf8"), file).scenario;
     if (s === undefined) return false;
     const run = await runScenario(s, {
+      ...searchAll,
       kernels: [release],
-      fixes: [],
-      schedule: undefined,
-      order: "bfs",
-      reduce: true,
-      symmetry: true,
       timeoutMs: 120_000,
     });
     return run.results.some((x) => x.verdict === "sometimes");

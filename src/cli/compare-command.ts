@@ -6,6 +6,7 @@ import { isFixId, isKnownRelease, knownReleases } from "../semantics/kernel-vers
 import { unknownFix } from "../semantics/typecheck.js";
 import { exitCode, printDiagnostics } from "./io.js";
 import { loadScenario } from "./load.js";
+import { searchAll } from "../explore/run.js";
 
 export interface CompareOptions {
   readonly kernel?: string[];
@@ -54,12 +55,9 @@ export async function compareCommand(files: string[], opts: CompareOptions): Pro
     const runs: RunResult[][] = [];
     for (const side of [left, right]) {
       const out = await runScenario(loaded.scenario, {
+        ...searchAll,
         kernels: side.kernels,
         fixes: side.fixes,
-        schedule: undefined,
-        order: "bfs",
-        reduce: true,
-        symmetry: true,
       });
       if (out.diagnostics.length) printDiagnostics(out.diagnostics, loaded.text);
       if (out.modelError) process.stderr.write(`tlbl: the model is too small: ${out.modelError}\n`);

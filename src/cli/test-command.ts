@@ -4,6 +4,7 @@ import { expectedOutput } from "../report/golden.js";
 import { exitCode, printDiagnostics } from "./io.js";
 import { lineDiff } from "./line-diff.js";
 import { loadScenario } from "./load.js";
+import { searchAll } from "../explore/run.js";
 
 /**
  * `tlbl test`: runs each scenario as `tlbl run` does and compares its output with the expected
@@ -23,12 +24,7 @@ export async function testCommand(files: string[], opts: { promote?: boolean }):
       continue;
     }
     const out = await runScenario(loaded.scenario, {
-      kernels: [],
-      fixes: [],
-      schedule: undefined,
-      order: "bfs",
-      reduce: true,
-      symmetry: true,
+      ...searchAll,
     });
     if (out.diagnostics.length) {
       printDiagnostics(out.diagnostics, loaded.text);

@@ -95,6 +95,19 @@ export interface Exploration extends Pick<
 /** Called once for each distinct final state found, with the condition's value there. */
 export type FinalObserver = (s: Uint32Array, holds: boolean) => void;
 
+/**
+ * `tlbl run FILE` with no option: every interleaving, on the configurations the file's
+ * expectations name, both reductions on. Callers add limits or options to it.
+ */
+export const searchAll: RunRequest = {
+  kernels: [],
+  fixes: [],
+  schedule: undefined,
+  order: "bfs",
+  reduce: true,
+  symmetry: true,
+};
+
 /** The configurations a request names: its kernels, else the file's expectations, else the newest release. */
 export function configurationsOf(s: Scenario, req: RunRequest): Configuration[] {
   const wanted: Judged[] = req.kernels.length

@@ -6,6 +6,7 @@ import { compareReleases } from "../semantics/kernel-versions.js";
 import type { FixDef } from "../semantics/scenario.js";
 import { scenarioText } from "./text.js";
 import type { Candidate } from "./vocabulary.js";
+import { searchAll } from "../explore/run.js";
 
 /** The releases to hunt on and the limits of each run. */
 export interface HuntLimits {
@@ -57,12 +58,9 @@ export async function tryOn(
   if (loaded.scenario === undefined)
     return { kind: "open", reason: `does not check: ${loaded.diagnostics[0]?.message ?? ""}` };
   const out = await runScenario(loaded.scenario, {
+    ...searchAll,
     kernels: [release],
     fixes: fixesOn.map((commit) => ({ commit, enabled: true })),
-    schedule: undefined,
-    order: "bfs",
-    reduce: true,
-    symmetry: true,
     timeoutMs: limits.timeoutMs,
     maxStates: limits.maxStates,
     signal: limits.signal,

@@ -1,6 +1,7 @@
 import { runScenario, type RunResult } from "../judge/run.js";
 import { formatText } from "../report/text.js";
 import type { Scenario } from "../semantics/scenario.js";
+import { searchAll } from "../explore/run.js";
 
 /** What the run action runs: the whole file, one `expect` line, or one `schedule` block. */
 export type RunTarget =
@@ -36,12 +37,8 @@ export async function runInEditor(s: Scenario, target: RunTarget): Promise<RunAn
   const schedule =
     target.kind === "schedule" ? s.schedules.find((x) => x.name.name === target.name) : undefined;
   const out = await runScenario(scenario, {
-    kernels: [],
-    fixes: [],
+    ...searchAll,
     schedule: schedule?.items,
-    order: "bfs",
-    reduce: true,
-    symmetry: true,
     ...editorLimits,
   });
   const errors = [...out.diagnostics.map((d) => `${d.code}: ${d.message}`)];

@@ -7,6 +7,7 @@ import type * as A from "../syntax/ast.js";
 import { parse } from "../syntax/parse.js";
 import type { Site } from "./sites.js";
 import { preludeWithout } from "./transform.js";
+import { searchAll } from "../explore/run.js";
 
 /** A scenario to judge mutants by: parsed once, checked against the real prelude. */
 export interface Judge {
@@ -134,12 +135,7 @@ export function preludeProcsReached(s: Scenario, prelude: LoadedPrelude): Set<st
 }
 
 const request = (limits: MutateLimits) => ({
-  kernels: [],
-  fixes: [],
-  schedule: undefined,
-  order: "bfs" as const,
-  reduce: true,
-  symmetry: true,
+  ...searchAll,
   timeoutMs: limits.timeoutMs,
   maxStates: limits.maxStates,
 });

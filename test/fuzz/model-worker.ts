@@ -7,6 +7,7 @@ import { parentPort } from "node:worker_threads";
 import { runScenario } from "../../src/judge/run.js";
 import { checkText } from "../../src/kernel/load.js";
 import type { ModelReply, ModelRequest } from "./model.js";
+import { searchAll } from "../../src/explore/run.js";
 
 parentPort!.on("message", (req: ModelRequest) => {
   void answer(req).then((reply) => parentPort!.postMessage(reply));
@@ -20,12 +21,7 @@ async function answer(req: ModelRequest): Promise<ModelReply> {
     const s = checkText(req.text, "f.tlb").scenario;
     if (s === undefined) return { id: req.id, kind: "unchecked" };
     const out = await runScenario(s, {
-      kernels: [],
-      fixes: [],
-      schedule: undefined,
-      order: "bfs",
-      reduce: true,
-      symmetry: true,
+      ...searchAll,
       maxStates: req.maxStates,
       timeoutMs: req.timeoutMs,
     });

@@ -6,6 +6,7 @@ import { hunt } from "../../src/hunt/session.js";
 import { defaultVocabulary, ops } from "../../src/hunt/vocabulary.js";
 import { runScenario } from "../../src/judge/run.js";
 import { checkText } from "../../src/kernel/load.js";
+import { searchAll } from "../../src/explore/run.js";
 
 // The seed race's words (scenarios/mremap-vs-page-mkclean.tlb), not its scenario.
 const vocabulary = {
@@ -37,12 +38,7 @@ describe("tlbl hunt", () => {
     const loaded = checkText(readFileSync(file, "utf8"), file);
     expect(loaded.diagnostics).toEqual([]);
     const run = await runScenario(loaded.scenario!, {
-      kernels: [],
-      fixes: [],
-      schedule: undefined,
-      order: "bfs",
-      reduce: true,
-      symmetry: true,
+      ...searchAll,
     });
     expect(run.results.map((r) => [r.kernel, r.fixOverrides, r.ok])).toEqual([
       ["4.8", [], true],

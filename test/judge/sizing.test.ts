@@ -9,6 +9,7 @@ import type { RunRequest } from "../../src/explore/run.js";
 import { root } from "../helpers.js";
 import { buildMachine } from "../../src/model/machine.js";
 import { Model } from "../../src/explore/model.js";
+import { searchAll } from "../../src/explore/run.js";
 
 /**
  * The values a state holds are sized from the scenario's numbers and widened when a run meets a
@@ -18,12 +19,7 @@ async function run(text: string, extra: Partial<RunRequest> = {}) {
   const loaded = checkText(text, "sizing.tlb");
   expect(loaded.diagnostics).toEqual([]);
   return runScenario(loaded.scenario!, {
-    kernels: [],
-    fixes: [],
-    schedule: undefined,
-    order: "bfs",
-    reduce: true,
-    symmetry: true,
+    ...searchAll,
     ...extra,
   });
 }

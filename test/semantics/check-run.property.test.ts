@@ -6,6 +6,7 @@ import { loadPrelude } from "../../src/kernel/prelude.js";
 import { enumValues, type Type } from "../../src/primitives/types.js";
 import { reservedWords, stepNames } from "../../src/syntax/keywords.js";
 import { readRepoFile, scenarioFiles } from "../helpers.js";
+import { searchAll } from "../../src/explore/run.js";
 
 /**
  * Issue 10, item 4: whatever `tlbl check` passes, `tlbl run` runs. Over generated scenarios and
@@ -38,12 +39,7 @@ async function checkThenRun(text: string): Promise<boolean> {
   const s = loaded.scenario;
   if (s === undefined) return false;
   const out = await runScenario(s, {
-    kernels: [],
-    fixes: [],
-    schedule: undefined,
-    order: "bfs",
-    reduce: true,
-    symmetry: true,
+    ...searchAll,
     maxStates: 2000,
     timeoutMs: 2000,
   });
