@@ -1,5 +1,5 @@
 import { dataWidth, type Layout } from "./layout.js";
-import { isSwapPte, MONITOR, PAGE, PTE, TLBE } from "../primitives/encoding.js";
+import { isSwapPte, MONITOR, PAGE, PTE, TLBE, VMA } from "../primitives/encoding.js";
 import { entryFrame, pteFrame, walkPermits, type AccessKind } from "./mmu.js";
 
 /** The model ran out of room (frames, counter bits): a limit of the model, not a kernel bug. */
@@ -139,6 +139,20 @@ export class Runtime {
   }
 
   /** A file page number used to index file slots. */
+  /**
+   * VMA slot values a and b, of pages d apart in one region: one VMA? The same flags, and for a
+   * file VMA b's file page d pages on in the same file (adjacent VMAs that agree would be one,
+   * vma_merge()).
+   */
+  sameVma(a: number, b: number, d: number): boolean {
+    const flags = (1 << VMA.FPAGE_SHIFT) - 1;
+    if ((a & VMA.VALID) === 0 || ((a ^ b) & flags) !== 0) return false;
+    if ((a & VMA.ANON) !== 0) return true;
+    const fa = a >>> VMA.FPAGE_SHIFT;
+    const fb = b >>> VMA.FPAGE_SHIFT;
+    return fb - fa === d && this.L.fileStart[fa] === this.L.fileStart[fb];
+  }
+
   pi(fp: number): number {
     if (fp < 1 || fp > this.L.nFpages) throw new ModelError(`no file page ${fp}`);
     return fp;

@@ -28,6 +28,11 @@ export interface Primitive {
   readonly shown: boolean;
   /** A rwsem operation on the read side (down_read, up_read): it never waits for a reader. */
   readonly sharedLock: boolean;
+  /**
+   * Its value is known at compile time (a range, a page): semantics/lower/static.ts computes it
+   * from static arguments, so it may return a type no step computes.
+   */
+  readonly folded: boolean;
   /** The kernel function it models, or what it stands for. */
   readonly doc: string;
   /** Every model object it may read or write; nothing else. */
@@ -237,6 +242,7 @@ export interface Spec {
   readonly shown?: boolean;
   readonly sharedLock?: boolean;
   readonly needs?: readonly Feature[];
+  readonly folded?: boolean;
 }
 
 /** A family of primitives (one file each), keyed by kernel name. */
@@ -255,6 +261,7 @@ export function family(specs: Readonly<Record<string, Spec>>): readonly Primitiv
     shown: s.shown ?? false,
     sharedLock: s.sharedLock ?? false,
     needs: s.needs ?? [],
+    folded: s.folded ?? false,
   }));
 }
 

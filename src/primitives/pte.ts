@@ -157,6 +157,19 @@ export const pteFamily = family({
     (_, [x, f]) =>
       bool(`(${x!.code} & ${PTE.P | PTE.PROTNONE}) !== 0 && ${pfn(x!.code)} === ${f!.code}`),
   ),
+  fault_around_pages: {
+    ...pure(
+      [param("addr", "page")],
+      "range",
+      "the pages do_fault_around() may map for a fault at addr: those of addr's region (a " +
+        "region is at most 8 pages and starts 64 KB-aligned, so fault_around_bytes' window " +
+        "holds it; the walk stays in the fault's VMA, which vma_same() tells)",
+      () => {
+        throw new Error("fault_around_pages() is folded at compile time");
+      },
+    ),
+    folded: true,
+  },
   same_ptl: pure(
     [param("a", "page"), param("b", "page")],
     "bool",

@@ -46,6 +46,19 @@ export const vmas = family({
     touches: [reads("vma", { page: 0 })],
     emit: { expr: (c, [p]) => bool(`${c.slot(c.L.vma[pageOf(p!)]!)} !== 0`) },
   },
+  vma_same: {
+    params: [param("addr", "page"), param("other", "page")],
+    result: "bool",
+    effect: "read",
+    doc: "other lies in the VMA that maps addr, at the file page linear_page_index() gives (the VMA's bounds as a walk within vm_start..vm_end sees them)",
+    touches: [reads("vma", { page: 0 }), reads("vma", { page: 1 })],
+    emit: {
+      expr: (c, [a, b]) =>
+        bool(
+          `R.sameVma(${c.slot(c.L.vma[pageOf(a!)]!)}, ${c.slot(c.L.vma[pageOf(b!)]!)}, ${pageOf(b!) - pageOf(a!)})`,
+        ),
+    },
+  },
   vma_readable: vmaFlag(VMA.READ, "vma->vm_flags & VM_READ"),
   vma_writable: vmaFlag(VMA.WRITE, "vma->vm_flags & VM_WRITE"),
   vma_shared: vmaFlag(VMA.SHARED, "vma->vm_flags & VM_SHARED"),

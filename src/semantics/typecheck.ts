@@ -418,7 +418,7 @@ export class TypeChecker {
           `\`${name}\` observes the final state; it belongs in a condition`,
         );
       }
-      if (compileTime.includes(b.result)) {
+      if (compileTime.includes(b.result) && !b.folded) {
         this.bag.error(
           "E201",
           e.span,

@@ -284,7 +284,8 @@ describe("the primitive registry", () => {
     expect(L.slots[L.iMmapOf[1]!]!.frozen).toBeUndefined();
   });
 
-  for (const prim of primitives.values())
+  // A folded primitive never runs: lowering computes its value (fault_around_pages).
+  for (const prim of [...primitives.values()].filter((p) => !p.folded))
     it(`${prim.name} touches only what it declares`, () => {
       expect(dishonesty(prim, L, m.runtime, prim.name.length * 7919, 300)).toBeUndefined();
     });

@@ -138,6 +138,12 @@ export function staticOf(
         if (a === undefined || b === undefined) return undefined;
         return { t: "int", v: u.pageTable[a] === u.pageTable[b] ? 1 : 0 };
       }
+      if (r.name === "fault_around_pages") {
+        // do_fault_around()'s window: the fault's region (docs/model.md, fault-around).
+        const a = addressOf(args[0])?.page;
+        if (a === undefined) return undefined;
+        return { t: "range", ids: [...u.regions.get(u.pages[a]!.region)!] };
+      }
       if (r.name === "file_page") {
         const a = asFaddr(args[0]);
         return a ? { t: "fpage", id: a.fpage } : undefined;
