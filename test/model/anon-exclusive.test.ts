@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { judge } from "./helpers.js";
+import { readRepoFile } from "../helpers.js";
 import { describePte, PTE } from "../../src/primitives/encoding.js";
 
 /**
@@ -93,5 +94,12 @@ forall (pte(A).swap && !pte(A).writable)
     const entry = 3 << PTE.PFN_SHIFT;
     expect(describePte(entry | PTE.SWP_EXCLUSIVE, String)).toBe("swap entry slot 3 (exclusive)");
     expect(describePte(entry, String)).toBe("swap entry slot 3");
+  });
+
+  it("migrate_vma_collect_pmd() flushes an exclusive page under the PTL from 5.19", async () => {
+    // 60bae7370896's window: the flush after pte_unmap_unlock(). 6c287605fd56 clears an
+    // exclusive page with ptep_clear_flush() first; before the change 5.19 was Sometimes.
+    const text = readRepoFile("scenarios/migration/migrate-vma-vs-dontneed.tlb");
+    expect(await verdicts(text, ["5.18", "5.19"])).toEqual(["5.18 sometimes", "5.19 never"]);
   });
 });
