@@ -7,7 +7,18 @@
  * pte_present() to the kernel. MIGRATION marks a non-present migration entry. A swap entry is
  * what is left: not none, none of P, PROTNONE and MIGRATION, its swap slot in the frame field
  * (as the kernel's swp_entry_t reuses the PFN bits). */
-export const PTE = { P: 1, W: 2, D: 4, A: 8, PROTNONE: 16, MIGRATION: 32, PFN_SHIFT: 6 } as const;
+export const PTE = {
+  P: 1,
+  W: 2,
+  D: 4,
+  A: 8,
+  PROTNONE: 16,
+  MIGRATION: 32,
+  /** In a swap entry, the bit W holds in a present one: _PAGE_SWP_EXCLUSIVE (1493a1913e34, 5.19),
+   * "the page was mapped exclusively" (PG_anon_exclusive), remembered across swap-out. */
+  SWP_EXCLUSIVE: 2,
+  PFN_SHIFT: 6,
+} as const;
 
 /** is_swap_pte() && !non_swap_entry(): a PTE holding a swap slot. */
 export function isSwapPte(v: number): boolean {
@@ -60,7 +71,8 @@ export function describePte(
 ): string {
   if (v === 0) return "none";
   const f = v >>> PTE.PFN_SHIFT;
-  if (isSwapPte(v)) return `swap entry ${slotName(f)}`;
+  if (isSwapPte(v))
+    return `swap entry ${slotName(f)}${v & PTE.SWP_EXCLUSIVE ? " (exclusive)" : ""}`;
   if (v & PTE.MIGRATION) return `migration entry for ${frameName(f)}${v & PTE.W ? " (write)" : ""}`;
   const flags = [
     v & PTE.P ? "P" : "",

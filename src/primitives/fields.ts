@@ -14,7 +14,11 @@ const flag = (bit: number): Field => ({ type: "bool", emit: (x) => bool(`(${x} &
 export const fieldsOf: Readonly<Partial<Record<Type, Readonly<Record<string, Field>>>>> = {
   pte: {
     present: flag(PTE.P | PTE.PROTNONE),
-    writable: flag(PTE.W),
+    // A swap entry keeps _PAGE_SWP_EXCLUSIVE where W would be: it is not writable.
+    writable: {
+      type: "bool",
+      emit: (x) => bool(`(${x} & ${PTE.W}) !== 0 && !${swapEntry(x)}`),
+    },
     dirty: flag(PTE.D),
     accessed: flag(PTE.A),
     protnone: flag(PTE.PROTNONE),

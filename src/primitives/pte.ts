@@ -147,6 +147,15 @@ export const pteFamily = family({
     "swp_entry_to_pte(): a swap entry",
     (_, [slot]) => `((${slot!.code}) << ${PTE.PFN_SHIFT})`,
   ),
+  pte_swp_mkexclusive: pure(
+    [pte],
+    "pte",
+    "pte_swp_mkexclusive(): the swap entry remembers the page was PageAnonExclusive (5.19)",
+    (_, [x]) => `(${x!.code} | ${PTE.SWP_EXCLUSIVE})`,
+  ),
+  pte_swp_exclusive: pure([pte], "bool", "pte_swp_exclusive()", (_, [x]) =>
+    bool(`(${x!.code} & ${PTE.SWP_EXCLUSIVE}) !== 0`),
+  ),
   swp_offset: pure([pte], "fpage", "pte_to_swp_entry() and swp_offset(): the swap slot", (_, [x]) =>
     pfn(x!.code),
   ),
