@@ -180,7 +180,7 @@ export class FootprintOf {
       case "anon_vma":
         return [L.anonVma];
       case "vma_lock":
-        return pages.map((p) => L.vmaLockOf[p]!);
+        return [...new Set(pages.map((p) => L.vmaLockOf[p]!).filter((s) => s >= 0))];
       case "ptl":
         return pages.map((p) => L.ptlOf[p]!);
       case "pte":
