@@ -13,6 +13,7 @@ import type { Feature, ObjectKind, SlotMap } from "../primitives/primitive.js";
 import { primitiveNamed, resultCodes } from "../primitives/registry.js";
 import { bitsFor, PTE, VMA } from "../primitives/encoding.js";
 import { interference } from "./liveness.js";
+import { reachable } from "../semantics/lower/uncontended.js";
 import { restingPoints, storedVars } from "./resting.js";
 
 /**
@@ -547,7 +548,7 @@ function contendedVmaLocks(p: Program, u: Universe): Set<string> {
   const writers = new Map<string, Set<number>>();
   const readers = new Map<string, Set<number>>();
   p.threads.forEach((t, tid) =>
-    forEachCall(t, (o) => {
+    forEachCall({ ...t, nodes: reachable(t) }, (o) => {
       const into =
         o.name === "vma_start_write" ? writers : o.name === "vma_start_read" ? readers : undefined;
       if (into === undefined) return;

@@ -47,7 +47,7 @@ export function dropUncontendedLocks(threads: readonly ThreadProgram[]): ThreadP
 }
 
 /** The nodes a thread can reach from its entry (a static test leaves the other arm behind). */
-function reachable(t: ThreadProgram): Node[] {
+export function reachable(t: ThreadProgram): Node[] {
   const seen = new Set<number>([t.entry]);
   const todo = [t.entry];
   while (todo.length > 0) {
