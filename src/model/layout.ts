@@ -13,7 +13,7 @@ import type { Feature, ObjectKind, SlotMap } from "../primitives/primitive.js";
 import { primitiveNamed, resultCodes } from "../primitives/registry.js";
 import { bitsFor, PTE, VMA } from "../primitives/encoding.js";
 import { interference } from "./liveness.js";
-import { reachable } from "../semantics/lower/uncontended.js";
+import { reachable, reachableIds } from "../semantics/lower/uncontended.js";
 import { restingPoints, storedVars } from "./resting.js";
 
 /**
@@ -281,7 +281,11 @@ export function buildLayout(
   // procs are inlined (a register allocation by greedy colouring of the interference graph).
   const vars = p.threads.map((t, tid) => {
     const edges = interference(t, live[tid]!, budget);
-    const stored = storedVars(t, live[tid]!, restingPoints(t));
+    // Only where the thread can be: a branch a static test left dead (the code of another
+    // release) stores nothing.
+    const reached = reachableIds(t);
+    const resting = new Set([...restingPoints(t)].filter((id) => reached.has(id)));
+    const stored = storedVars(t, live[tid]!, resting);
     const slotOf: number[] = t.vars.map(() => -1);
     const shared: { slot: number; key: string; users: number[] }[] = [];
     for (const v of t.vars) {
