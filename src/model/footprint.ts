@@ -179,6 +179,8 @@ export class FootprintOf {
         return [...new Set(L.iMmapOf.filter((slot) => slot >= 0))];
       case "anon_vma":
         return [L.anonVma];
+      case "vma_lock":
+        return [...new Set(pages.map((p) => L.vmaLockOf[p]!).filter((s) => s >= 0))];
       case "ptl":
         return pages.map((p) => L.ptlOf[p]!);
       case "pte":
@@ -362,8 +364,7 @@ function tail(
     } else if (n.k === "label") {
       f.label(n.rank, fp);
       work.push(n.next);
-    }
-    else if (n.k === "branch" && !readsShared(n.cond)) work.push(n.else, n.then);
+    } else if (n.k === "branch" && !readsShared(n.cond)) work.push(n.else, n.then);
     else to.add(id);
   }
 }

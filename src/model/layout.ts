@@ -13,6 +13,7 @@ import type { Feature, ObjectKind, SlotMap } from "../primitives/primitive.js";
 import { primitiveNamed, resultCodes } from "../primitives/registry.js";
 import { bitsFor, PTE, VMA } from "../primitives/encoding.js";
 import { interference } from "./liveness.js";
+import { reachable, reachableIds } from "../semantics/lower/uncontended.js";
 import { restingPoints, storedVars } from "./resting.js";
 
 /**
@@ -24,6 +25,7 @@ export type SlotKind =
   | "pc"
   | "var"
   | "mmap_lock"
+  | "vma_lock"
   | "rmap_lock"
   | "ptl"
   | "pte"
@@ -279,7 +281,11 @@ export function buildLayout(
   // procs are inlined (a register allocation by greedy colouring of the interference graph).
   const vars = p.threads.map((t, tid) => {
     const edges = interference(t, live[tid]!, budget);
-    const stored = storedVars(t, live[tid]!, restingPoints(t));
+    // Only where the thread can be: a branch a static test left dead (the code of another
+    // release) stores nothing.
+    const reached = reachableIds(t);
+    const resting = new Set([...restingPoints(t)].filter((id) => reached.has(id)));
+    const stored = storedVars(t, live[tid]!, resting);
     const slotOf: number[] = t.vars.map(() => -1);
     const shared: { slot: number; key: string; users: number[] }[] = [];
     for (const v of t.vars) {
@@ -315,6 +321,16 @@ export function buildLayout(
     for (const fp of fps) iMmapOf[fp] = slot;
   }
   const anonVma = rwsem("anon_vma lock", writes("anon_vma"));
+  // Per-VMA locks (6.4+): a slot for a region only when one thread write-locks its VMA while
+  // another may read-lock it; otherwise no one can wait, and the lock is no part of the state.
+  const contended = contendedVmaLocks(p, u);
+  const vmaLockSlot = new Map(
+    [...contended].map((region) => [
+      region,
+      pk.add("vma_lock", `VMA lock ${region}`, bitsFor(nThreads + 1)),
+    ]),
+  );
+  const vmaLockOf = u.pages.map((pg) => vmaLockSlot.get(pg.region) ?? -1);
   // Split PTE locks: one PTL per page-table page (the scenario's placement, Universe.pageTable);
   // a page table no thread locks keeps a constant, unlocked PTL.
   const lockedTables = lockedPageTables(p, u);
@@ -494,6 +510,7 @@ export function buildLayout(
     mmapLock,
     iMmapOf,
     anonVma,
+    vmaLockOf,
     ptlOf,
     pte,
     vma,
@@ -525,6 +542,35 @@ export function buildLayout(
     pteVars,
     intBias,
   };
+}
+
+/**
+ * The regions whose VMA some thread write-locks (vma_start_write) while another thread may
+ * read-lock it (vma_start_read): only there can the per-VMA lock make anyone wait or fail.
+ */
+function contendedVmaLocks(p: Program, u: Universe): Set<string> {
+  const writers = new Map<string, Set<number>>();
+  const readers = new Map<string, Set<number>>();
+  p.threads.forEach((t, tid) =>
+    forEachCall({ ...t, nodes: reachable(t) }, (o) => {
+      const into =
+        o.name === "vma_start_write" ? writers : o.name === "vma_start_read" ? readers : undefined;
+      if (into === undefined) return;
+      const arg = o.args[0];
+      const pages =
+        arg?.k === "const" ? [arg.v] : arg?.k === "pages" ? arg.ids : u.pages.map((_, i) => i);
+      for (const page of pages) {
+        const region = u.pages[page]!.region;
+        if (!into.has(region)) into.set(region, new Set());
+        into.get(region)!.add(tid);
+      }
+    }),
+  );
+  return new Set(
+    [...writers].flatMap(([region, ws]) =>
+      [...(readers.get(region) ?? [])].some((r) => [...ws].some((w) => w !== r)) ? [region] : [],
+    ),
+  );
 }
 
 /** The page tables whose PTL some primitive of the program takes (a page not known: all). */

@@ -46,6 +46,19 @@ const anonVma = (
   emit: { stmt },
 });
 
+/** The per-VMA lock slots the scenario keeps (vmaLockOf without the -1s), each once. */
+const liveVmaLocks = (c: EmitCtx): number[] => [...new Set(c.L.vmaLockOf.filter((s) => s >= 0))];
+
+/**
+ * vma_end_write_all(): mm->mm_lock_seq moves on, so every VMA this writer write-locked is
+ * unlocked at once. Only a write-locked VMA changes, and only back to free (a reset).
+ */
+const vmaEndWriteAll = [readsWrites("vma_lock", { resets: true })];
+const endWriteAll = (c: EmitCtx): string =>
+  liveVmaLocks(c)
+    .map((s) => `if (${c.slot(s)} === ${c.L.nThreads + 1}) { ${c.put(s, "0")} }`)
+    .join(" ");
+
 /**
  * Locks. A holder is stored as its thread index + 1; a rwsem (mmap_lock, i_mmap_rwsem, the
  * anon_vma lock) counts its readers, and holds nThreads + 1 for a writer.
@@ -91,18 +104,68 @@ export const locks = family({
     result: "void",
     effect: "write",
     shown: true,
-    doc: "mmap_write_downgrade(mm) (downgrade_write(&mm->mmap_sem) before 5.8): the writer becomes the one reader, so waiting readers may enter",
-    touches: [readsWrites("mmap_lock")],
-    emit: { stmt: (c) => c.put(c.L.mmapLock, "1") },
+    doc: "mmap_write_downgrade(mm) (downgrade_write(&mm->mmap_sem) before 5.8): the writer becomes the one reader, so waiting readers may enter; from 6.4 vma_end_write_all() first",
+    touches: [readsWrites("mmap_lock"), ...vmaEndWriteAll],
+    emit: { stmt: (c) => `${endWriteAll(c)} ${c.put(c.L.mmapLock, "1")}` },
   },
   mmap_write_unlock: {
     params: [],
     result: "void",
     effect: "write",
     shown: true,
-    doc: "up_write(&mm->mmap_lock)",
-    touches: [readsWrites("mmap_lock")],
-    emit: { stmt: (c) => c.put(c.L.mmapLock, "0") },
+    doc: "up_write(&mm->mmap_lock); from 6.4 vma_end_write_all() first",
+    touches: [readsWrites("mmap_lock"), ...vmaEndWriteAll],
+    emit: { stmt: (c) => `${endWriteAll(c)} ${c.put(c.L.mmapLock, "0")}` },
+  },
+  // Per-VMA locks (CONFIG_PER_VMA_LOCK, 6.4+): the fault path read-locks the VMA it handles;
+  // mmap_lock writers write-lock each VMA they change until vma_end_write_all().
+  vma_start_read: {
+    params: [page],
+    result: "bool",
+    effect: "write",
+    shown: true,
+    doc: "vma_start_read() of the VMA at addr: fails if it is write-locked (vma->vm_lock_seq == mm->mm_lock_seq); else a reader of vma->vm_lock (vma->vm_refcnt from 6.15)",
+    touches: [readsWrites("vma_lock", { page: 0 })],
+    emit: {
+      stmt: (c, [p], dest) => {
+        const s = c.L.vmaLockOf[pageOf(p!)]!;
+        if (s < 0) return dest("1");
+        const ok = c.fresh();
+        return `const ${ok} = ${c.slot(s)} !== ${c.L.nThreads + 1}; if (${ok}) { ${c.put(s, `${c.slot(s)} + 1`)} } ${dest(`(+${ok})`)}`;
+      },
+    },
+  },
+  vma_end_read: {
+    params: [page],
+    result: "void",
+    effect: "write",
+    shown: true,
+    doc: "vma_end_read() of the VMA at addr",
+    touches: [readsWrites("vma_lock", { page: 0 })],
+    emit: {
+      stmt: (c, [p]) => {
+        const s = c.L.vmaLockOf[pageOf(p!)]!;
+        return s < 0 ? "" : c.put(s, `${c.slot(s)} - 1`);
+      },
+    },
+  },
+  vma_start_write: {
+    params: [param("range", "range")],
+    result: "void",
+    effect: "write",
+    blocks: true,
+    shown: true,
+    doc: "vma_start_write() of the VMA of the range (mmap_lock held for write): waits for its readers, then it stays write-locked until vma_end_write_all(); a no-op if this writer locked it already",
+    touches: [readsWrites("vma_lock", { page: 0 })],
+    emit: {
+      stmt: (c, [r]) => {
+        const s = c.L.vmaLockOf[pageOf(r!)]!;
+        const w = c.L.nThreads + 1;
+        return s < 0
+          ? ""
+          : `if (${c.slot(s)} !== 0 && ${c.slot(s)} !== ${w}) ${c.block} ${c.put(s, `${w}`)}`;
+      },
+    },
   },
   pte_lock: {
     params: [page],

@@ -53,11 +53,13 @@ export interface Param {
  * The objects of the model state, as the layout lays them out. Per page of the address space:
  * ptl, pte, vma, tlb (every CPU's entry for the page), settled. Per frame: refcount, mapcount,
  * flags, page_lock, mapping, folio, data. Per file page or swap slot: disk, cache, swap_map. Per
- * file page: i_size (is the page beyond its file's end?). Per file: i_mmap. Per thread: tlb_ubc,
- * gather_range, gather_pages, gather_rmaps. The others are one each.
+ * file page: i_size (is the page beyond its file's end?). Per file: i_mmap. Per region (VMA):
+ * vma_lock. Per thread: tlb_ubc, gather_range, gather_pages, gather_rmaps. The others are one
+ * each.
  */
 export type ObjectKind =
   | "mmap_lock"
+  | "vma_lock"
   | "i_mmap"
   | "anon_vma"
   | "ptl"
@@ -146,6 +148,13 @@ export interface SlotMap {
   readonly iMmapOf: readonly number[];
   /** The anon_vma lock (anon_vma->root->rwsem): one anon_vma for the mm's anonymous memory. */
   readonly anonVma: number;
+  /**
+   * Per page, the per-VMA lock of its region (6.4+, CONFIG_PER_VMA_LOCK): readers as a count,
+   * nThreads + 1 while write-locked (vm_lock_seq == mm_lock_seq); -1 where no thread can wait
+   * for it (nobody write-locks that VMA while another thread read-locks it): then taking it
+   * always succeeds and changes nothing.
+   */
+  readonly vmaLockOf: readonly number[];
   /** The PTL of each page's page table: one table (and one PTL) for the whole mm. */
   readonly ptlOf: readonly number[];
   readonly pte: readonly number[];

@@ -52,7 +52,7 @@ describe("diagnostics", () => {
       "  r = load X",
       "}",
       "exists (T1:r == 1)",
-      "expect kernel 6.16 : always",
+      "expect kernel 6.17 : always",
       "",
     ].join("\n");
     const uri = await client.open(join(root, "test/lsp/lowering-later.tlb"), text);
@@ -63,7 +63,7 @@ describe("diagnostics", () => {
     expect(second.length).toBeGreaterThan(0);
     expect(second.every((d) => d.code === "W001" && d.range.start.line === 9)).toBe(true);
     expect(second.map((d) => d.message)).toContain(
-      "kernel 6.16 is outside the releases proc `__do_page_fault` follows (3.12..6.3, src/kernel/x86.tlb): its body may not be that release's C",
+      "kernel 6.17 is outside the releases proc `__do_page_fault` follows (3.12..6.16, src/kernel/x86.tlb): its body may not be that release's C",
     );
   });
 

@@ -21,8 +21,9 @@ import { machineOf } from "../model/helpers.js";
 
 // A scenario whose layout has every kind of object live: the calls in `live` write each
 // freezable kind (page locks, VMAs, mm flags and batch generations, the per-thread batches,
-// swap, lazyfree, i_size, and the rmap locks, which T2 takes too so that they are contended and
-// kept), `mthp` makes folio heads, and with no condition the monitors' ghost state is there too.
+// swap, lazyfree, i_size, the rmap locks, which T2 takes too so that they are contended and
+// kept, and A's per-VMA lock, which T2 read-locks), `mthp` makes folio heads, and with no
+// condition the monitors' ghost state is there too.
 const scenario = `tlb honesty
 init {
   file F = [0, 0]
@@ -47,6 +48,7 @@ proc live() {
   tlb_remove_page_delay_rmap(f)
   i_mmap_lock_write(page_fpage(f))
   anon_vma_lock_write()
+  vma_start_write(A)
 }
 thread T1 on cpu1 {
   store A 1
@@ -59,6 +61,7 @@ thread T2 on cpu2 {
   s = load Y
   i_mmap_lock_read(file_page(F[0]))
   anon_vma_lock_read()
+  locked = vma_start_read(A[1])
 }
 `;
 

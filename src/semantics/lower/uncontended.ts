@@ -47,7 +47,12 @@ export function dropUncontendedLocks(threads: readonly ThreadProgram[]): ThreadP
 }
 
 /** The nodes a thread can reach from its entry (a static test leaves the other arm behind). */
-function reachable(t: ThreadProgram): Node[] {
+export function reachable(t: ThreadProgram): Node[] {
+  return [...reachableIds(t)].map((i) => t.nodes[i]!);
+}
+
+/** The ids of the nodes a thread can reach from its entry. */
+export function reachableIds(t: ThreadProgram): Set<number> {
   const seen = new Set<number>([t.entry]);
   const todo = [t.entry];
   while (todo.length > 0) {
@@ -66,7 +71,7 @@ function reachable(t: ThreadProgram): Node[] {
         todo.push(x);
       }
   }
-  return [...seen].map((i) => t.nodes[i]!);
+  return seen;
 }
 
 /** The elidable lock kinds a list of ops touches, and whether on the shared side only. */
