@@ -67,13 +67,18 @@ function libraryRaces(): Race[] {
 }
 
 async function main(): Promise<void> {
-  const at = process.argv.indexOf("--seconds");
-  const budgetSeconds = at >= 0 ? Number(process.argv[at + 1]) : 3600;
+  const option = (name: string, otherwise: number): number => {
+    const at = process.argv.indexOf(name);
+    return at >= 0 ? Number(process.argv[at + 1]) : otherwise;
+  };
+  const budgetSeconds = option("--seconds", 3600);
+  // Two candidates at a time, one per core; --jobs 1 for one.
+  const jobs = option("--jobs", 2);
   const races = libraryRaces();
   const releases = [...new Set(races.map((r) => r.release))].sort(compareReleases);
   const out = mkdtempSync(join(tmpdir(), "tlbl-bench-hunt-"));
   process.stderr.write(
-    `hunting on ${releases.join(", ")} for ${budgetSeconds} s; ${races.length} library races; findings in ${out}\n`,
+    `hunting on ${releases.join(", ")} for ${budgetSeconds} s with ${jobs} jobs; ${races.length} library races; findings in ${out}\n`,
   );
   const summary = await hunt(
     {
@@ -82,7 +87,9 @@ async function main(): Promise<void> {
       budget: { seconds: budgetSeconds },
       out,
       results: join(out, "results.jsonl"),
-      timeoutMs: 60_000,
+      // A search still going after 30 s is of a candidate too large for this budget.
+      timeoutMs: 30_000,
+      jobs,
     },
     (p) =>
       process.stderr.write(`\r${p.tried} scenarios, ${p.findings} findings, ${p.open} open   `),
@@ -126,6 +133,7 @@ async function main(): Promise<void> {
     fixesRediscovered: new Set(results.filter((r) => r.found).map((r) => r.commit)).size,
     fixes: new Set(races.map((r) => r.commit)).size,
     budgetSeconds,
+    jobs,
     scenarios: summary.tried,
     findings: summary.newFindings.length,
     candidates: summary.newFindings.filter((f) => f.fix === undefined).length,
