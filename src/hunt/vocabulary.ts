@@ -233,7 +233,8 @@ function roundRobin<T>(lists: readonly (readonly T[])[]): T[] {
  * between the first thread's accesses and one in the second thread: every such pair (each step
  * of the first thread meets every step in turn, so each is met early). Tier 3: three threads,
  * the second and third one step each: every pair of steps on each kind, a step with itself first
- * (two munmaps), then with the next one, and so on.
+ * (two munmaps), then with the next one, and so on. Tier 4: tier 3's shapes with each step
+ * between the first thread's accesses.
  */
 function smallTiers(v: Vocabulary): SmallShape[] {
   const inRange = (n: number): boolean => v.threads[0] <= n && n <= v.threads[1];
@@ -264,17 +265,26 @@ function smallTiers(v: Vocabulary): SmallShape[] {
         return pairs;
       }),
     );
+  /** Every pair of a kind's steps: each with itself first, then with the next one, and so on. */
+  const pairsOf = (steps: readonly Op[]): [Op, Op][] => {
+    const n = steps.length;
+    const pairs: [Op, Op][] = [];
+    for (let d = 0; d <= Math.floor(n / 2); d++)
+      for (let a = 0; a < n; a++) {
+        if (2 * d === n && a >= d) continue; // (a, a + n/2) is (b, b + n/2) for b = a - n/2
+        pairs.push([steps[a]!, steps[(a + d) % n]!]);
+      }
+    return pairs;
+  };
   if (inRange(3))
     out.push(
+      ...tier((kind, steps) => pairsOf(steps).map((others) => ({ kind, mid: undefined, others }))),
+    );
+  if (inRange(3) && v.steps[1] >= 3)
+    out.push(
       ...tier((kind, steps) => {
-        const n = steps.length;
-        const pairs: SmallShape[] = [];
-        for (let d = 0; d <= Math.floor(n / 2); d++)
-          for (let a = 0; a < n; a++) {
-            if (2 * d === n && a >= d) continue; // (a, a + n/2) is (b, b + n/2) for b = a - n/2
-            pairs.push({ kind, mid: undefined, others: [steps[a]!, steps[(a + d) % n]!] });
-          }
-        return pairs;
+        const mids = steps.filter((o) => !o.kernel && !isAccess(o));
+        return pairsOf(steps).flatMap((others) => mids.map((mid) => ({ kind, mid, others })));
       }),
     );
   return out;

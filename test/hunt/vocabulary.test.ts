@@ -81,13 +81,28 @@ describe("hunt corpus order: small shapes of every step first", () => {
       expect(seen).toContain(`anon ${op}`);
   });
 
-  it("tier 2: every pair of steps on each kind, each in its own thread", () => {
+  it("tier 2: each step between the first thread's accesses meets each step of a second thread", () => {
+    const pairs = new Set<string>();
+    for (let i = 0; i < 2000; i++) {
+      const c = candidate(i, v);
+      if (c.threads.length === 2 && c.threads[0]!.length === 3)
+        pairs.add(`${c.kind} ${c.threads[0]![1]!.op} ${c.threads[1]![0]!.op}`);
+    }
+    for (const k of regionKinds) {
+      const on = ops.filter((o) => o.on.includes(k));
+      for (const a of on.filter((o) => !o.kernel && !["store", "load"].includes(o.name)))
+        for (const b of on) expect(pairs).toContain(`${k} ${a.name} ${b.name}`);
+    }
+  });
+
+  it("tier 3: every pair of steps on each kind, each in its own thread; then tier 4 with a step between", () => {
     const pairs = new Set<string>();
     let i = 0;
     for (; ; i++) {
       const c = candidate(i, v);
       if (c.threads.length === 2) continue;
-      if (c.threads.length !== 3 || c.threads.slice(1).some((t) => t.length !== 1)) break;
+      if (c.threads[0]!.length === 3) break;
+      expect(c.threads.slice(1).map((t) => t.length)).toEqual([1, 1]);
       pairs.add(`${c.kind} ${steps(c).sort().join(",")}`);
     }
     for (const k of regionKinds) {
@@ -95,8 +110,9 @@ describe("hunt corpus order: small shapes of every step first", () => {
       for (const a of on)
         for (const b of on) expect(pairs).toContain(`${k} ${[a, b].sort().join(",")}`);
     }
-    // Then random shapes over the whole vocabulary.
-    expect(candidate(i + 50, v).threads.length).toBeGreaterThanOrEqual(2);
+    // Tier 4: the same pairs, the first thread taking a step between its accesses.
+    const c = candidate(i, v);
+    expect(c.threads.map((t) => t.length)).toEqual([3, 1, 1]);
   });
 
   it("a step that needs two pages gets a region of two", () => {
