@@ -47,6 +47,11 @@ export interface Finding {
   readonly schedule: string | undefined;
   /** The modelled fix that alone turns it Never on its release, or none: a candidate. */
   readonly fix: FixDef | undefined;
+  /**
+   * With no such fix: the fewest modelled fixes that turn it Never together (a race whose fix
+   * took two commits), oldest first; undefined when even all of them do not.
+   */
+  readonly together: readonly FixDef[] | undefined;
   /** The finding as a ready-to-run .tlb file. */
   readonly text: string;
 }
@@ -227,13 +232,53 @@ export async function classify(
 }
 
 /**
+ * When no fix alone turns the race Never: the fixes that do together. The fixes the release lacks
+ * are turned on oldest first, one more each time, until no monitor fires (a complete search);
+ * then each of them but the last is left out again when the others still do without it. So a
+ * race closed only by two commits (a flush moved under the PTL, then the rmap removal moved
+ * after it) is named by both. Undefined when even all of them together leave it firing.
+ */
+export async function classifyTogether(
+  c: Candidate,
+  release: string,
+  trials: Trials,
+): Promise<FixDef[] | undefined> {
+  const later = [...loadPrelude().fixes.values()]
+    .filter((f) => compareReleases(f.release, release) > 0)
+    .sort((a, b) => compareReleases(a.release, b.release));
+  const quiet = async (fs: readonly FixDef[]): Promise<boolean> =>
+    (
+      await trials.tryOn(
+        c,
+        release,
+        fs.map((f) => f.commit),
+      )
+    ).kind === "quiet";
+  let n = 2;
+  while (n <= later.length && !(await quiet(later.slice(0, n)))) n++;
+  if (n > later.length) return undefined;
+  let on: FixDef[] = later.slice(0, n);
+  for (let i = on.length - 2; i >= 0; i--) {
+    const without: FixDef[] = on.filter((_, j) => j !== i);
+    if (await quiet(without)) on = without;
+  }
+  return on;
+}
+
+/**
  * The de-duplication key: the monitor, the region's kind, each thread's steps (threads in any
  * order) and the fix that classifies it. Two candidates that minimise to the same steps and
  * are stopped by the same fix are one race.
  */
-export function shapeOf(c: Candidate, monitor: string, fix: FixDef | undefined): string {
+export function shapeOf(
+  c: Candidate,
+  monitor: string,
+  fix: FixDef | undefined,
+  together?: readonly FixDef[],
+): string {
   const threads = c.threads.map((t) => t.map((s) => s.op).join(",")).sort();
-  return `${monitor} ${c.kind} [${threads.join(" | ")}] ${fix?.commit ?? "no-fix"}`;
+  const by = fix?.commit ?? together?.map((f) => f.commit).join("+") ?? "no-fix";
+  return `${monitor} ${c.kind} [${threads.join(" | ")}] ${by}`;
 }
 
 /** A fix's name as an `expect … with fix` line writes it. */
@@ -256,14 +301,23 @@ export async function investigate(
   const from = start ?? { candidate: c, firing };
   const small = await minimise(from.candidate, from.firing, monitor, trials);
   const fix = await classify(small.candidate, firing.release, trials);
-  const shape = shapeOf(small.candidate, monitor, fix);
+  const together = fix
+    ? undefined
+    : await classifyTogether(small.candidate, firing.release, trials);
+  const shape = shapeOf(small.candidate, monitor, fix, together);
   const id = createHash("sha256").update(shape).digest("hex").slice(0, 12);
+  const named = (f: FixDef): string => `${f.commit} (${f.release}, "${f.title}")`;
   const what = fix
-    ? `modelled fix ${fix.commit} (${fix.release}, "${fix.title}") alone turns it Never`
-    : "no modelled fix turns it Never: a candidate, to read against the C";
+    ? `modelled fix ${named(fix)} alone turns it Never`
+    : together
+      ? `no modelled fix alone turns it Never; together, ${together.map(named).join(" and ")} do`
+      : "no modelled fix turns it Never: a candidate, to read against the C";
   const expects = [`expect kernel ${firing.release} : sometimes`];
-  if (fix)
-    expects.push(`expect kernel ${firing.release} with fix ${commitText(fix.commit)} on : never`);
+  const on = fix ? [fix] : (together ?? []);
+  if (on.length > 0)
+    expects.push(
+      `expect kernel ${firing.release} with ${on.map((f) => `fix ${commitText(f.commit)} on`).join(", ")} : never`,
+    );
   const text = scenarioText(small.candidate, `hunt_${id}`, {
     doc: `Found by tlbl hunt${c.index === undefined ? "" : ` (candidate ${c.index})`}: ${monitor} fires on ${firing.release}; ${what}.`,
     condition: `exists (fired(${monitor}))`,
@@ -279,6 +333,7 @@ export async function investigate(
     monitor,
     schedule: small.firing.schedule,
     fix,
+    together,
     text,
   };
 }

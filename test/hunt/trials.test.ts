@@ -1,6 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { releasesOf, runCandidate, Trials } from "../../src/hunt/hunt.js";
+import {
+  classify,
+  classifyTogether,
+  investigate,
+  releasesOf,
+  runCandidate,
+  Trials,
+} from "../../src/hunt/hunt.js";
 import type { Candidate } from "../../src/hunt/vocabulary.js";
+import { checkText } from "../../src/kernel/load.js";
 
 // The seed race's shape (mremap-vs-page-mkclean, 5d1904204c99 in 4.9), written by hand here.
 const seed: Candidate = {
@@ -68,5 +76,27 @@ describe("hunt runs (Trials)", () => {
       { kind: "open", reason: "not run on 5.11: timed out on 4.8" },
     ]);
     expect(trials.searches).toBe(1);
+  });
+
+  it("a race two commits closed is named by both: munmap's flush under the PTL (1cf35d47712d) and the rmap removal after it (5df397dec7c4)", async () => {
+    // The store after fadvise() hits the entry munmap has not flushed: before 3.15 the flush
+    // comes after the PTL is dropped, and until 6.2 the page leaves the rmap before the flush, so
+    // fadvise's writeback cleans it without waiting (5df397dec7c4's message tells this race).
+    const race: Candidate = { ...seed, threads: [seed.threads[0]!, [{ op: "munmap", page: 0 }]] };
+    const trials = new Trials({ releases: ["3.14"] });
+    const fired = await trials.tryOn(race, "3.14");
+    expect(fired.kind).toBe("fired");
+    expect(await classify(race, "3.14", trials)).toBeUndefined();
+    const both = await classifyTogether(race, "3.14", trials);
+    expect(both?.map((f) => f.commit)).toEqual(["1cf35d47712d", "5df397dec7c4"]);
+    if (fired.kind !== "fired") return;
+    const f = await investigate(race, fired.firing, trials);
+    expect(f.shape).toBe(
+      "lost_write file-shared [munmap | store,fadvise,store] 1cf35d47712d+5df397dec7c4",
+    );
+    expect(checkText(f.text, "f.tlb").diagnostics).toEqual([]);
+    expect(f.text).toContain(
+      "expect kernel 3.14 with fix 1cf35d47712d on, fix 5df397dec7c4 on : never",
+    );
   });
 });
