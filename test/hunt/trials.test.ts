@@ -67,6 +67,25 @@ describe("hunt runs (Trials)", () => {
     expect(releasesOf(uffd, all)).toEqual(["5.11", "5.18"]);
   });
 
+  it("a release that does not model a step is skipped, not run", async () => {
+    const uffd: Candidate = {
+      ...seed,
+      kind: "anon",
+      threads: [
+        [
+          { op: "store", page: 0 },
+          { op: "store", page: 0 },
+        ],
+        [{ op: "uffd_unprotect", page: 0 }],
+      ],
+    };
+    const trials = new Trials({ releases: ["4.12", "5.11"] });
+    const ran = await runCandidate(uffd, trials);
+    expect(ran!.releases[0]).toEqual({ kind: "skipped" });
+    expect(ran!.releases[1]!.kind).not.toBe("skipped");
+    expect(trials.searches).toBe(1);
+  });
+
   it("after a search stops at its timeout, the candidate's later releases are not run", async () => {
     const trials = new Trials({ releases: ["4.8", "4.12", "5.11"], timeoutMs: 0 });
     const ran = await runCandidate(seed, trials);
