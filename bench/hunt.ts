@@ -1,5 +1,5 @@
 import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { hunt } from "../src/hunt/session.js";
@@ -80,6 +80,9 @@ async function main(): Promise<void> {
   process.stderr.write(
     `hunting on ${releases.join(", ")} for ${budgetSeconds} s with ${jobs} jobs; ${races.length} library races; findings in ${out}\n`,
   );
+  // The machine is shared: the load average beside the run, sampled each minute.
+  const load: number[] = [loadavg()[0]!];
+  const sampler = setInterval(() => load.push(loadavg()[0]!), 60_000);
   const summary = await hunt(
     {
       releases,
@@ -94,6 +97,7 @@ async function main(): Promise<void> {
     (p) =>
       process.stderr.write(`\r${p.tried} scenarios, ${p.findings} findings, ${p.open} open   `),
   );
+  clearInterval(sampler);
   process.stderr.write("\n");
   // A finding names the first release it fires on; the race is rediscovered when a finding
   // classified by the race's fix also fires on the race's own pre-fix release (run there).
@@ -134,6 +138,11 @@ async function main(): Promise<void> {
     fixes: new Set(races.map((r) => r.commit)).size,
     budgetSeconds,
     jobs,
+    loadAverage: {
+      min: Math.min(...load),
+      median: [...load].sort((a, b) => a - b)[Math.floor(load.length / 2)]!,
+      max: Math.max(...load),
+    },
     scenarios: summary.tried,
     findings: summary.newFindings.length,
     // Classified by no fix alone but by fixes together (a race two commits closed).
