@@ -1,5 +1,5 @@
 import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { hunt } from "../src/hunt/session.js";
@@ -67,14 +67,22 @@ function libraryRaces(): Race[] {
 }
 
 async function main(): Promise<void> {
-  const at = process.argv.indexOf("--seconds");
-  const budgetSeconds = at >= 0 ? Number(process.argv[at + 1]) : 3600;
+  const option = (name: string, otherwise: number): number => {
+    const at = process.argv.indexOf(name);
+    return at >= 0 ? Number(process.argv[at + 1]) : otherwise;
+  };
+  const budgetSeconds = option("--seconds", 3600);
+  // Two candidates at a time, one per core; --jobs 1 for one.
+  const jobs = option("--jobs", 2);
   const races = libraryRaces();
   const releases = [...new Set(races.map((r) => r.release))].sort(compareReleases);
   const out = mkdtempSync(join(tmpdir(), "tlbl-bench-hunt-"));
   process.stderr.write(
-    `hunting on ${releases.join(", ")} for ${budgetSeconds} s; ${races.length} library races; findings in ${out}\n`,
+    `hunting on ${releases.join(", ")} for ${budgetSeconds} s with ${jobs} jobs; ${races.length} library races; findings in ${out}\n`,
   );
+  // The machine is shared: the load average beside the run, sampled each minute.
+  const load: number[] = [loadavg()[0]!];
+  const sampler = setInterval(() => load.push(loadavg()[0]!), 60_000);
   const summary = await hunt(
     {
       releases,
@@ -82,11 +90,14 @@ async function main(): Promise<void> {
       budget: { seconds: budgetSeconds },
       out,
       results: join(out, "results.jsonl"),
-      timeoutMs: 60_000,
+      // A search still going after 30 s is of a candidate too large for this budget.
+      timeoutMs: 30_000,
+      jobs,
     },
     (p) =>
       process.stderr.write(`\r${p.tried} scenarios, ${p.findings} findings, ${p.open} open   `),
   );
+  clearInterval(sampler);
   process.stderr.write("\n");
   // A finding names the first release it fires on; the race is rediscovered when a finding
   // classified by the race's fix also fires on the race's own pre-fix release (run there).
@@ -126,9 +137,18 @@ async function main(): Promise<void> {
     fixesRediscovered: new Set(results.filter((r) => r.found).map((r) => r.commit)).size,
     fixes: new Set(races.map((r) => r.commit)).size,
     budgetSeconds,
+    jobs,
+    loadAverage: {
+      min: Math.min(...load),
+      median: [...load].sort((a, b) => a - b)[Math.floor(load.length / 2)]!,
+      max: Math.max(...load),
+    },
     scenarios: summary.tried,
     findings: summary.newFindings.length,
-    candidates: summary.newFindings.filter((f) => f.fix === undefined).length,
+    // Classified by no fix alone but by fixes together (a race two commits closed).
+    together: summary.newFindings.filter((f) => f.together !== undefined).length,
+    candidates: summary.newFindings.filter((f) => f.fix === undefined && f.together === undefined)
+      .length,
     races: results,
   };
   writeFileSync(join(root, "bench", "hunt-results.json"), JSON.stringify(report, null, 2) + "\n");
@@ -137,7 +157,7 @@ async function main(): Promise<void> {
       `${r.found ? "found" : "     "}  ${r.commit.padEnd(14)} ${r.release.padEnd(5)} ${r.seconds ?? ""}  ${r.scenario}\n`,
     );
   process.stdout.write(
-    `${report.rediscovered} of ${races.length} races (${report.fixesRediscovered} of ${report.fixes} fixes) rediscovered in ${budgetSeconds} s (${summary.tried} scenarios, ${report.findings} findings, ${report.candidates} with no modelled fix); bench/hunt-results.json\n`,
+    `${report.rediscovered} of ${races.length} races (${report.fixesRediscovered} of ${report.fixes} fixes) rediscovered in ${budgetSeconds} s (${summary.tried} scenarios, ${report.findings} findings, ${report.together} closed by fixes together, ${report.candidates} with no modelled fix); bench/hunt-results.json\n`,
   );
 }
 

@@ -3,7 +3,7 @@ import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { shardLabel, shardLabelForm } from "../judge/shards.js";
 import { resumed, resumeProblems } from "../hunt/results.js";
-import { hunt, type Budget, type HuntProgress } from "../hunt/session.js";
+import { hunt, type Budget, type Found, type HuntProgress } from "../hunt/session.js";
 import {
   corpusOf,
   defaultVocabulary,
@@ -85,8 +85,7 @@ export async function huntCommand(opts: HuntOptions): Promise<number> {
   );
   if (tty) process.stderr.write("\r\x1b[K");
   const lines = summary.newFindings.map(
-    (f) =>
-      `${join(out, `${f.id}.tlb`)}: ${f.monitor} on ${f.release}; ${f.fix ? `the race of ${f.fix.commit}` : "no modelled fix: candidate"}`,
+    (f) => `${join(out, `${f.id}.tlb`)}: ${f.monitor} on ${f.release}; ${raceOf(f)}`,
   );
   process.stdout.write(
     opts.json
@@ -173,4 +172,11 @@ function jobsCapped(jobs: number | undefined): number | undefined {
     `tlbl hunt: --jobs ${jobs} capped at ${cores}, the cores this machine has\n`,
   );
   return cores;
+}
+
+/** What a finding's line says of its fix: one, several together, or none (a candidate). */
+function raceOf(f: Found): string {
+  if (f.fix) return `the race of ${f.fix.commit}`;
+  if (f.together) return `the race of ${f.together.map((x) => x.commit).join(" and ")} together`;
+  return "no modelled fix: candidate";
 }

@@ -23,7 +23,9 @@ export function formatMergedHunt(m: MergedHunt): string {
   for (const r of m.races) {
     const heading = r.fix
       ? `the race of ${r.fix.commit} (${r.fix.release}, "${r.fix.title}"):`
-      : "no modelled fix: candidates, to read against the C:";
+      : r.together
+        ? `the race of ${r.together.map((f) => `${f.commit} (${f.release})`).join(" and ")} together:`
+        : "no modelled fix: candidates, to read against the C:";
     if (heading !== group) out.push(`  ${(group = heading)}`);
     out.push(`    ${raceLine(r)}`);
   }

@@ -20,6 +20,8 @@ export interface MergedRace {
   readonly monitor: string;
   readonly kind: FindingRecord["kind"];
   readonly fix: FixDef | null;
+  /** With no fix: the fixes that turn it Never together, if any. */
+  readonly together?: readonly FixDef[];
   /** The releases it fired on. */
   readonly releases: readonly string[];
   /** The candidates that minimised to it (index order), and the shards that ran them. */
@@ -120,6 +122,7 @@ export function mergeHunts(files: readonly ParsedResults[]): {
         monitor: f.monitor,
         kind: f.kind,
         fix: f.fix,
+        ...(f.together ? { together: f.together } : {}),
         releases: add(r?.releases, f.release).sort(compareReleases),
         candidates: add(r?.candidates, l.index),
         shards: add(r?.shards, l.shard).sort((a, b) => shardLabel(a)!.index - shardLabel(b)!.index),

@@ -1,5 +1,5 @@
 import { Worker, isMainThread, parentPort, workerData } from "node:worker_threads";
-import { runCandidate, type HuntLimits, type Ran } from "./hunt.js";
+import { runCandidate, Trials, type HuntLimits, type Ran } from "./hunt.js";
 import type { Candidate } from "./vocabulary.js";
 
 /** A candidate to run, by its index in the corpus. */
@@ -87,8 +87,10 @@ export function inWorkers(
 if (!isMainThread && (workerData as { kind?: string } | null)?.kind === "tlbl-hunt") {
   const { limits } = workerData as WorkerInput;
   const port = parentPort!;
+  // One memory of runs for the worker's life: its candidates share small scenarios.
+  const trials = new Trials(limits);
   port.on("message", (t: Task) => {
-    runCandidate(t.candidate, limits).then(
+    runCandidate(t.candidate, trials).then(
       // No signal here: runCandidate always ends with the runs.
       (ran) => port.postMessage({ index: t.index, ran: ran! } satisfies FromWorker),
       (e: Error) =>

@@ -18,6 +18,8 @@ export interface FindingRecord {
   readonly release: string;
   /** The modelled fix that alone turns it Never; null: a candidate. */
   readonly fix: FixDef | null;
+  /** With no such fix, the fixes that turn it Never together (Finding.together). */
+  readonly together?: readonly FixDef[];
 }
 
 export type Outcome = "quiet" | "open" | "finding" | "duplicate";
@@ -47,6 +49,7 @@ export function recordOf(f: Finding): FindingRecord {
     kind: f.candidate.kind,
     release: f.release,
     fix: f.fix ?? null,
+    ...(f.together ? { together: f.together } : {}),
   };
 }
 

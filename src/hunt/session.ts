@@ -1,6 +1,6 @@
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { runCandidate, type Finding, type HuntLimits, type Ran } from "./hunt.js";
+import { runCandidate, Trials, type Finding, type HuntLimits, type Ran } from "./hunt.js";
 import { inWorkers, type Task } from "./parallel.js";
 import { recordOf, resumed, type FindingRecord, type Outcome, type ResultLine } from "./results.js";
 import { candidate, corpusOf, type Vocabulary } from "./vocabulary.js";
@@ -101,12 +101,18 @@ export async function hunt(
     let outcome: Outcome = "quiet";
     let detail: string | undefined;
     const findings: FindingRecord[] = [];
+    if (ran.releases.every((r) => r.kind === "skipped"))
+      [outcome, detail] = ["open", "no release it hunts on models all its steps"];
+    /** The findings this candidate wrote: one on two releases is no duplicate. */
+    const own = new Set<string>();
     for (const r of ran.releases) {
       if (r.kind === "open" && outcome === "quiet") [outcome, detail] = ["open", r.reason];
       if (r.kind !== "found") continue;
       const f = r.finding;
       findings.push(recordOf(f));
       const path = join(req.out, `${f.id}.tlb`);
+      if (own.has(f.id)) continue;
+      own.add(f.id);
       if (ids.has(f.id) || existsSync(path)) {
         duplicates++;
         if (outcome !== "finding") [outcome, detail] = ["duplicate", f.id];
@@ -151,12 +157,14 @@ export async function hunt(
     "candidates" in req.budget ? Math.min(req.jobs ?? 1, req.budget.candidates) : (req.jobs ?? 1);
   try {
     if (jobs > 1) await inWorkers(jobs, next, onDone, req);
-    else
+    else {
+      const trials = new Trials(req);
       for (let t = next(); t !== undefined; t = next()) {
-        const ran = await runCandidate(t.candidate, req);
+        const ran = await runCandidate(t.candidate, trials);
         if (ran === undefined) break; // a signal cut its runs short: not done
         onDone(t.index, ran);
       }
+    }
   } finally {
     // What ended is kept, in index order, even when a signal (or a worker's error) left
     // a candidate before it unfinished: a rerun runs that one.

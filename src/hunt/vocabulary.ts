@@ -14,6 +14,14 @@ export interface Op {
   /** Runs in a kernel thread (`kthread`): reclaim, migration, writeback… */
   readonly kernel: boolean;
   readonly on: readonly RegionKind[];
+  /**
+   * The prelude proc the step calls: the step runs only on the releases that proc's body follows
+   * (its `follows` range), where the prelude claims to model it (madvise() from 4.5, uffd-wp
+   * from 5.7…). Undefined for `load` and `store`, which every release has.
+   */
+  readonly proc?: string;
+  /** The region's pages it needs (KSM merges two pages of the region). */
+  readonly pages?: number;
   /** The step's text: `page` is the region's page it touches, `value` a store's value. */
   readonly text: (at: { readonly page: string; readonly value: number }) => string;
 }
@@ -24,33 +32,105 @@ const any = regionKinds;
 export const ops: readonly Op[] = [
   { name: "store", kernel: false, on: any, text: (a) => `store ${a.page} ${a.value}` },
   { name: "load", kernel: false, on: any, text: (a) => `load ${a.page}` },
-  { name: "munmap", kernel: false, on: any, text: () => "munmap X" },
-  { name: "mremap", kernel: false, on: any, text: () => "mremap X -> Y" },
-  { name: "mprotect_r", kernel: false, on: any, text: () => "mprotect X r" },
-  { name: "mprotect_none", kernel: false, on: any, text: () => "mprotect X none" },
-  { name: "dontneed", kernel: false, on: any, text: () => "madvise X dontneed" },
-  { name: "free", kernel: false, on: ["anon"], text: () => "madvise X free" },
-  { name: "clear_refs", kernel: false, on: any, text: () => "clear_refs_soft_dirty" },
-  { name: "fadvise", kernel: false, on: file, text: () => "fadvise F dontneed" },
-  { name: "pread", kernel: false, on: file, text: (a) => `pread ${filePage(a.page)}` },
+  { name: "munmap", kernel: false, on: any, proc: "munmap", text: () => "munmap X" },
+  { name: "mremap", kernel: false, on: any, proc: "mremap", text: () => "mremap X -> Y" },
+  { name: "mprotect_r", kernel: false, on: any, proc: "mprotect", text: () => "mprotect X r" },
+  {
+    name: "mprotect_none",
+    kernel: false,
+    on: any,
+    proc: "mprotect",
+    text: () => "mprotect X none",
+  },
+  {
+    name: "dontneed",
+    kernel: false,
+    on: any,
+    proc: "madvise",
+    text: () => "madvise X dontneed",
+  },
+  { name: "free", kernel: false, on: ["anon"], proc: "madvise", text: () => "madvise X free" },
+  {
+    name: "clear_refs",
+    kernel: false,
+    on: any,
+    proc: "clear_refs_soft_dirty",
+    text: () => "clear_refs_soft_dirty",
+  },
+  { name: "fadvise", kernel: false, on: file, proc: "fadvise", text: () => "fadvise F dontneed" },
+  {
+    name: "pread",
+    kernel: false,
+    on: file,
+    proc: "pread",
+    text: (a) => `pread ${filePage(a.page)}`,
+  },
   {
     name: "pwrite",
     kernel: false,
     on: file,
+    proc: "pwrite",
     text: (a) => `pwrite ${filePage(a.page)} ${a.value}`,
   },
-  { name: "ftruncate", kernel: false, on: file, text: () => "ftruncate F 0" },
-  { name: "msync", kernel: false, on: ["file-shared"], text: () => "msync X" },
-  { name: "reclaim", kernel: true, on: file, text: (a) => `reclaim ${filePage(a.page)}` },
+  { name: "ftruncate", kernel: false, on: file, proc: "ftruncate", text: () => "ftruncate F 0" },
+  { name: "msync", kernel: false, on: ["file-shared"], proc: "msync", text: () => "msync X" },
+  // get_user_pages() without FOLL_WRITE: a reference held on the page (O_DIRECT in flight).
+  {
+    name: "gup",
+    kernel: false,
+    on: any,
+    proc: "get_user_page",
+    text: (a) => `get_user_page ${a.page}`,
+  },
+  // userfaultfd write-protect mode (anonymous memory until 5.19): register, and un-protect.
+  {
+    name: "uffd_register_wp",
+    kernel: false,
+    on: ["anon"],
+    proc: "uffd_register_wp",
+    text: () => "uffd_register_wp X",
+  },
+  {
+    name: "uffd_unprotect",
+    kernel: false,
+    on: ["anon"],
+    proc: "uffd_unprotect",
+    text: () => "uffd_unprotect X",
+  },
+  {
+    name: "reclaim",
+    kernel: true,
+    on: file,
+    proc: "reclaim",
+    text: (a) => `reclaim ${filePage(a.page)}`,
+  },
   {
     name: "reclaim_anon",
     kernel: true,
     on: ["anon", "file-private"],
+    proc: "reclaim_anon",
     text: (a) => `reclaim_anon ${a.page}`,
   },
-  { name: "migrate", kernel: true, on: any, text: (a) => `migrate ${a.page}` },
-  { name: "numa_scan", kernel: true, on: any, text: () => "numa_scan X" },
-  { name: "writeback", kernel: true, on: file, text: () => "writeback F" },
+  { name: "migrate", kernel: true, on: any, proc: "migrate", text: (a) => `migrate ${a.page}` },
+  // A device driver's migrate_vma_*() on anonymous memory (HMM).
+  {
+    name: "migrate_vma",
+    kernel: true,
+    on: ["anon"],
+    proc: "migrate_vma",
+    text: (a) => `migrate_vma ${a.page}`,
+  },
+  { name: "numa_scan", kernel: true, on: any, proc: "numa_scan", text: () => "numa_scan X" },
+  { name: "writeback", kernel: true, on: file, proc: "writeback", text: () => "writeback F" },
+  // ksmd merging the region's two pages (both anonymous and equal).
+  {
+    name: "ksm",
+    kernel: true,
+    on: ["anon"],
+    proc: "ksm_merge",
+    pages: 2,
+    text: () => "ksm_merge X[0] X[1]",
+  },
 ];
 
 /** `X[1]` → `F[1]`: the file page a region page maps (the region maps F from page 0). */
@@ -80,7 +160,7 @@ export const defaultVocabulary: Vocabulary = {
  * The candidate generator's version: bump it when candidate() or an op's text changes, since the
  * same options then make another corpus.
  */
-const generator = 1;
+const generator = 2;
 
 /**
  * The corpus a vocabulary generates, as a results file records it: shards of two corpora are
@@ -124,37 +204,144 @@ function rng(seed: number): (n: number) => number {
   };
 }
 
+/** The ops that apply to a region of a kind, within the vocabulary's pages. */
+function usableOn(v: Vocabulary, kind: RegionKind): Op[] {
+  return v.ops.filter((o) => o.on.includes(kind) && (o.pages ?? 1) <= v.pages[1]);
+}
+
+const isAccess = (o: Op): boolean => o.name === "store" || o.name === "load";
+
+/** A shape of the small tiers: a kind, the first thread's middle step, and each other thread's one step. */
+interface SmallShape {
+  readonly kind: RegionKind;
+  readonly mid: Op | undefined;
+  readonly others: readonly Op[];
+}
+
+/** The lists' items taken in turn, one of each list a round, until every list is spent. */
+function roundRobin<T>(lists: readonly (readonly T[])[]): T[] {
+  const out: T[] = [];
+  for (let i = 0; lists.some((l) => i < l.length); i++)
+    for (const l of lists) if (i < l.length) out.push(l[i]!);
+  return out;
+}
+
+/**
+ * The small tiers, in order; kinds go round-robin within each. The first thread stores, then
+ * accesses again (with a step between them in tier 2). Tier 1: two threads, the second taking
+ * one step other than an access: each such step on each kind. Tier 2: two threads, a step
+ * between the first thread's accesses and one in the second thread: every such pair (each step
+ * of the first thread meets every step in turn, so each is met early). Tier 3: three threads,
+ * the second and third one step each: every pair of steps on each kind, a step with itself first
+ * (two munmaps), then with the next one, and so on. Tier 4: tier 3's shapes with each step
+ * between the first thread's accesses.
+ */
+function smallTiers(v: Vocabulary): SmallShape[] {
+  const inRange = (n: number): boolean => v.threads[0] <= n && n <= v.threads[1];
+  const out: SmallShape[] = [];
+  // The first thread's store is what the tiers put beside each step.
+  if (!v.ops.some((o) => o.name === "store") || v.steps[1] < 2) return out;
+  /** A kind's steps, accesses last. */
+  const stepsOn = (kind: RegionKind): Op[] => {
+    const usable = usableOn(v, kind);
+    return [...usable.filter((o) => !isAccess(o)), ...usable.filter(isAccess)];
+  };
+  const tier = (each: (kind: RegionKind, steps: Op[]) => SmallShape[]): SmallShape[] =>
+    roundRobin(v.kinds.map((kind) => each(kind, stepsOn(kind))));
+  if (inRange(2))
+    out.push(
+      ...tier((kind, steps) =>
+        steps.filter((o) => !isAccess(o)).map((o) => ({ kind, mid: undefined, others: [o] })),
+      ),
+    );
+  if (inRange(2) && v.steps[1] >= 3)
+    out.push(
+      ...tier((kind, steps) => {
+        const mids = steps.filter((o) => !o.kernel && !isAccess(o));
+        const pairs: SmallShape[] = [];
+        for (let j = 0; j < steps.length; j++)
+          for (let a = 0; a < mids.length; a++)
+            pairs.push({ kind, mid: mids[a], others: [steps[(a + j) % steps.length]!] });
+        return pairs;
+      }),
+    );
+  /** Every pair of a kind's steps: each with itself first, then with the next one, and so on. */
+  const pairsOf = (steps: readonly Op[]): [Op, Op][] => {
+    const n = steps.length;
+    const pairs: [Op, Op][] = [];
+    for (let d = 0; d <= Math.floor(n / 2); d++)
+      for (let a = 0; a < n; a++) {
+        if (2 * d === n && a >= d) continue; // (a, a + n/2) is (b, b + n/2) for b = a - n/2
+        pairs.push([steps[a]!, steps[(a + d) % n]!]);
+      }
+    return pairs;
+  };
+  if (inRange(3))
+    out.push(
+      ...tier((kind, steps) => pairsOf(steps).map((others) => ({ kind, mid: undefined, others }))),
+    );
+  if (inRange(3) && v.steps[1] >= 3)
+    out.push(
+      ...tier((kind, steps) => {
+        const mids = steps.filter((o) => !o.kernel && !isAccess(o));
+        return pairsOf(steps).flatMap((others) => mids.map((mid) => ({ kind, mid, others })));
+      }),
+    );
+  return out;
+}
+
 /**
  * Candidate `index` of the corpus. The first thread is a user thread that stores, may take a
- * step, then stores or loads again (the accesses the monitors judge); each other thread is a
- * user or a kernel thread, its steps from the ops that apply to the region.
+ * step, then stores or loads again: the accesses the monitors judge. The first candidates are
+ * the small tiers (smallTiers()): each step of the vocabulary, then each pair of steps, beside
+ * the first thread, so that a budget reaches every step early and small scenarios, cheap to
+ * search, come first. After them, random shapes over the whole vocabulary: each other thread a
+ * user or a kernel thread of 1 to 3 steps.
  */
 export function candidate(index: number, v: Vocabulary): Candidate {
   const r = rng(index * 2654435761 + 1);
   const between = ([lo, hi]: readonly [number, number]): number => lo + r(hi - lo + 1);
-  const kind = v.kinds[r(v.kinds.length)]!;
-  const pages = between(v.pages);
-  const usable = v.ops.filter((o) => o.on.includes(kind));
+  const small = smallTiers(v);
+  const shape = small[index];
+  const kind = shape?.kind ?? v.kinds[r(v.kinds.length)]!;
+  const usable = usableOn(v, kind);
   const user = usable.filter((o) => !o.kernel);
   const kernel = usable.filter((o) => o.kernel);
+  const accesses = user.filter(isAccess);
+  const pages0 = between(v.pages);
+  const pick = (from: readonly Op[], pages: number): Step => ({
+    op: from[r(from.length)]!.name,
+    page: r(pages),
+  });
+  /** The first thread: a store, maybe a step, then an access again. */
+  const first = (pages: number, steps: number): Step[] => {
+    const out: Step[] = [{ op: "store", page: r(pages) }];
+    for (let s = 2; s < steps; s++) out.push(pick(user, pages));
+    out.push(pick(accesses, pages));
+    return out;
+  };
+  if (shape !== undefined) {
+    const mid = shape.mid === undefined ? [] : [shape.mid];
+    const pages = Math.max(pages0, ...[...mid, ...shape.others].map((o) => o.pages ?? 1));
+    const [store, access] = first(pages, 2);
+    const t1 = [store!, ...mid.map((o) => pick([o], pages)), access!];
+    const threads = [t1, ...shape.others.map((o) => [pick([o], pages)])];
+    return { index, kind, populated: r(2) === 1, pages, threads };
+  }
+  const pages = pages0;
+  // Steps that need more pages than the region has (KSM's two) are left out.
+  const fits = (from: readonly Op[]): Op[] => from.filter((o) => (o.pages ?? 1) <= pages);
   const nThreads = between(v.threads);
   const threads: Step[][] = [];
   for (let t = 0; t < nThreads; t++) {
-    const pool = t === 0 || kernel.length === 0 ? user : r(3) === 0 ? kernel : user;
-    const steps: Step[] = [];
-    const pick = (from: readonly Op[]): Step => ({
-      op: from[r(from.length)]!.name,
-      page: r(pages),
-    });
-    const accesses = user.filter((o) => o.name === "store" || o.name === "load");
     if (t === 0 && accesses.some((o) => o.name === "store")) {
-      // The first thread stores (caching a TLB entry), may do something, then accesses again:
-      // the accesses the monitors judge.
-      const n = Math.max(2, between(v.steps));
-      steps.push({ op: "store", page: r(pages) });
-      for (let s = 2; s < n; s++) steps.push(pick(user));
-      steps.push(pick(accesses));
-    } else for (let s = between(v.steps); s > 0; s--) steps.push(pick(pool));
+      threads.push(first(pages, Math.max(2, between(v.steps))));
+      continue;
+    }
+    const kernelFits = fits(kernel);
+    const pool = t === 0 || kernelFits.length === 0 ? user : r(3) === 0 ? kernelFits : fits(user);
+    const steps: Step[] = [];
+    for (let s = between(v.steps); s > 0; s--) steps.push(pick(pool, pages));
     threads.push(steps);
   }
   return { index, kind, populated: r(2) === 1, pages, threads };
