@@ -15,7 +15,9 @@ import { expressionText } from "../syntax/expression-text.js";
  *   `lock_page`/`unlock_page`, `rmap_walk_lock`/`rmap_walk_unlock`); its unlocks are the calls
  *   of that partner in the same proc, after it in the source and before the next call of the
  *   same lock, whose arguments read the same (or that take none). A lock with no unlock in its
- *   proc (taken for a caller) is no site: the caller's pair is;
+ *   proc (taken for a caller) is no site: the caller's pair is. `vma_start_write` (6.4+) is a
+ *   lock site alone: no call releases it, mmap_write_unlock()/mmap_write_downgrade() do
+ *   (vma_end_write_all());
  * - pending: an `inc_tlb_flush_pending` (`set_tlb_flush_pending` before 4.13) and its decrements
  *   paired as a lock is; an increment whose proc has none pairs with the decrement of the proc a
  *   caller calls after it (tlb_gather_mmu() … tlb_finish_mmu());
@@ -82,6 +84,9 @@ function callsIn(body: A.Block): Call[] {
   return out.sort((a, b) => a.stmt.span.start - b.stmt.span.start);
 }
 
+/** Locks no call releases: the mmap_lock writer's unlock or downgrade ends them all. */
+const releasedImplicitly: ReadonlySet<string> = new Set(["vma_start_write"]);
+
 /** The unlock a lock call pairs with: its name with the word `lock` made `unlock`. */
 export function unlockOf(callee: string, known: (name: string) => boolean): string | undefined {
   const words = callee.split("_");
@@ -125,6 +130,7 @@ export function findSites(prelude: LoadedPrelude): Site[] {
     const paired = new Set<A.Stmt>();
     for (const c of calls) {
       if (flushCall.test(c.callee)) out.push(site("flush", show(c), [ref(p, c.stmt)]));
+      if (releasedImplicitly.has(c.callee)) out.push(site("lock", show(c), [ref(p, c.stmt)]));
       const unlock = unlockOf(c.callee, known);
       const dec = pendingPartner[c.callee];
       const partner = unlock ?? dec;

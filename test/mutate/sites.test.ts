@@ -53,6 +53,17 @@ describe("protective sites", () => {
     expect(fault?.removes).toHaveLength(3); // mmap_read_lock, and the unlocks of both exits
   });
 
+  // vmalock noticed the mutation run had no VMA-lock site: its pairing wants an *_unlock name.
+  it("a VMA write lock is a lock site alone (mmap_write_unlock() releases it)", () => {
+    const line = lineOf("src/kernel/mprotect.tlb", "vma_start_write(r)");
+    expect(byId(`src/kernel/mprotect.tlb:mprotect:${line}`)).toMatchObject({
+      kind: "lock",
+      what: "vma_start_write(r)",
+      procs: ["mprotect"],
+    });
+    expect(sites.filter((x) => x.what.startsWith("vma_start_write")).length).toBe(6);
+  });
+
   it("pairs tlb_gather_mmu()'s increment with tlb_finish_mmu()'s decrement across procs", () => {
     const s = sites.find((x) => x.kind === "pending" && x.proc === "tlb_gather_mmu");
     expect(s?.procs).toEqual(["tlb_gather_mmu", "tlb_finish_mmu"]);
