@@ -170,6 +170,7 @@ export class Runtime {
       this.wr(t, L.flags + f - 1, 0);
       this.wr(t, L.mapping + f - 1, 0);
       this.wr(t, L.folioHead + f - 1, 0);
+      this.wr(t, L.ksm + f - 1, 0);
       for (let w = 0; w < L.wordsPerPage; w++) this.wr(t, L.data + (f - 1) * L.wordsPerPage + w, 0);
       return f;
     }
@@ -196,6 +197,7 @@ export class Runtime {
       this.wr(t, this.L.flags + f - 1, 0);
       this.wr(t, this.L.mapping + f - 1, 0);
       this.wr(t, this.L.folioHead + f - 1, 0);
+      this.wr(t, this.L.ksm + f - 1, 0);
     }
   }
 

@@ -80,6 +80,7 @@ export type ObjectKind =
   | "page_lock"
   | "mapping"
   | "folio"
+  | "ksm"
   | "data"
   | "disk"
   | "cache"
@@ -186,6 +187,8 @@ export interface SlotMap {
   readonly mapping: number;
   /** Frame f: the head frame of the large folio it belongs to, or 0 (a small folio). */
   readonly folioHead: number;
+  /** Frame f: 1 for a KSM page (PageKsm(): page->mapping's PAGE_MAPPING_KSM). */
+  readonly ksm: number;
   /** File page fp: the frame caching it, or 0. */
   readonly cache: number;
   /** File page fp of a file: 1 when it lies at or beyond i_size (beyond the file's end). */
@@ -306,6 +309,7 @@ export const frameState = (mode: Access["mode"]): Access[] => [
   { object: "page_lock", mode, resets: true },
   { object: "mapping", mode },
   { object: "folio", mode, resets: true },
+  { object: "ksm", mode, resets: true },
   { object: "data", mode },
   // The freed_frame monitor: a frame freed while a TLB entry maps it (Runtime.put).
   ...(mode === "r"

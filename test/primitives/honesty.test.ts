@@ -49,6 +49,7 @@ proc live() {
   i_mmap_lock_write(page_fpage(f))
   anon_vma_lock_write()
   vma_start_write(A)
+  set_page_stable_node(f)
 }
 thread T1 on cpu1 {
   store A 1
@@ -285,6 +286,7 @@ describe("the primitive registry", () => {
       "monitor",
       "settled",
       "rmap_lock",
+      "ksm",
     ] as const)
       expect(live, kind).toContain(kind);
     expect(L.ubc[0]).toBeGreaterThanOrEqual(0);
