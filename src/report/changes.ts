@@ -115,7 +115,9 @@ function describe(
       return b === 0 ? `${frame} split off its folio` : `${frame} in the folio of ${frameName(b)}`;
     }
     case "ksm":
-      return b === 1 ? `${frameName(slot.of.frame!)} is a KSM page` : `${frameName(slot.of.frame!)} no longer a KSM page`;
+      return b === 1
+        ? `${frameName(slot.of.frame!)} is a KSM page`
+        : `${frameName(slot.of.frame!)} no longer a KSM page`;
     case "vma":
       return `${name}: ${describeVma(m, a)} → ${describeVma(m, b)}`;
     case "register":
