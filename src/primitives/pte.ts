@@ -122,6 +122,15 @@ export const pteFamily = family({
     (_, [f, prot]) => `((${f!.code} << ${PTE.PFN_SHIFT}) | ${protBits(prot!.code)})`,
   ),
   zero_pte: pure([], "pte", "__pte(0): no entry (pte_none())", () => "0"),
+  my_zero_pfn: {
+    ...pure([], "frame", "my_zero_pfn(): the shared zero page (x86 has one)", (c) =>
+      String(c.L.zeroFrame),
+    ),
+    needs: ["zero_page"],
+  },
+  is_zero_pfn: pure([frame], "bool", "is_zero_pfn(): the frame is the shared zero page", (c, [f]) =>
+    bool(`${f!.code} === ${c.L.zeroFrame}`),
+  ),
   make_migration_entry: pure(
     [frame, param("write", "bool")],
     "pte",
