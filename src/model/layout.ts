@@ -244,7 +244,7 @@ export function buildLayout(
   // one frame number more, whose slots are constants.
   const zeroFrame =
     needs("zero_page") ||
-    p.threads.some((t) => valueNeeds(t, "zero_page")) ||
+    p.threads.some((t) => valueNeeds({ ...t, nodes: reachable(t) }, "zero_page")) ||
     s.regions.some((r) => zeroPopulated(s, r))
       ? nFrames + 1
       : -1;
