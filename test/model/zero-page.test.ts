@@ -6,7 +6,8 @@ import { PTE } from "../../src/primitives/encoding.js";
  * The shared zero page (read in 3.12.0, 4.12.0, 5.11, 5.19.0, 6.1.0 and 6.18.2 mm/memory.c):
  * do_anonymous_page() maps it on a read fault, a write to it copies it (do_wp_page() →
  * wp_page_copy()), and every path that looks at a PTE's page through vm_normal_page() passes it
- * over. Each test but the flush test failed while a read fault mapped a fresh page instead.
+ * over. The first five tests failed while a read fault mapped a fresh page instead; the last
+ * two held then too (a fresh page was reused, flushed, zapped, merged and migrated correctly).
  */
 const verdicts = async (text: string, kernels: string[]): Promise<string[]> =>
   (await judge(text, kernels)).map((r) => `${r.kernel} ${r.verdict}`);
