@@ -128,6 +128,16 @@ export const pteFamily = family({
     ),
     needs: ["zero_page"],
   },
+  vm_normal_page: pure(
+    [pte],
+    "frame",
+    "vm_normal_page(): the page a present PTE maps, or null for a special PTE: on x86 " +
+      "(pte_special()) the zero page's is the only one the model has",
+    (c, [x]) =>
+      c.L.zeroFrame < 0
+        ? pfn(x!.code)
+        : `(${pfn(x!.code)} === ${c.L.zeroFrame} ? 0 : ${pfn(x!.code)})`,
+  ),
   is_zero_pfn: pure([frame], "bool", "is_zero_pfn(): the frame is the shared zero page", (c, [f]) =>
     bool(`${f!.code} === ${c.L.zeroFrame}`),
   ),
