@@ -124,3 +124,25 @@ exists (T1:r1 == 1 && T1:r2 == 0)
     expect(await verdicts(migrate, ["4.12", "6.1"])).toEqual(["4.12 always", "6.1 always"]);
   });
 });
+
+describe("splitting an anonymous large folio (RMP_USE_SHARED_ZEROPAGE, 6.12 on)", () => {
+  it("maps each page that holds only zeroes to the zero page, and keeps the others", async () => {
+    // madvise(MADV_FREE) of A[3] covers part of the 16K folio: split_folio() unmaps it, splits
+    // it and remaps each page; A[1] holds 5 and keeps its page, A[0] holds zeroes and maps the
+    // zero page, so the store to it copies. Failed before: A[0] kept its own page, reused.
+    const text = `tlb split_zero
+init {
+  A = mmap anon[4] private rw populate mthp
+  A[1] = 5
+}
+thread T1 on cpu1 {
+  madvise A[3] free
+  label advised
+  store A[0] 7
+  store A[1] 6
+}
+forall (T1.advised < T1.copied && A[0] == 7 && A[1] == 6 && pte(A[1]).writable)
+`;
+    expect(await verdicts(text, ["6.15"])).toEqual(["6.15 always"]);
+  });
+});
