@@ -131,12 +131,13 @@ export const pteFamily = family({
   vm_normal_page: pure(
     [pte],
     "frame",
-    "vm_normal_page(): the page a present PTE maps, or null for a special PTE: on x86 " +
-      "(pte_special()) the zero page's is the only one the model has",
+    "vm_normal_page(): the page a present (or PROT_NONE) PTE maps, or null for a special PTE " +
+      "(on x86 pte_special(): the zero page's is the only one the model has); null for a PTE " +
+      "that is not present too (the C is never asked: a swap entry's frame field is a slot)",
     (c, [x]) =>
-      c.L.zeroFrame < 0
-        ? pfn(x!.code)
-        : `(${pfn(x!.code)} === ${c.L.zeroFrame} ? 0 : ${pfn(x!.code)})`,
+      `((${x!.code} & ${PTE.P | PTE.PROTNONE}) === 0${
+        c.L.zeroFrame < 0 ? "" : ` || ${pfn(x!.code)} === ${c.L.zeroFrame}`
+      } ? 0 : ${pfn(x!.code)})`,
   ),
   is_zero_pfn: pure([frame], "bool", "is_zero_pfn(): the frame is the shared zero page", (c, [f]) =>
     bool(`${f!.code} === ${c.L.zeroFrame}`),

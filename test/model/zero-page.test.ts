@@ -146,3 +146,24 @@ forall (T1.advised < T1.copied && A[0] == 7 && A[1] == 6 && pte(A[1]).writable)
     expect(await verdicts(text, ["6.15"])).toEqual(["6.15 always"]);
   });
 });
+
+describe("vm_normal_page()", () => {
+  it("maps no page for a swap entry: migrate of a swapped-out page does nothing", async () => {
+    // X's swap entry holds slot 1 where a PTE holds a frame; Y's page is frame 1. migrate X took
+    // the entry's field for a frame and migrated Y's page (flushing CPU1's entry for Y). Failed
+    // before: Never.
+    const text = `tlb migrate_swapped
+init {
+  Y = mmap anon private rw populate
+  X = mmap anon private rw populate
+}
+thread T1 on cpu1 {
+  reclaim_anon X
+  s = load Y
+  migrate X
+}
+forall (tlb_entry(cpu1, Y).valid)
+`;
+    expect(await verdicts(text, ["5.10", "6.18"])).toEqual(["5.10 always", "6.18 always"]);
+  });
+});
