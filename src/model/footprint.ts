@@ -218,6 +218,8 @@ export class FootprintOf {
         return perFrame(L.mapping);
       case "folio":
         return perFrame(L.folioHead);
+      case "ksm":
+        return perFrame(L.ksm);
       case "data": {
         const w = a.word === undefined ? undefined : args[a.word];
         const words =

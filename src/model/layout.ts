@@ -42,6 +42,7 @@ export type SlotKind =
   | "swap_map"
   | "i_size"
   | "folio"
+  | "ksm"
   | "mm"
   | "thread_batch"
   | "rank"
@@ -464,6 +465,12 @@ export function buildLayout(
       ? pk.add("folio", `folio head(frame ${f})`, frameBits, { frame: f })
       : pk.constant("folio", `folio head(frame ${f})`, frameBits, 0, { frame: f }),
   )[0]!;
+  // PageKsm exists only where ksmd merges (set_page_stable_node()).
+  const ksm = frames.map((f) =>
+    writes("ksm") && f !== zeroFrame
+      ? pk.add("ksm", `PageKsm(frame ${f})`, 1, { frame: f })
+      : pk.constant("ksm", `PageKsm(frame ${f})`, 1, 0, { frame: f }),
+  )[0]!;
   const flushPending = writes("flush_pending")
     ? pk.add("mm", "mm->tlb_flush_pending", bitsFor(nThreads + 1))
     : pk.constant("mm", "mm->tlb_flush_pending", bitsFor(nThreads + 1), 0, {});
@@ -552,6 +559,7 @@ export function buildLayout(
     fileStart,
     swapMap,
     folioHead,
+    ksm,
     flushPending,
     flushBatched,
     batchRead,

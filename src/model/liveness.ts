@@ -45,12 +45,15 @@ export function successors(n: Node): number[] {
   }
 }
 
-function useDef(n: Node): { uses: Set<number>; defs: Set<number> } {
+/** A node's uses (read before it writes them), defs (written on every path) and every read. */
+function useDef(n: Node): { uses: Set<number>; defs: Set<number>; reads: Set<number> } {
   const uses = new Set<number>();
   const defs = new Set<number>();
+  const reads = new Set<number>();
   const value = (v: Value): void => {
     switch (v.k) {
       case "var":
+        reads.add(v.v);
         if (!defs.has(v.v)) uses.add(v.v);
         return;
       case "call":
@@ -99,7 +102,7 @@ function useDef(n: Node): { uses: Set<number>; defs: Set<number> } {
     default:
       break;
   }
-  return { uses, defs };
+  return { uses, defs, reads };
 }
 
 /** Variables an op list may write. */
@@ -139,8 +142,11 @@ export function interference(
     if (n.k === "step" || n.k === "silent") written(n.ops, defs);
     if (n.k === "access" && n.dest !== undefined) defs.add(n.dest);
     for (const d of defs) for (const l of out) link(d, l);
-    // Variables written by one node interfere with each other too (an atomic step's temporaries).
+    // Variables written by one node interfere with each other too (an atomic step's temporaries),
+    // and with those it reads: one op's write must not clobber what a later op of the node reads
+    // (a call's parameter copies: `vma_locked = …` then `first = !tried`).
     for (const a of defs) for (const b of defs) link(a, b);
+    for (const a of defs) for (const b of useDef(n).reads) link(a, b);
     const inn = [...live[id]!];
     for (let i = 0; i < inn.length; i++)
       for (let j = i + 1; j < inn.length; j++) link(inn[i]!, inn[j]!);

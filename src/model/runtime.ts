@@ -170,6 +170,7 @@ export class Runtime {
       this.wr(t, L.flags + f - 1, 0);
       this.wr(t, L.mapping + f - 1, 0);
       this.wr(t, L.folioHead + f - 1, 0);
+      this.wr(t, L.ksm + f - 1, 0);
       for (let w = 0; w < L.wordsPerPage; w++) this.wr(t, L.data + (f - 1) * L.wordsPerPage + w, 0);
       return f;
     }
@@ -199,6 +200,7 @@ export class Runtime {
       this.wr(t, this.L.flags + f - 1, 0);
       this.wr(t, this.L.mapping + f - 1, 0);
       this.wr(t, this.L.folioHead + f - 1, 0);
+      this.wr(t, this.L.ksm + f - 1, 0);
     }
   }
 
@@ -289,6 +291,25 @@ export class Runtime {
   beyondEof(t: Uint32Array, fp: number): number {
     if (fp < 1 || fp > this.L.nFileFpages) return 0;
     return this.rd(t, this.L.beyondEof + fp - 1);
+  }
+
+  /** The first page of fp's file at or beyond i_size, or 0 when every page lies below it. */
+  iSizeEnd(t: Uint32Array, fp: number): number {
+    if (fp < 1 || fp > this.L.nFileFpages) return 0;
+    const start = this.L.fileStart[fp]!;
+    for (let p = start; p <= this.L.nFileFpages && this.L.fileStart[p] === start; p++)
+      if (this.rd(t, this.L.beyondEof + p - 1) !== 0) return p;
+    return 0;
+  }
+
+  /** Is page in the read-around window of a fault at index (32 pages), below end (0: none)? */
+  readAroundCovers(index: number, page: number, end: number): boolean {
+    const start = this.L.fileStart[index];
+    if (start === undefined || this.L.fileStart[page] !== start) return false;
+    if (end !== 0 && page >= end) return false;
+    const raPages = 32; // VM_READAHEAD_PAGES: the 128 KB read_ahead_kb default
+    const first = Math.max(0, index - start - raPages / 2);
+    return page - start >= first && page - start < first + raPages;
   }
 
   /** i_size_write() of a file whose pages are first…first + n - 1: `pages` pages long. */

@@ -12,6 +12,22 @@ export const frames = family({
     needs: ["frames"],
     emit: { stmt: (_, __, dest) => dest("R.alloc(t)") },
   },
+  page_ksm: {
+    params: [frame],
+    result: "bool",
+    effect: "read",
+    doc: "PageKsm(): the page is a KSM page (page->mapping has PAGE_MAPPING_KSM)",
+    touches: [reads("ksm")],
+    emit: { expr: (c, [f]) => c.rd(c.L.ksm, f!.code) },
+  },
+  set_page_stable_node: {
+    params: [frame],
+    result: "void",
+    effect: "write",
+    doc: "set_page_stable_node(page, NULL) (ksm.c): the page becomes PageKsm; freeing it ends that",
+    touches: [writes("ksm")],
+    emit: { stmt: (c, [f]) => c.wr(c.L.ksm, f!.code, "1") },
+  },
   get_page: {
     params: [frame],
     result: "void",

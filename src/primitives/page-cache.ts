@@ -1,4 +1,5 @@
 import {
+  bool,
   family,
   frame,
   frameState,
@@ -99,6 +100,25 @@ export const pageCache = family({
     touches: [reads("i_size")],
     emit: { expr: (_, [fp]) => `R.beyondEof(t, ${fp!.code})` },
   },
+  i_size_end: {
+    params: [param("index", "fpage")],
+    result: "fpage",
+    effect: "read",
+    doc:
+      "i_size_read() of index's file, as the first of its pages at or beyond the end (none, " +
+      "0, when every page lies below it): __do_page_cache_readahead()'s end_index, read once",
+    touches: [reads("i_size")],
+    emit: { expr: (_, [fp]) => `R.iSizeEnd(t, ${fp!.code})` },
+  },
+  read_around_covers: pure(
+    [param("index", "fpage"), param("page", "fpage"), param("eof", "fpage")],
+    "bool",
+    "page is one do_sync_mmap_readahead()'s read-around of a fault at index reads: a page of " +
+      "index's file in ra->start = max(0, index - ra_pages / 2), ra->size = ra_pages (32 " +
+      "pages, the 128 KB default), below eof (i_size_end(); none: the whole file)",
+    (_, [index, page, eof]) =>
+      bool(`R.readAroundCovers(${index!.code}, ${page!.code}, ${eof!.code})`),
+  ),
   i_size_write: {
     params: [param("f", "file"), param("pages", "int")],
     result: "void",

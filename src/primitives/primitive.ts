@@ -80,6 +80,7 @@ export type ObjectKind =
   | "page_lock"
   | "mapping"
   | "folio"
+  | "ksm"
   | "data"
   | "disk"
   | "cache"
@@ -193,6 +194,8 @@ export interface SlotMap {
    * mapping, data 0. get_page()/put_page() leave it alone; any other write is a model bug.
    */
   readonly zeroFrame: number;
+  /** Frame f: 1 for a KSM page (PageKsm(): page->mapping's PAGE_MAPPING_KSM). */
+  readonly ksm: number;
   /** File page fp: the frame caching it, or 0. */
   readonly cache: number;
   /** File page fp of a file: 1 when it lies at or beyond i_size (beyond the file's end). */
@@ -313,6 +316,7 @@ export const frameState = (mode: Access["mode"]): Access[] => [
   { object: "page_lock", mode, resets: true },
   { object: "mapping", mode },
   { object: "folio", mode, resets: true },
+  { object: "ksm", mode, resets: true },
   { object: "data", mode },
   // The freed_frame monitor: a frame freed while a TLB entry maps it (Runtime.put).
   ...(mode === "r"

@@ -15,6 +15,7 @@ const shown = new Set([
   "pte",
   "swap_map",
   "folio",
+  "ksm",
   "tlb",
   "flags",
   "data",
@@ -118,6 +119,10 @@ function describe(
       const frame = frameName(slot.of.frame!);
       return b === 0 ? `${frame} split off its folio` : `${frame} in the folio of ${frameName(b)}`;
     }
+    case "ksm":
+      return b === 1
+        ? `${frameName(slot.of.frame!)} is a KSM page`
+        : `${frameName(slot.of.frame!)} no longer a KSM page`;
     case "vma":
       return `${name}: ${describeVma(m, a)} → ${describeVma(m, b)}`;
     case "register":

@@ -61,6 +61,8 @@ const article = (t: Type): string => (/^[aeiou]/.test(t) ? "an" : "a");
 export const allPagesName = "mm_pages";
 /** Every page too, in the order rmap walks visit their VMAs (semantics/universe.ts, rmapOrder). */
 export const rmapPagesName = "rmap_pages";
+/** Every page of every file of the scenario, in order, for readahead's walk of a file. */
+export const allFpagesName = "all_fpages";
 
 /** Type-checks procs, thread bodies, conditions and schedules, recording types and resolutions. */
 export class TypeChecker {
@@ -595,7 +597,7 @@ export class TypeChecker {
       this.resolve(e, { kind: "region", name: n });
       return "range";
     }
-    if (this.d.files.some((f) => f.name === n)) {
+    if (this.d.files.some((f) => f.name === n) || n === allFpagesName) {
       this.resolve(e, { kind: "file", name: n });
       return "file";
     }

@@ -77,3 +77,99 @@ describe("ksm_merge and mmap_sem", () => {
     expect(r!.verdict).toBe("sometimes");
   });
 });
+
+/**
+ * After the first merge X's page is a KSM page (set_page_stable_node()), and do_wp_page() never
+ * reuses one ("PageAnon(page) && !PageKsm(page)", 4.x): once X is zapped, Y is the KSM page's
+ * only mapping, yet a store to Y copies it. The model used to reuse it (a false Never).
+ */
+const cow = `tlb ksm_page_is_copied
+init {
+  X = mmap anon private rw populate
+  Y = mmap anon private rw populate
+}
+thread T1 on cpu1 {
+  x0 = pte_pfn(ptep_get(X))
+  y0 = pte_pfn(ptep_get(Y))
+  madvise X dontneed
+  store Y 5
+  y1 = pte_pfn(ptep_get(Y))
+}
+kthread ksmd on cpu3 {
+  ksm_merge X Y
+}
+exists (T1:y0 == T1:x0 && T1:y1 == T1:y0)
+`;
+
+/**
+ * When the second merge fails (here Y's page differs), try_to_merge_two_pages() break_cow()s the
+ * first: a write fault gives X a private copy of its KSM page. The model used to leave X on the
+ * KSM page (a false Never for "X's frame changed").
+ */
+const breakCow = `tlb ksm_break_cow
+init {
+  X = mmap anon private rw populate
+  Y = mmap anon private rw populate
+  Y = 1
+}
+kthread ksmd on cpu3 {
+  x0 = pte_pfn(ptep_get(X))
+  ksm_merge X Y
+  x1 = pte_pfn(ptep_get(X))
+}
+exists (ksmd:x1 != ksmd:x0)
+`;
+
+/**
+ * replace_page(): the page it unmapped, mapped nowhere now, leaves the swap cache
+ * (try_to_free_swap()). Y's page came back from swap and sits in the swap cache; after the
+ * merge it is free. The model used to keep it in the swap cache.
+ */
+const freeSwap = `tlb ksm_frees_the_swap_cache_page
+init {
+  X = mmap anon private rw populate
+  Y = mmap anon private rw populate
+}
+thread T0 on cpu0 {
+  store X 1
+  store Y 1
+  reclaim_anon Y
+  r = load Y
+  y0 = pte_pfn(ptep_get(Y))
+  label merging
+  s = page_swapcache(y0)
+}
+thread T2 on cpu2 {
+  clear_refs_soft_dirty
+}
+kthread ksmd on cpu3 {
+  ksm_merge X Y
+}
+exists (T0:s == false && pte(Y).pfn == pte(X).pfn)
+schedule merged {
+  T0 until merging; T2 until cleared; ksmd end; T2 end; T0 end
+}
+`;
+
+describe("ksm_merge: PageKsm, break_cow(), try_to_free_swap()", () => {
+  it("a write fault copies a KSM page even where it is mapped once", async () => {
+    expect((await judge(cow, ["4.12", "4.13"])).map((r) => r.verdict)).toEqual(["never", "never"]);
+  });
+
+  it("a failed second merge breaks the first page's COW", async () => {
+    expect((await judge(breakCow, ["4.13"])).map((r) => r.verdict)).toEqual(["always"]);
+  });
+
+  it("the replaced page leaves the swap cache", async () => {
+    const s = scenarioOf(freeSwap);
+    const schedule = scheduleOption(s, "merged");
+    if (schedule === undefined || "error" in schedule) throw new Error("no schedule");
+    const out = await runScenario(s, {
+      kernels: ["4.13"],
+      fixes: [],
+      schedule: schedule.items,
+      order: "bfs",
+    });
+    expect(out.results.map((r) => [r.mode, r.verdict])).toEqual([["schedule", "sometimes"]]);
+  });
+});

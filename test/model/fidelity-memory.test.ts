@@ -227,7 +227,8 @@ exists (T1:r == 0)
     const steps = (await stepsOf(text, "4.12", "K end; T1 step 6; T2 end; T1 end")).filter(
       (e) => e.thread === "T1" && e.procs.includes("do_swap_page"),
     );
-    const locked = steps.findIndex((e) => e.primitive === "lock_page(page)");
+    // lock_page_or_retry(): the trylock succeeds once the madvise() is done.
+    const locked = steps.findIndex((e) => e.primitive === "trylock_page(page)");
     expect(locked).toBeGreaterThanOrEqual(0);
     expect(steps[locked + 1]!.primitive).toBe("unlock_page(page)");
     expect(steps.slice(locked).some((e) => e.primitive === "pte_lock(addr)")).toBe(false);

@@ -49,6 +49,7 @@ proc live() {
   i_mmap_lock_write(page_fpage(f))
   anon_vma_lock_write()
   vma_start_write(A)
+  set_page_stable_node(f)
 }
 thread T1 on cpu1 {
   store A 1
@@ -228,6 +229,15 @@ function dishonesty(
     const r1 = run(call, s1);
     if (r1.outcome === "model error") continue;
     const where = `with arguments ${JSON.stringify(args)} (trial ${trial})`;
+    // Generated code tests values as numbers (`!== 0`): a JS boolean `false` would pass it.
+    if (prim.result !== "void" && !r1.outcome.blocked) {
+      const v = r1.outcome.value;
+      const bad =
+        typeof v !== "number" ||
+        !Number.isInteger(v) ||
+        (prim.result === "bool" && v !== 0 && v !== 1);
+      if (bad) return `returns ${JSON.stringify(v)}, not a ${prim.result} as a number, ${where}`;
+    }
     for (let i = 0; i < L.slots.length; i++)
       if (!has(fp.writes, i) && readSlot(L, s1, i) !== readSlot(L, r1.after, i))
         return `writes ${L.slots[i]!.name}, which it does not declare, ${where}`;
@@ -277,6 +287,7 @@ describe("the primitive registry", () => {
       "monitor",
       "settled",
       "rmap_lock",
+      "ksm",
     ] as const)
       expect(live, kind).toContain(kind);
     expect(L.ubc[0]).toBeGreaterThanOrEqual(0);

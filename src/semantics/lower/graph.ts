@@ -3,7 +3,7 @@ import type { Node, Op, Origin } from "../ir.js";
 
 /**
  * The program points a thread may lower to. Procs are inlined at every call and loops unrolled:
- * a load or store inlines the fault path, ~700 points; the library's largest thread has ~3,700.
+ * a load or store inlines the fault path, ~870 points; the library's largest thread has ~3,700.
  * A thread of thousands of accesses took minutes to check and aborted V8 in code generation;
  * past this, lowering reports it instead (issue 13).
  */

@@ -104,7 +104,7 @@ function lowerThread(
       cx.bag.error(
         "E202",
         body.stmts[i]!.span,
-        `${isAfter ? "the after block" : `thread \`${name}\``} is too large for the model: this statement and those after it need more than ${maxNodes.toLocaleString("en-US")} program points (procs inlined, loops unrolled: a load or a store is ~700)`,
+        `${isAfter ? "the after block" : `thread \`${name}\``} is too large for the model: this statement and those after it need more than ${maxNodes.toLocaleString("en-US")} program points (procs inlined, loops unrolled: a load or a store is ~870)`,
       );
       // Nothing after this thread is lowered: the rest would report what is only missing.
       throw e;

@@ -5,6 +5,7 @@ import type { Value } from "../ir.js";
 import type { Scenario } from "../scenario.js";
 import { enumValues, type Type } from "../../primitives/types.js";
 import { faddrCode, type Universe } from "../universe.js";
+import { allFpagesName } from "../typecheck.js";
 import type { Binding } from "./env.js";
 import { constantCode, enumCode, foldBin } from "./ir-values.js";
 
@@ -60,7 +61,10 @@ export function staticOf(
         case "region":
           return { t: "range", ids: u.regions.get(r.name)! };
         case "file":
-          return { t: "file", ids: u.files.get(r.name)! };
+          return {
+            t: "file",
+            ids: r.name === allFpagesName ? [...u.files.values()].flat() : u.files.get(r.name)!,
+          };
         case "const":
           return { t: "int", v: constantCode(r.name) };
         case "enum": {
