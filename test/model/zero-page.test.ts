@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { judge, machineOf } from "./helpers.js";
 import { PTE } from "../../src/primitives/encoding.js";
+import { traceOf } from "../../src/report/trace.js";
 
 /**
  * The shared zero page (read in 3.12.0, 4.12.0, 5.11, 5.19.0, 6.1.0 and 6.18.2 mm/memory.c):
@@ -54,6 +55,18 @@ describe("the shared zero page", () => {
     expect(ro.runtime.rd(ro.initial, ro.layout.pte[0]!)).toBe(
       PTE.P | (ro.layout.zeroFrame << PTE.PFN_SHIFT),
     );
+  });
+
+  it("is named in a witness: `PTE X: none → P the zero page`", async () => {
+    const [r] = await judge(scenario(anon, "  a = load X\n  store X 3", "exists (X == 3)"), [
+      "6.18",
+    ]);
+    const changes = traceOf(r!.machine, r!.witness!.path).flatMap((e) =>
+      e.changes.map((c) => c.text),
+    );
+    expect(changes).toContain("PTE X: none → P the zero page");
+    expect(changes).toContain("TLB cpu1 X: empty → R the zero page");
+    expect(changes.some((c) => /^PTE X: P the zero page → none$/.test(c))).toBe(true);
   });
 
   it("populated read-only, then made writable: the first store copies it", async () => {
