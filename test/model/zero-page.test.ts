@@ -7,8 +7,9 @@ import { traceOf } from "../../src/report/trace.js";
  * The shared zero page (read in 3.12.0, 4.12.0, 5.11, 5.19.0, 6.1.0 and 6.18.2 mm/memory.c):
  * do_anonymous_page() maps it on a read fault, a write to it copies it (do_wp_page() →
  * wp_page_copy()), and every path that looks at a PTE's page through vm_normal_page() passes it
- * over. The first five tests failed while a read fault mapped a fresh page instead; the last
- * two held then too (a fresh page was reused, flushed, zapped, merged and migrated correctly).
+ * over. Every test failed while a read fault mapped a fresh page instead, except the stale
+ * entry's flush and the zap/KSM/migration test, which held then too (a fresh page was reused,
+ * flushed, zapped, merged and migrated correctly).
  */
 const verdicts = async (text: string, kernels: string[]): Promise<string[]> =>
   (await judge(text, kernels)).map((r) => `${r.kernel} ${r.verdict}`);
