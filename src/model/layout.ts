@@ -8,7 +8,7 @@ import {
 import type { Budget } from "../semantics/budget.js";
 import type { Scenario } from "../semantics/scenario.js";
 import { maxValue, type Type } from "../primitives/types.js";
-import { initPage, populatedAtStart, type Universe } from "../semantics/universe.js";
+import { initPage, populatedAtStart, zeroPopulated, type Universe } from "../semantics/universe.js";
 import type { Feature, ObjectKind, SlotMap } from "../primitives/primitive.js";
 import { primitiveNamed, resultCodes } from "../primitives/registry.js";
 import { bitsFor, PTE, VMA } from "../primitives/encoding.js";
@@ -241,7 +241,15 @@ export function buildLayout(
   const nFrames = needs("frames")
     ? Math.min(31, nFileFpages + nPages + nThreads)
     : Math.max(1, populatedPages(s));
-  const frameBits = bitsFor(nFrames);
+  // The shared zero page, where a read fault on anonymous memory or the init block can map it:
+  // one frame number more, whose slots are constants.
+  const zeroFrame =
+    needs("zero_page") ||
+    p.threads.some((t) => valueNeeds({ ...t, nodes: reachable(t) }, "zero_page")) ||
+    s.regions.some((r) => zeroPopulated(s, r))
+      ? nFrames + 1
+      : -1;
+  const frameBits = bitsFor(Math.max(nFrames, zeroFrame));
   // A swap entry keeps its slot where a present PTE keeps its frame.
   const pteBits = PTE.PFN_SHIFT + Math.max(frameBits, nSwap > 0 ? bitsFor(nFpages) : 0);
   // Ints hold memory values, result codes and small counters (pages changed, PTEs cleaned).
@@ -374,31 +382,46 @@ export function buildLayout(
       ),
     );
   }
-  const frames = Array.from({ length: nFrames }, (_, i) => i + 1);
+  // Frames 1…nFrames, then the zero page's constants, so that frame f's slot of each kind is
+  // the kind's first slot + f - 1 for the zero page too.
+  const frames = Array.from({ length: Math.max(nFrames, zeroFrame) }, (_, i) => i + 1);
+  const frameSlot = (
+    kind: SlotKind,
+    name: string,
+    width: number,
+    f: number,
+    zero: number,
+    word?: number,
+  ): number => {
+    const of = word === undefined ? { frame: f } : { frame: f, word };
+    return f === zeroFrame
+      ? pk.constant(kind, name, width, zero, of)
+      : pk.add(kind, name, width, of);
+  };
   const ref = frames.map((f) =>
-    pk.add("refcount", `refcount(frame ${f})`, sizing.refcountBits, { frame: f }),
+    frameSlot("refcount", `refcount(frame ${f})`, sizing.refcountBits, f, 1),
   )[0]!;
   const mapcount = frames.map((f) =>
-    pk.add("mapcount", `mapcount(frame ${f})`, bitsFor(nPages), { frame: f }),
+    frameSlot("mapcount", `mapcount(frame ${f})`, bitsFor(nPages), f, 0),
   )[0]!;
   // PAGE.LAZYFREE is the fourth flag, once MADV_FREE runs; the monitors' COPIED and WRITEBACK
   // are the third and the fifth.
   const flagBits = p.monitors ? 5 : needs("lazyfree") ? 4 : 2;
-  const flags = frames.map((f) => pk.add("flags", `flags(frame ${f})`, flagBits, { frame: f }))[0]!;
+  const flags = frames.map((f) => frameSlot("flags", `flags(frame ${f})`, flagBits, f, 0))[0]!;
   // ->writepage() unlocks a page, but without lock_page() none is ever locked.
   const lockedWritten = writes("page_lock");
   const locked = frames.map((f) =>
-    lockedWritten
+    lockedWritten && f !== zeroFrame
       ? pk.add("page_lock", `PG_locked(frame ${f})`, bitsFor(nThreads), { frame: f })
       : pk.constant("page_lock", `PG_locked(frame ${f})`, bitsFor(nThreads), 0, { frame: f }),
   )[0]!;
   const mapping = frames.map((f) =>
-    pk.add("mapping", `mapping(frame ${f})`, bitsFor(nFpages), { frame: f }),
+    frameSlot("mapping", `mapping(frame ${f})`, bitsFor(nFpages), f, 0),
   )[0]!;
   let data = -1;
   for (const f of frames) {
     for (let w = 0; w < wordsPerPage; w++) {
-      const id = pk.add("data", `frame ${f} word ${w}`, dataWidth(sizing), { frame: f, word: w });
+      const id = frameSlot("data", `frame ${f} word ${w}`, dataWidth(sizing), f, 0, w);
       if (data < 0) data = id;
     }
   }
@@ -438,13 +461,13 @@ export function buildLayout(
   // Large folios exist only when the init block makes one (`mthp`); split_folio() ends them.
   const folioWritten = s.regions.some((r) => r.mapping?.mthp === true);
   const folioHead = frames.map((f) =>
-    folioWritten
+    folioWritten && f !== zeroFrame
       ? pk.add("folio", `folio head(frame ${f})`, frameBits, { frame: f })
       : pk.constant("folio", `folio head(frame ${f})`, frameBits, 0, { frame: f }),
   )[0]!;
   // PageKsm exists only where ksmd merges (set_page_stable_node()).
   const ksm = frames.map((f) =>
-    writes("ksm")
+    writes("ksm") && f !== zeroFrame
       ? pk.add("ksm", `PageKsm(frame ${f})`, 1, { frame: f })
       : pk.constant("ksm", `PageKsm(frame ${f})`, 1, 0, { frame: f }),
   )[0]!;
@@ -509,6 +532,7 @@ export function buildLayout(
     nFileFpages,
     fpageNames,
     nFrames,
+    zeroFrame,
     wordsPerPage,
     sizing,
     trackAccessed,
@@ -658,18 +682,32 @@ function valueUsesAccessed(v: Value): boolean {
 }
 
 function usesAccessed(t: ThreadProgram): boolean {
+  return someValueOf(t, valueUsesAccessed);
+}
+
+/** Does some value the thread computes (an argument, an assignment, a test) pass `test`? */
+function someValueOf(t: ThreadProgram, test: (v: Value) => boolean): boolean {
   const inOps = (ops: readonly Op[]): boolean =>
     ops.some((o) =>
       o.k === "set"
-        ? valueUsesAccessed(o.value)
+        ? test(o.value)
         : o.k === "call"
-          ? o.args.some(valueUsesAccessed)
-          : valueUsesAccessed(o.cond) || inOps(o.then) || inOps(o.else),
+          ? o.args.some(test)
+          : test(o.cond) || inOps(o.then) || inOps(o.else),
     );
   return t.nodes.some(
     (n) =>
-      ((n.k === "step" || n.k === "silent") && inOps(n.ops)) ||
-      (n.k === "branch" && valueUsesAccessed(n.cond)),
+      ((n.k === "step" || n.k === "silent") && inOps(n.ops)) || (n.k === "branch" && test(n.cond)),
+  );
+}
+
+/** Does the thread compute a pure primitive that needs a feature (my_zero_pfn())? */
+function valueNeeds(t: ThreadProgram, feature: Feature): boolean {
+  return someValueOf(t, (v) =>
+    someValue(
+      v,
+      (x) => x.k === "call" && (primitiveNamed(x.name)?.needs.includes(feature) ?? false),
+    ),
   );
 }
 
@@ -680,7 +718,7 @@ function populatedPages(s: Scenario): number {
   let anon = 0;
   for (const r of s.regions) {
     const m = r.mapping;
-    if (m === undefined || !populatedAtStart(s, r)) continue;
+    if (m === undefined || !populatedAtStart(s, r) || zeroPopulated(s, r)) continue;
     if (m.source.kind === "anon") anon += r.pages;
     else for (let i = 0; i < r.pages; i++) files.add(`${m.source.file}[${m.source.first + i}]`);
     // A private writable file mapping is populated by write faults: an anonymous copy each.

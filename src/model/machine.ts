@@ -4,7 +4,13 @@ import type { Program } from "../semantics/ir.js";
 import type * as A from "../syntax/ast.js";
 import { lower, type KernelConfig } from "../semantics/lower.js";
 import type { Scenario } from "../semantics/scenario.js";
-import { initPage, populatedAtStart, universeOf, type Universe } from "../semantics/universe.js";
+import {
+  initPage,
+  populatedAtStart,
+  universeOf,
+  zeroPopulated,
+  type Universe,
+} from "../semantics/universe.js";
 import {
   compileCondition,
   compileObserve,
@@ -167,6 +173,9 @@ function initialState(
         // that was written before a migration (docs/language.md; fork() copies no such PTE).
         if (m.forked) R.wr(t, L.flags + f - 1, R.rd(t, L.flags + f - 1) | PAGE.DIRTY);
         R.wr(t, L.pte[page]!, PTE.P | (m.forked ? PTE.W : 0) | (f << PTE.PFN_SHIFT));
+      } else if (zeroPopulated(s, r)) {
+        // A read fault: do_anonymous_page() maps the zero page, read-only, with no rmap.
+        R.wr(t, L.pte[page]!, PTE.P | (L.zeroFrame << PTE.PFN_SHIFT));
       } else {
         const f = R.alloc(t);
         R.wr(t, L.mapcount + f - 1, 1);

@@ -94,7 +94,7 @@ export class Runtime {
     throw new OutsideSizing({ value: v }, `value ${v} does not fit in ${slot}`);
   }
 
-  /** A frame number used to index frame slots: 1…nFrames, else the model was handed null. */
+  /** A frame number used to index frame slots (the zero page's too), else the model was handed null. */
   fi(f: number): number {
     this.frame(f);
     return f;
@@ -177,8 +177,10 @@ export class Runtime {
     throw new ModelError(`the model has ${L.nFrames} page frames and all are in use`);
   }
 
+  /** get_page(). The zero page's count is not kept: nothing reads it and it is never freed. */
   get(t: Uint32Array, f: number): void {
     this.frame(f);
+    if (f === this.L.zeroFrame) return;
     const i = this.L.ref + f - 1;
     const r = this.rd(t, i);
     if (r >= this.mask[i]!) throw new OutsideSizing("refcount", `refcount of frame ${f} overflows`);
@@ -188,6 +190,7 @@ export class Runtime {
   /** put_page(): at refcount 0 the frame is free; its contents stay until it is reused. */
   put(t: Uint32Array, f: number): void {
     this.frame(f);
+    if (f === this.L.zeroFrame) return;
     const i = this.L.ref + f - 1;
     const r = this.rd(t, i);
     if (r === 0) throw new ModelError(`put_page() on free frame ${f}`);
@@ -201,8 +204,9 @@ export class Runtime {
     }
   }
 
+  /** A frame number: 1…nFrames, or the zero page (whose slots are constants). */
   private frame(f: number): void {
-    if (f < 1 || f > this.L.nFrames)
+    if ((f < 1 || f > this.L.nFrames) && f !== this.L.zeroFrame)
       throw new ModelError(`no frame ${f} (a null page used as a page)`);
   }
 
@@ -328,6 +332,7 @@ export class Runtime {
   }
 
   addToPageCache(t: Uint32Array, f: number, fp: number): number {
+    this.frame(f);
     if (this.rd(t, this.L.cache + fp - 1) !== 0) return 0;
     this.wr(t, this.L.cache + fp - 1, f);
     this.wr(t, this.L.mapping + f - 1, fp);
@@ -356,6 +361,8 @@ export class Runtime {
 
   /** migrate_page_move_mapping(): the isolation reference, and the cache's if cached. */
   moveMapping(t: Uint32Array, to: number, from: number): number {
+    this.frame(to);
+    this.frame(from);
     const L = this.L;
     const fp = this.rd(t, L.mapping + from - 1);
     const expected = fp === 0 ? 1 : 2;
@@ -405,6 +412,7 @@ export class Runtime {
    * folio_mark_dirty() dirties it ("a special case is MADV_FREE page": its PTE may be clean).
    */
   addToSwap(t: Uint32Array, f: number): number {
+    this.frame(f);
     for (let fp = this.L.nFileFpages + 1; fp <= this.L.nFpages; fp++) {
       if (this.swapCount(t, fp) !== 0 || this.rd(t, this.L.cache + fp - 1) !== 0) continue;
       this.addToPageCache(t, f, fp);

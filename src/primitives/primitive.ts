@@ -115,9 +115,10 @@ export const elidableLocks: ReadonlySet<ObjectKind> = new Set(["i_mmap", "anon_v
 
 /**
  * frames: allocates frames at run time (the layout provides spare ones); swap: a swap device;
- * lazyfree: the page flag PG_swapbacked is cleared (one more flag bit per frame).
+ * lazyfree: the page flag PG_swapbacked is cleared (one more flag bit per frame); zero_page: a
+ * PTE may map the shared zero page (one more frame number, whose state is constant).
  */
-export type Feature = "frames" | "swap" | "lazyfree";
+export type Feature = "frames" | "swap" | "lazyfree" | "zero_page";
 
 /** An argument as the emitter sees it: its JavaScript, and its lowered value. */
 export interface Arg {
@@ -187,6 +188,12 @@ export interface SlotMap {
   readonly mapping: number;
   /** Frame f: the head frame of the large folio it belongs to, or 0 (a small folio). */
   readonly folioHead: number;
+  /**
+   * The shared zero page's frame number (nFrames + 1), or -1 when no PTE can map it. Its slots
+   * follow the other frames' and are constants: refcount 1 (never free), no mapcount, flags or
+   * mapping, data 0. get_page()/put_page() leave it alone; any other write is a model bug.
+   */
+  readonly zeroFrame: number;
   /** Frame f: 1 for a KSM page (PageKsm(): page->mapping's PAGE_MAPPING_KSM). */
   readonly ksm: number;
   /** File page fp: the frame caching it, or 0. */

@@ -122,6 +122,26 @@ export const pteFamily = family({
     (_, [f, prot]) => `((${f!.code} << ${PTE.PFN_SHIFT}) | ${protBits(prot!.code)})`,
   ),
   zero_pte: pure([], "pte", "__pte(0): no entry (pte_none())", () => "0"),
+  my_zero_pfn: {
+    ...pure([], "frame", "my_zero_pfn(): the shared zero page (x86 has one)", (c) =>
+      String(c.L.zeroFrame),
+    ),
+    needs: ["zero_page"],
+  },
+  vm_normal_page: pure(
+    [pte],
+    "frame",
+    "vm_normal_page(): the page a present (or PROT_NONE) PTE maps, or null for a special PTE " +
+      "(on x86 pte_special(): the zero page's is the only one the model has); null for a PTE " +
+      "that is not present too (the C is never asked: a swap entry's frame field is a slot)",
+    (c, [x]) =>
+      `((${x!.code} & ${PTE.P | PTE.PROTNONE}) === 0${
+        c.L.zeroFrame < 0 ? "" : ` || ${pfn(x!.code)} === ${c.L.zeroFrame}`
+      } ? 0 : ${pfn(x!.code)})`,
+  ),
+  is_zero_pfn: pure([frame], "bool", "is_zero_pfn(): the frame is the shared zero page", (c, [f]) =>
+    bool(`${f!.code} === ${c.L.zeroFrame}`),
+  ),
   make_migration_entry: pure(
     [frame, param("write", "bool")],
     "pte",

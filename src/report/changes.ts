@@ -28,7 +28,11 @@ const shown = new Set([
   "monitor",
 ]);
 
-const frameName = (f: number): string => (f === 0 ? "no frame" : `frame ${f}`);
+/** A frame in words: the zero page is named, not numbered (its number is nFrames + 1). */
+const frameNamer =
+  (m: Machine) =>
+  (f: number): string =>
+    f === 0 ? "no frame" : f === m.layout.zeroFrame ? "the zero page" : `frame ${f}`;
 
 /** The changes between two states, in slot order. */
 export function changesBetween(
@@ -67,6 +71,7 @@ function describe(
   b: number,
 ): string {
   const name = slot.name;
+  const frameName = frameNamer(m);
   switch (kind) {
     case "pte": {
       const slotName = (fp: number): string => m.layout.fpageNames[fp] ?? `slot ${fp}`;

@@ -123,3 +123,20 @@ export function populatedAtStart(s: Scenario, r: RegionDef): boolean {
   if (m.populate) return true;
   return m.source.kind === "anon" && s.memInits.some((i) => initRegion(i.address) === r.name);
 }
+
+/**
+ * Does the init block populate this region with the shared zero page? MAP_POPULATE of private
+ * anonymous memory that is not writable read-faults it in (populate_vma_page_range() sets
+ * FOLL_WRITE only for a writable private VMA), and do_anonymous_page() maps the zero page; a
+ * value written in init stands for a store made while it was writable: a page of its own.
+ */
+export function zeroPopulated(s: Scenario, r: RegionDef): boolean {
+  const m = r.mapping;
+  return (
+    m !== undefined &&
+    m.source.kind === "anon" &&
+    m.prot === "r" &&
+    m.populate &&
+    !s.memInits.some((i) => initRegion(i.address) === r.name)
+  );
+}

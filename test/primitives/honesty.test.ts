@@ -151,13 +151,15 @@ function randomState(L: Layout, next: (n: number) => number): Uint32Array {
   const frame = (): number => next(L.nFrames + 1);
   const fpage = (): number => next(L.nFpages + 1);
   const flags = (bits: number): number => next(1 << bits);
+  // A present PTE or a TLB entry may map the zero page (frame nFrames + 1) too.
+  const mapped = (): number => 1 + next(L.zeroFrame > 0 ? L.zeroFrame : L.nFrames);
   const pte = (): number => {
     switch (next(4)) {
       case 0:
         return 0;
       case 1: // present or PROT_NONE, any W/D/A
         return (
-          ((1 + next(L.nFrames)) << PTE.PFN_SHIFT) |
+          (mapped() << PTE.PFN_SHIFT) |
           (next(2) ? PTE.P : PTE.PROTNONE) |
           (flags(4) & (PTE.W | PTE.D | PTE.A))
         );
@@ -173,8 +175,7 @@ function randomState(L: Layout, next: (n: number) => number): Uint32Array {
     const any = (): number => next(widthMask(Math.min(s.width, 30)) + 1);
     const value: Partial<Record<typeof s.kind, () => number>> = {
       pte,
-      tlb: () =>
-        next(2) ? 0 : TLBE.V | (flags(2) << 1) | ((1 + next(L.nFrames)) << TLBE.PFN_SHIFT),
+      tlb: () => (next(2) ? 0 : TLBE.V | (flags(2) << 1) | (mapped() << TLBE.PFN_SHIFT)),
       vma: () => flags(VMA.FPAGE_SHIFT) | (next(L.nFileFpages + 1) << VMA.FPAGE_SHIFT),
       mapping: fpage,
       cache: frame,
@@ -296,6 +297,8 @@ describe("the primitive registry", () => {
     expect(L.anonVma).toBeGreaterThanOrEqual(0);
     expect(L.slots[L.anonVma]!.frozen).toBeUndefined();
     expect(L.slots[L.iMmapOf[1]!]!.frozen).toBeUndefined();
+    // T2's loads inline do_anonymous_page()'s read fault: PTEs may map the zero page.
+    expect(L.zeroFrame).toBe(L.nFrames + 1);
   });
 
   // A folded primitive never runs: lowering computes its value (fault_around_pages).
