@@ -352,6 +352,11 @@ export class Runtime {
   /** migrate_page_copy(): the data, PG_dirty and PageAnon move to the new page. */
   migrateCopy(t: Uint32Array, to: number, from: number): void {
     this.copyData(t, to, from);
+    this.migrateStates(t, to, from);
+  }
+
+  /** migrate_page_states(): PG_dirty and PageAnon move to the new page; the data stays. */
+  migrateStates(t: Uint32Array, to: number, from: number): void {
     const L = this.L;
     const flags = this.rd(t, L.flags + from - 1);
     const ghost = PAGE.COPIED | PAGE.WRITEBACK; // the monitors' marks stay with the old frame
