@@ -11,7 +11,7 @@ import { maxValue, type Type } from "../primitives/types.js";
 import { initPage, populatedAtStart, zeroPopulated, type Universe } from "../semantics/universe.js";
 import type { Feature, ObjectKind, SlotMap } from "../primitives/primitive.js";
 import { primitiveNamed, resultCodes } from "../primitives/registry.js";
-import { bitsFor, PTE, VMA } from "../primitives/encoding.js";
+import { bitsFor, PAGE, PTE, VMA } from "../primitives/encoding.js";
 import { interference } from "./liveness.js";
 import { reachable, reachableIds } from "../semantics/lower/uncontended.js";
 import { restingPoints, storedVars } from "./resting.js";
@@ -405,8 +405,19 @@ export function buildLayout(
     frameSlot("mapcount", `mapcount(frame ${f})`, bitsFor(nPages), f, 0),
   )[0]!;
   // PAGE.LAZYFREE is the fourth flag, once MADV_FREE runs; the monitors' COPIED and WRITEBACK
-  // are the third and the fifth.
-  const flagBits = p.monitors ? 5 : needs("lazyfree") ? 4 : 2;
+  // are the third and the fifth. Then the LRU bits: ISOLATED, BATCH_LRU and one bit per thread
+  // that fills its CPU's lru_lazyfree batch (one thread per CPU).
+  const batchFillers = p.threads.flatMap((_, tid) =>
+    perThread[tid]!.calls.has("lru_lazyfree_add") ? [tid] : [],
+  );
+  const lruBatchBit = p.threads.map((_, tid) =>
+    batchFillers.includes(tid) ? PAGE.LAZYFREE_BATCH << batchFillers.indexOf(tid) : 0,
+  );
+  const flagBits = needs("lazyfree")
+    ? bitsFor(PAGE.LAZYFREE_BATCH - 1) + batchFillers.length
+    : p.monitors
+      ? 5
+      : 2;
   const flags = frames.map((f) => frameSlot("flags", `flags(frame ${f})`, flagBits, f, 0))[0]!;
   // ->writepage() unlocks a page, but without lock_page() none is ever locked.
   const lockedWritten = writes("page_lock");
@@ -556,6 +567,7 @@ export function buildLayout(
     disk,
     cache,
     beyondEof,
+    lruBatchBit,
     fileStart,
     swapMap,
     folioHead,

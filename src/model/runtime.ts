@@ -391,10 +391,66 @@ export class Runtime {
     if (to === L.zeroFrame || from === L.zeroFrame)
       throw new ModelError("the zero page is never migrated (vm_normal_page() is null for it)");
     const flags = this.rd(t, L.flags + from - 1);
-    const ghost = PAGE.COPIED | PAGE.WRITEBACK; // the monitors' marks stay with the old frame
+    // The monitors' marks and the old page's place in the LRU and its batches stay with it.
+    const ghost =
+      PAGE.COPIED | PAGE.WRITEBACK | PAGE.ISOLATED | PAGE.BATCH_LRU | ~(PAGE.LAZYFREE_BATCH - 1);
     this.wr(t, L.flags + to - 1, this.rd(t, L.flags + to - 1) | (flags & ~ghost));
     this.wr(t, L.flags + from - 1, flags & ~PAGE.DIRTY);
     if (L.monitor >= 0) this.markCopied(t, from);
+  }
+
+  // ---- the LRU batches of mm/swap.c (as far as MADV_FREE's lru_lazyfree batch needs them) ---
+
+  /** folio_test_lru(): neither isolated nor taken off the LRU by a batch. */
+  onLru(t: Uint32Array, f: number): boolean {
+    this.frame(f);
+    return (this.rd(t, this.L.flags + f - 1) & (PAGE.ISOLATED | PAGE.BATCH_LRU)) === 0;
+  }
+
+  /** folio_test_clear_lru() for isolation: 1 if it was on the LRU (now isolated), else 0. */
+  isolateLru(t: Uint32Array, f: number): number {
+    if (!this.onLru(t, f)) return 0;
+    this.wr(t, this.L.flags + f - 1, this.rd(t, this.L.flags + f - 1) | PAGE.ISOLATED);
+    return 1;
+  }
+
+  /**
+   * The lru_lazyfree batch `bit` takes the page with a reference (folio_get()); with `clearLru`
+   * (33dfe9204f29) only if folio_test_clear_lru() succeeds. A large folio drains the batch at once.
+   */
+  lazyfreeAdd(t: Uint32Array, f: number, bit: number, clearLru: number): void {
+    const L = this.L;
+    if (bit === 0) throw new ModelError("an lru_lazyfree batch filled by a thread without one");
+    if (clearLru) {
+      if (!this.onLru(t, f)) return;
+      this.wr(t, L.flags + f - 1, this.rd(t, L.flags + f - 1) | PAGE.BATCH_LRU);
+    }
+    this.get(t, f);
+    this.wr(t, L.flags + f - 1, this.rd(t, L.flags + f - 1) | bit);
+    if (this.rd(t, L.folioHead + f - 1) !== 0) this.lruDrain(t, bit);
+  }
+
+  /**
+   * lru_add_drain_cpu() for the batches in `mask`: each page leaves the batch. lru_lazyfree_fn()
+   * clears PG_swapbacked of an anonymous page outside the swap cache, unless reclaim has it
+   * isolated (its PG_lru is clear: skipped); then the batch's reference goes (folios_put()).
+   */
+  lruDrain(t: Uint32Array, mask: number): void {
+    const L = this.L;
+    for (let f = 1; f <= L.nFrames; f++) {
+      for (let bit = PAGE.LAZYFREE_BATCH; bit <= mask; bit <<= 1) {
+        if ((mask & bit) === 0) continue;
+        const flags = this.rd(t, L.flags + f - 1);
+        if ((flags & bit) === 0) continue;
+        let next = flags & ~bit & ~PAGE.BATCH_LRU;
+        const onLru = (flags & PAGE.BATCH_LRU) !== 0 || (flags & PAGE.ISOLATED) === 0;
+        const swapBacked = (flags & (PAGE.ANON | PAGE.LAZYFREE)) === PAGE.ANON;
+        if (onLru && swapBacked && !this.isSwapSlot(this.rd(t, L.mapping + f - 1)))
+          next |= PAGE.LAZYFREE;
+        this.wr(t, L.flags + f - 1, next);
+        this.put(t, f);
+      }
+    }
   }
 
   // ---- swap (file pages after the files' are the swap device's slots) ---------------------

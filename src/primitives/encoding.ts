@@ -52,8 +52,21 @@ export const VMA = {
  * LAZYFREE is an anonymous page without PG_swapbacked: MADV_FREE'd, reclaim may discard it.
  * WRITEBACK (monitors only) marks a page whose PG_dirty clear_page_dirty_for_io() cleared for a
  * ->writepage() still to come: a store now reaches the disk with it.
+ * The LRU bits exist once MADV_FREE or anonymous reclaim runs (mm/swap.c): ISOLATED is a page
+ * reclaim took off the LRU (!PG_lru); BATCH_LRU a page whose lru_lazyfree batch cleared PG_lru
+ * when it took it (33dfe9204f29, 6.11 to 6.16); LAZYFREE_BATCH << k, the page sits in the
+ * lru_lazyfree batch of the k-th CPU that fills one (SlotMap.lruBatchBit), holding a reference.
  */
-export const PAGE = { DIRTY: 1, ANON: 2, COPIED: 4, LAZYFREE: 8, WRITEBACK: 16 } as const;
+export const PAGE = {
+  DIRTY: 1,
+  ANON: 2,
+  COPIED: 4,
+  LAZYFREE: 8,
+  WRITEBACK: 16,
+  ISOLATED: 32,
+  BATCH_LRU: 64,
+  LAZYFREE_BATCH: 128,
+} as const;
 
 /** The findings of the built-in monitors: bit 1 << (code of the `monitor` enum word). */
 export const MONITOR = { LOST_WRITE: 1, STALE_TLB: 2, FREED_FRAME: 4 } as const;

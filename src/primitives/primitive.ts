@@ -121,7 +121,8 @@ export const elidableLocks: ReadonlySet<ObjectKind> = new Set(["i_mmap", "anon_v
 
 /**
  * frames: allocates frames at run time (the layout provides spare ones); swap: a swap device;
- * lazyfree: the page flag PG_swapbacked is cleared (one more flag bit per frame); zero_page: a
+ * lazyfree: the page flag PG_swapbacked is cleared, and the LRU bits of mm/swap.c's batches
+ * (PAGE.ISOLATED, PAGE.BATCH_LRU, a bit per CPU that fills an lru_lazyfree batch); zero_page: a
  * PTE may map the shared zero page (one more frame number, whose state is constant).
  */
 export type Feature = "frames" | "swap" | "lazyfree" | "zero_page";
@@ -206,6 +207,11 @@ export interface SlotMap {
   readonly cache: number;
   /** File page fp of a file: 1 when it lies at or beyond i_size (beyond the file's end). */
   readonly beyondEof: number;
+  /**
+   * Per thread, the flag bit (PAGE.LAZYFREE_BATCH << k) of its CPU's lru_lazyfree batch, or 0
+   * when the thread never fills one (its CPU's batch stays empty: draining it does nothing).
+   */
+  readonly lruBatchBit: readonly number[];
 }
 
 /** What the code generator offers an emitter (src/model/codegen.ts implements it). */

@@ -94,6 +94,19 @@ export const pteFamily = family({
     bool(`(${x!.code} & ${PTE.PROTNONE}) !== 0`),
   ),
   pte_pfn: pure([pte], "frame", "pte_page(): the frame the entry maps", (_, [x]) => pfn(x!.code)),
+  pte_needs_flush: pure(
+    [param("oldpte", "pte"), param("newpte", "pte")],
+    "bool",
+    "x86 pte_needs_flush(oldpte, newpte) (c9fe66560bf2, 6.0): old entry present to the MMU, and " +
+      "the frame changed, D or P cleared, or W or PROTNONE (_PAGE_GLOBAL) changed; A is ignored",
+    (_, [o, n]) => {
+      const diff = `(${o!.code} ^ ${n!.code})`;
+      return bool(
+        `(${o!.code} & ${PTE.P}) !== 0 && (${pfn(o!.code)} !== ${pfn(n!.code)} || ` +
+          `(${diff} & ${o!.code} & ${PTE.D | PTE.P}) !== 0 || (${diff} & ${PTE.W | PTE.PROTNONE}) !== 0)`,
+      );
+    },
+  ),
   pte_mkclean: pure([pte], "pte", "pte_mkclean()", (_, [x]) => `(${x!.code} & ${~PTE.D})`),
   pte_mkdirty: pure([pte], "pte", "pte_mkdirty()", (_, [x]) => `(${x!.code} | ${PTE.D})`),
   pte_mkold: pure([pte], "pte", "pte_mkold()", (_, [x]) => `(${x!.code} & ${~PTE.A})`),

@@ -38,21 +38,70 @@ export const swap = family({
         ),
     },
   },
-  folio_mark_lazyfree: {
-    params: [frame],
+  lru_lazyfree_add: {
+    params: [frame, param("clear_lru", "bool")],
     result: "void",
     effect: "write",
     doc:
-      "folio_mark_lazyfree() → lru_lazyfree(): an anonymous page outside the swap cache loses " +
-      "PG_swapbacked",
-    touches: [reads("mapping"), readsWrites("flags")],
+      "folio_batch_add_and_move(…, lru_lazyfree): this CPU's lru_lazyfree batch takes the page " +
+      "with a reference; with clear_lru (33dfe9204f29) only if folio_test_clear_lru(); a large " +
+      "folio drains the batch at once (folio_batch_move_lru())",
+    touches: frameState("rw"),
     needs: ["lazyfree"],
     emit: {
-      stmt: (c, [f]) => {
-        const flags = c.rd(c.L.flags, f!.code);
-        const anon = `(${flags} & ${PAGE.ANON}) !== 0 && !R.isSwapSlot(${c.rd(c.L.mapping, f!.code)})`;
-        return `if (${anon}) { ${c.wr(c.L.flags, f!.code, `${flags} | ${PAGE.LAZYFREE}`)} }`;
-      },
+      stmt: (c, [f, clear]) =>
+        `R.lazyfreeAdd(t, ${f!.code}, ${c.L.lruBatchBit[c.tid]}, ${clear!.code} ? 1 : 0);`,
+    },
+  },
+  lru_add_drain: {
+    params: [],
+    result: "void",
+    effect: "write",
+    shown: true,
+    doc:
+      "lru_add_drain(): this CPU's batches drain; lru_lazyfree_fn() clears PG_swapbacked of " +
+      "each page still on the LRU, and the batch's references go",
+    touches: frameState("rw"),
+    needs: ["lazyfree"],
+    emit: { stmt: (c) => `R.lruDrain(t, ${c.L.lruBatchBit[c.tid]});` },
+  },
+  lru_add_drain_all: {
+    params: [],
+    result: "void",
+    effect: "write",
+    shown: true,
+    doc: "lru_add_drain_all(): every CPU's batches drain (lru_add_drain_per_cpu() on each)",
+    touches: frameState("rw"),
+    needs: ["lazyfree"],
+    emit: { stmt: (c) => `R.lruDrain(t, ${c.L.lruBatchBit.reduce((a, b) => a | b, 0)});` },
+  },
+  folio_test_lru: {
+    params: [frame],
+    result: "bool",
+    effect: "read",
+    doc: "folio_test_lru(), PageLRU(): on an LRU list, not isolated",
+    touches: [reads("flags")],
+    needs: ["lazyfree"],
+    emit: { expr: (_, [f]) => bool(`R.onLru(t, ${f!.code})`) },
+  },
+  folio_test_clear_lru: {
+    params: [frame],
+    result: "bool",
+    effect: "write",
+    doc: "isolate_lru_folios()'s folio_test_clear_lru() (__isolate_lru_page() before 5.x): take it off the LRU",
+    touches: [readsWrites("flags")],
+    needs: ["lazyfree"],
+    emit: { stmt: (_, [f], dest) => dest(`R.isolateLru(t, ${f!.code})`) },
+  },
+  folio_set_lru: {
+    params: [frame],
+    result: "void",
+    effect: "write",
+    doc: "folio_set_lru(): back on the LRU (move_folios_to_lru(), putback_inactive_pages())",
+    touches: [readsWrites("flags")],
+    needs: ["lazyfree"],
+    emit: {
+      stmt: (c, [f]) => c.wr(c.L.flags, f!.code, `${c.rd(c.L.flags, f!.code)} & ${~PAGE.ISOLATED}`),
     },
   },
   folio_set_swapbacked: {

@@ -89,6 +89,17 @@ function describe(
       if (b & ~a & PAGE.COPIED) parts.push(`${frame} copied away: a store to it now is lost`);
       if ((a ^ b) & PAGE.LAZYFREE)
         parts.push(`${frame} ${b & PAGE.LAZYFREE ? "lazyfree (!PG_swapbacked)" : "swap-backed"}`);
+      if ((a ^ b) & PAGE.ISOLATED)
+        parts.push(`${frame} ${b & PAGE.ISOLATED ? "isolated from the LRU" : "back on the LRU"}`);
+      if ((a ^ b) & PAGE.BATCH_LRU)
+        parts.push(
+          `${frame} ${b & PAGE.BATCH_LRU ? "off the LRU (in a batch)" : "back on the LRU"}`,
+        );
+      m.layout.lruBatchBit.forEach((bit, tid) => {
+        if (bit === 0 || ((a ^ b) & bit) === 0) return;
+        const batch = `${m.program.threads[tid]!.name}'s lru_lazyfree batch`;
+        parts.push(b & bit ? `${frame} in ${batch}` : `${frame} drained from ${batch}`);
+      });
       return parts.join(", ");
     }
     case "monitor": {

@@ -13,6 +13,8 @@
  *   context.ts        what holds for one thread's lowering, and its variables
  *   effects.ts        the effect classifier: is this an action, does this read shared state
  *   condition.ts      the scenario's condition over the final state, and the labels it orders
+ *   uncontended.ts    drops the calls on locks nobody contends
+ *   idle-drains.ts    drops the drains of LRU batches that are empty whenever they run
  *   graph.ts, origin.ts, ir-values.ts, signatures.ts  small helpers
  */
 export { lower, type KernelConfig, type LowerResult } from "./lower/program.js";

@@ -70,10 +70,10 @@ describe("swap", () => {
 });
 
 describe("lazyfree pages", () => {
-  it("reclaim discards a clean MADV_FREE'd page: it reads back as zero", async () => {
+  it("reclaim discards a clean MADV_FREE'd page once its CPU's batch drained: it reads back as zero", async () => {
     const text = scenario(
       "  A = mmap anon private rw populate\n  A.0 = 5",
-      reclaimAfter("  madvise A free"),
+      reclaimAfter("  madvise A free\n  lru_add_drain"),
       "pte(A).none",
     );
     expect(await verdict(text)).toBe("always");
@@ -89,16 +89,45 @@ describe("lazyfree pages", () => {
   it("a store after MADV_FREE redirties the page: reclaim puts the PTE back, swap-backed again", async () => {
     const text = scenario(
       "  A = mmap anon private rw populate",
-      reclaimAfter("  madvise A free\n  store A 6\n  reclaim_anon A"),
+      reclaimAfter("  madvise A free\n  lru_add_drain\n  store A 6\n  reclaim_anon A"),
       "pte(A).swap && A == 6",
     );
     expect(await verdict(text)).toBe("always");
     const once = scenario(
       "  A = mmap anon private rw populate",
-      reclaimAfter("  madvise A free\n  store A 6"),
+      reclaimAfter("  madvise A free\n  lru_add_drain\n  store A 6"),
       "pte(A).present && pte(A).dirty && A == 6",
     );
     expect(await verdict(once)).toBe("always");
+  });
+
+  // The page stays swap-backed, with the batch's reference, until the batch of the CPU that ran
+  // MADV_FREE drains (lru_lazyfree_fn()): before that, reclaim on another CPU swaps it out. The
+  // model made it lazyfree at once, and reclaim discarded it (this failed before).
+  const undrained = (cond: string): string =>
+    scenario(
+      "  A = mmap anon private rw populate\n  A.0 = 5",
+      reclaimAfter("  madvise A free"),
+      cond,
+    );
+  it("a page still in the lru_lazyfree batch is swap-backed: reclaim elsewhere swaps it out", async () => {
+    // 4.12–6.10 and 6.17 on: it stays on the LRU, so reclaim isolates it (pageout() then keeps
+    // it in the swap cache: the batch's reference fails is_page_cache_freeable()).
+    for (const kernel of ["4.13", "6.1", "6.18"])
+      expect(await verdict(undrained("pte(A).swap && A == 5"), kernel), kernel).toBe("always");
+  });
+  it("from 33dfe9204f29 (6.11) to its revert (6.17) the batch takes the page off the LRU", async () => {
+    // Reclaim cannot isolate it while it sits in the batch.
+    for (const kernel of ["6.11", "6.16"])
+      expect(await verdict(undrained("pte(A).present && A == 5"), kernel), kernel).toBe("always");
+    // Drained on T1's CPU (its own reclaim drains first), the page is lazyfree and discarded.
+    const drained = scenario(
+      "  A = mmap anon private rw populate\n  A.0 = 5",
+      "thread T1 on cpu1 {\n  madvise A free\n  reclaim_anon A\n}",
+      "pte(A).none",
+    );
+    for (const kernel of ["4.13", "6.15", "6.18"])
+      expect(await verdict(drained, kernel), kernel).toBe("always");
   });
 });
 
@@ -116,7 +145,7 @@ describe("mTHP folios", () => {
     const reclaimed = (steps: string): string =>
       scenario(
         "  A = mmap anon[4] private rw populate mthp\n  A[1] = 1",
-        `thread T1 on cpu1 {\n${steps}\n}\nafter {\n  reclaim_anon A[1]\n}`,
+        `thread T1 on cpu1 {\n${steps}\n  lru_add_drain\n}\nafter {\n  reclaim_anon A[1]\n}`,
         "pte(A[1]).none",
       );
     expect(await verdict(reclaimed("  madvise A[1..3] free"))).toBe("always");

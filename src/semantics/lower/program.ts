@@ -13,6 +13,7 @@ import { Graph, GraphTooLarge, maxNodes } from "./graph.js";
 import { withLabelSteps } from "./label-step.js";
 import { sourceLine } from "./origin.js";
 import { lowerStmt } from "./statements.js";
+import { dropIdleDrains } from "./idle-drains.js";
 import { dropUncontendedLocks } from "./uncontended.js";
 
 /** Which modelled fixes are applied: a release, then any per-commit toggles. */
@@ -73,7 +74,7 @@ export function lower(
   const observed = observedOf(scope, monitors);
   return {
     program: {
-      threads: dropUncontendedLocks(threads),
+      threads: dropUncontendedLocks(dropIdleDrains(threads)),
       condition,
       observed,
       ranks,
