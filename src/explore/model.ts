@@ -13,13 +13,14 @@ import { resultCodes } from "../primitives/registry.js";
 declare const moveBrand: unique symbol;
 
 /**
- * One thread's next transition: the ordinary one, or (with the `tlb_evict` option) the same
- * access after its TLB entry was evicted. A small integer that fits a byte, so the state store
- * keeps one per state; made and read only through the functions below.
+ * One thread's next transition: the ordinary one, or its alternative: (with the `tlb_evict`
+ * option) the same access after its TLB entry was evicted, or the step whose choice answers
+ * otherwise. A small integer that fits a byte, so the state store keeps one per state; made and
+ * read only through the functions below.
  */
 export type Move = number & { readonly [moveBrand]: true };
 
-/** The bit of an evicted move; the bits below it are the thread. */
+/** The bit of an alternative ("evicted") move; the bits below it are the thread. */
 const evictedBit = 128;
 
 /** Threads a Move can name. */
@@ -57,7 +58,7 @@ export type Transition =
   | { readonly kind: "finished" }
   /** The after block, while some thread has not finished. */
   | { readonly kind: "waiting" }
-  /** An evicted move whose thread's next step is no access with a TLB entry to evict. */
+  /** An alternative move whose thread's next step has none (no entry to evict, no choice). */
   | { readonly kind: "unavailable" };
 
 const finished: Transition = { kind: "finished" };
@@ -102,8 +103,8 @@ export class Model {
   private readonly fire: readonly FireFn[];
   /** The after block's pseudo-thread, or -1. */
   private readonly after: number;
-  /** The `tlb_evict` option: accesses have an evicted move too. */
-  private readonly evict: boolean;
+  /** Accesses (tlb_evict) or choices have an alternative move too. */
+  private readonly alternatives: boolean;
   /**
    * Per thread, 1 at each step node some expanded state could take and at each node the thread
    * could rest at after it: where the explored executions went (model/procs-run.ts), whichever
@@ -117,7 +118,7 @@ export class Model {
     this.threads = machine.fire.length;
     this.words = machine.layout.words;
     this.after = machine.afterThread;
-    this.evict = machine.evict;
+    this.alternatives = machine.alternatives;
     this.visited = machine.program.threads.map((t) => new Uint8Array(t.nodes.length));
     this.pcSlot = machine.layout.pc;
     if (this.threads > maxThreads) throw new Error(`more than ${maxThreads} threads`);
@@ -205,7 +206,7 @@ export class Model {
       this.visit(th, r, out.ordinaryNext[th]!);
     } else if (r === FINISHED) out.finished[th] = 1;
     else if (!isBlocked(r)) throw new Error(`bad transition result ${r}`);
-    if (this.evict) {
+    if (this.alternatives) {
       const e = this.fire[th]!(s, out.evictedNext[th]!, null, 1);
       if (e >= 0) {
         out.enabled[th] = out.evicted[th] = 1;
@@ -227,9 +228,9 @@ export class Model {
     const th = threadOf(move);
     if (th === this.after && this.someoneRunning(s)) return waiting;
     if (isEvicted(move)) {
-      // An access without an entry to evict has no evicted move; the fire function says so with
-      // a negative result, which in this case means nothing else.
-      if (!this.evict) return unavailable;
+      // A step without an alternative (no entry to evict, no choice) has no such move; the fire
+      // function says so with a negative result, which in this case means nothing else.
+      if (!this.alternatives) return unavailable;
       const r = this.fire[th]!(s, into, labels, 1);
       return r >= 0 ? { kind: "step", node: r } : unavailable;
     }

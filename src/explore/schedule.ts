@@ -1,3 +1,4 @@
+import { makesChoice } from "../model/codegen.js";
 import type { Machine } from "../model/machine.js";
 import type * as A from "../syntax/ast.js";
 import { Model, isEvicted, moveOf, threadOf, type Move, type Transition } from "./model.js";
@@ -59,7 +60,7 @@ export function runSchedule(
   maxSteps: number = maxScheduleSteps,
 ): ScheduleOutcome {
   const model = new Model(m);
-  let s = model.initial();
+  let s: Uint32Array = model.initial();
   const t = new Uint32Array(s.length);
   const path: Move[] = [];
   const name = (th: number): string => m.program.threads[th]!.name;
@@ -138,10 +139,10 @@ export function runSchedule(
       const move = moveOf(th, true);
       if (step(move, null).kind !== "step") {
         return fail(
-          `${item}: the next step of ${name(th)} is not an access whose TLB entry could be evicted`,
+          `${item}: the next step of ${name(th)} is neither an access whose TLB entry could be evicted nor a choice`,
         );
       }
-      const failed = commit(move, th, item, "take its evicted step");
+      const failed = commit(move, th, item, "take its alternative step");
       if (failed !== null) return failed;
       continue;
     }
@@ -223,13 +224,26 @@ function stepText(m: Machine, th: number, node: number): string {
   return n !== undefined && (n.k === "step" || n.k === "access") ? n.origin.text : "?";
 }
 
-/** A path as a schedule string that `--schedule` accepts: runs of steps per thread. */
+/**
+ * A path as a schedule string that `--schedule` accepts: runs of steps per thread; an alternative
+ * move is `otherwise` at a choice, else `evicted` (an access, or the fault handler's first step
+ * it enters); the path is replayed to tell.
+ */
 export function scheduleString(m: Machine, path: readonly Move[]): string {
   const items: string[] = [];
+  const model = new Model(m);
+  let s: Uint32Array = model.initial();
+  let next: Uint32Array = new Uint32Array(s.length);
+  const choices = path.map((move) => {
+    const tr = model.step(s, move, next);
+    [s, next] = [next, s];
+    const node = tr.kind === "step" ? m.program.threads[threadOf(move)]!.nodes[tr.node] : undefined;
+    return node !== undefined && makesChoice(node);
+  });
   for (let i = 0; i < path.length; ) {
     const name = m.program.threads[threadOf(path[i]!)]!.name;
     if (isEvicted(path[i]!)) {
-      items.push(`${name} evicted`);
+      items.push(`${name} ${choices[i] ? "otherwise" : "evicted"}`);
       i++;
       continue;
     }

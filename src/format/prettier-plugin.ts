@@ -501,7 +501,7 @@ function scheduleAmount(a: A.ScheduleAmount): string {
     case "UntilLabel":
       return `until ${a.label.name}`;
     case "Evicted":
-      return "evicted";
+      return a.word;
     case "ToEnd":
       return "end";
   }

@@ -22,8 +22,9 @@ import { restingPoints } from "./resting.js";
  */
 /**
  * `alt` picks an alternative transition: 0 the ordinary one; 1, with the `tlb_evict` option, the
- * access whose TLB entry was evicted just before (a miss where the entry would hit). A thread
- * with no such alternative returns -2.
+ * access whose TLB entry was evicted just before (a miss where the entry would hit), or the step
+ * whose choice (a primitive with `alternative`) answers otherwise. A thread with no such
+ * alternative returns -2.
  */
 export type FireFn = (
   s: Uint32Array,
@@ -58,9 +59,32 @@ export function compileThread(
   budget = copyBudget,
   limits?: Budget,
 ): FireFn {
-  const src = new ThreadGen(L, p.threads[tid]!, tid, live, evict, budget, limits).source();
+  const alternatives = evict || hasChoices(p);
+  const src = new ThreadGen(L, p.threads[tid]!, tid, live, evict, alternatives, budget, limits);
+  return compiled(src.source(), tid, R);
+}
+
+function compiled(src: string, tid: number, R: Runtime): FireFn {
   const fn = `"use strict"; return function fire_${tid}(s, t, labels, alt) {\n${src}\n};`;
   return new Function("R", fn)(R) as FireFn;
+}
+
+/** Does some step of the program make a choice (a primitive with `alternative`)? */
+export function hasChoices(p: Program): boolean {
+  return p.threads.some((t) => t.nodes.some(makesChoice));
+}
+
+/** Is this node a step that makes a choice? (Else its alternative is an access's eviction.) */
+export function makesChoice(n: Node): boolean {
+  return n.k === "step" && choosesIn(n.ops);
+}
+
+function choosesIn(ops: readonly Op[]): boolean {
+  return ops.some((o) =>
+    o.k === "call"
+      ? primitiveNamed(o.name)?.alternative === true
+      : o.k === "if" && (choosesIn(o.then) || choosesIn(o.else)),
+  );
 }
 
 export function compileCondition(L: Layout, R: Runtime, p: Program): ConditionFn | undefined {
@@ -105,7 +129,7 @@ export function compileCall(
   const a = g.args(args);
   const body =
     "stmt" in emit
-      ? `let value; ${emit.stmt(g, a, (v) => `value = ${v};`)} return { blocked: false, value };`
+      ? `let value, alt = 0; ${emit.stmt(g, a, (v) => `value = ${v};`)} return { blocked: false, value };`
       : `return { blocked: false, value: ${emit.expr(g, a)} };`;
   const run = new Function("R", `"use strict"; return function call(t) { ${body} };`)(R) as (
     t: Uint32Array,
@@ -252,6 +276,8 @@ class ThreadGen extends ValueGen {
     private readonly live: readonly Set<number>[],
     /** The `tlb_evict` option: an access may find its entry evicted (alternative 1). */
     private readonly evict: boolean,
+    /** Some thread has alternative transitions: a step or access without one says so (-2). */
+    private readonly alternatives: boolean,
     /** Expansions before sharing continuations ({@link copyBudget}; 0 always shares). */
     private readonly budget: number,
     /** The run's limits, ticked at each continuation and silent node generated. */
@@ -340,7 +366,8 @@ class ThreadGen extends ValueGen {
       case "step": {
         this.stepId = id;
         const w = new Set(wrote);
-        const noAlternative = this.evict ? "if (alt !== 0) return -2;\n" : "";
+        const noAlternative =
+          this.alternatives && !choosesIn(n.ops) ? "if (alt !== 0) return -2;\n" : "";
         return `${noAlternative}${this.ops(n.ops, w)}\n${this.tail(n.next, rest, w, id)}`;
       }
       case "access":
@@ -486,19 +513,24 @@ class ThreadGen extends ValueGen {
       n.write
         ? `R.setData(t, ${frame}, ${n.word}, ${value}); ${dest("-1")}`
         : dest(`R.data(t, ${frame}, ${n.word})`);
-    return emitAccess({
-      kind: n.write ? "store" : "load",
-      opts: { trackAccessed: L.trackAccessed },
-      entry: slotCode(L.tlb[n.cpu]![n.page]!),
-      pte: slotCode(L.pte[n.page]!),
-      evict: this.evict ? { alt: "alt", none: "return -2;" } : undefined,
-      fresh: () => this.fresh(),
-      hit: (e, frame) =>
-        `${watch(`R.monitorHit(t, ${e}, ${n.page}, ${n.write})`)} ${data(frame)} ${done}`,
-      walked: (frame) =>
-        `${watch(`R.monitorFrame(t, ${frame}, ${n.write})`)} ${data(frame)} ${done}`,
-      fault: () => this.path(n.fault, rest, wrote),
-    });
+    // Without tlb_evict an access has no alternative (nor has the fault handler's first step).
+    const noAlternative = this.alternatives && !this.evict ? "if (alt !== 0) return -2;\n" : "";
+    return (
+      noAlternative +
+      emitAccess({
+        kind: n.write ? "store" : "load",
+        opts: { trackAccessed: L.trackAccessed },
+        entry: slotCode(L.tlb[n.cpu]![n.page]!),
+        pte: slotCode(L.pte[n.page]!),
+        evict: this.evict ? { alt: "alt", none: "return -2;" } : undefined,
+        fresh: () => this.fresh(),
+        hit: (e, frame) =>
+          `${watch(`R.monitorHit(t, ${e}, ${n.page}, ${n.write})`)} ${data(frame)} ${done}`,
+        walked: (frame) =>
+          `${watch(`R.monitorFrame(t, ${frame}, ${n.write})`)} ${data(frame)} ${done}`,
+        fault: () => this.path(n.fault, rest, wrote),
+      })
+    );
   }
 }
 

@@ -15,6 +15,7 @@ import {
   compileCondition,
   compileObserve,
   compileThread,
+  hasChoices,
   type ConditionFn,
   type FireFn,
   type ObserveFn,
@@ -41,8 +42,11 @@ export interface Machine {
   /** The values an outcome line shows, in the order of `program.observed`. */
   readonly observe: ObserveFn;
   readonly initial: Uint32Array;
-  /** The tlb_evict option: threads have a second transition at accesses (fire's alt 1). */
-  readonly evict: boolean;
+  /**
+   * Threads have second transitions (fire's alt 1): at accesses with the tlb_evict option, and
+   * at steps that make a choice (codegen.ts `hasChoices`).
+   */
+  readonly alternatives: boolean;
   /** Index of the after block's pseudo-thread, or -1. */
   readonly afterThread: number;
 }
@@ -103,7 +107,7 @@ export function buildMachine(
       observe,
       initial,
       afterThread,
-      evict,
+      alternatives: evict || hasChoices(program),
     },
     diagnostics: [],
   };

@@ -384,7 +384,16 @@ export class Runtime {
   /** migrate_page_copy(): the data, PG_dirty and PageAnon move to the new page. */
   migrateCopy(t: Uint32Array, to: number, from: number): void {
     this.copyData(t, to, from);
+    this.migrateStates(t, to, from);
+  }
+
+  /** migrate_page_states(): PG_dirty and PageAnon move to the new page; the data stays. */
+  migrateStates(t: Uint32Array, to: number, from: number): void {
+    this.frame(to);
+    this.frame(from);
     const L = this.L;
+    if (to === L.zeroFrame || from === L.zeroFrame)
+      throw new ModelError("the zero page is never migrated (vm_normal_page() is null for it)");
     const flags = this.rd(t, L.flags + from - 1);
     const ghost = PAGE.COPIED | PAGE.WRITEBACK; // the monitors' marks stay with the old frame
     this.wr(t, L.flags + to - 1, this.rd(t, L.flags + to - 1) | (flags & ~ghost));
@@ -468,6 +477,43 @@ export class Runtime {
       next++;
     }
     return n;
+  }
+
+  /**
+   * The references, mappings and page- or swap-cache pages of f's folio, summed over its pages
+   * (the model counts references per page; the kernel per folio).
+   */
+  private folioCounts(t: Uint32Array, f: number): { ref: number; map: number; cached: number } {
+    const h = this.rd(t, this.L.folioHead + this.fi(f) - 1);
+    const [head, end] = h === 0 ? [f, f + 1] : [h, this.folioEnd(t, h)];
+    let ref = 0;
+    let map = 0;
+    let cached = 0;
+    for (let g = head; g < end; g++) {
+      ref += this.rd(t, this.L.ref + g - 1);
+      map += this.rd(t, this.L.mapcount + g - 1);
+      if (this.rd(t, this.L.mapping + g - 1) !== 0) cached++;
+    }
+    return { ref, map, cached };
+  }
+
+  /**
+   * can_split_folio(folio, 1, &extra_pins): no reference but the caller's, one per mapping and
+   * the page or swap cache's (extra_pins).
+   */
+  canSplitFolio(t: Uint32Array, f: number): number {
+    const c = this.folioCounts(t, f);
+    return c.map === c.ref - c.cached - 1 ? 1 : 0;
+  }
+
+  /**
+   * folio_ref_freeze(folio, 1 + extra_pins) after unmap_folio(): the folio's count is the
+   * caller's and the caches' only. `kept`: the references the model's unmap keeps per page in
+   * place of the folio's (huge_memory.tlb, try_to_migrate_one).
+   */
+  folioRefFreeze(t: Uint32Array, f: number, kept: number): number {
+    const c = this.folioCounts(t, f);
+    return c.ref - kept === 1 + c.cached ? 1 : 0;
   }
 
   /** __split_unmapped_folio(): every page of f's folio becomes a folio of its own. */

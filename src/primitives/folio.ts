@@ -45,6 +45,27 @@ export const folios = family({
       expr: (_, [r, f]) => `R.folioPteBatch(t, [${pagesOf(r!).join(", ")}], ${f!.code})`,
     },
   },
+  can_split_folio: {
+    params: [frame],
+    result: "bool",
+    effect: "read",
+    doc:
+      "can_split_folio(folio, 1, &extra_pins): folio_mapcount() == folio_ref_count() - " +
+      "extra_pins - 1 (the caller's reference; the page or swap cache's), summed over its pages",
+    touches: [reads("folio"), reads("refcount"), reads("mapcount"), reads("mapping")],
+    emit: { expr: (_, [f]) => `R.canSplitFolio(t, ${f!.code})` },
+  },
+  folio_ref_freeze: {
+    params: [frame, param("kept", "int")],
+    result: "bool",
+    effect: "read",
+    doc:
+      "folio_ref_freeze(folio, 1 + extra_pins) after unmap_folio(): only the caller's and the " +
+      "caches' references remain (kept: the per-page references the model's unmap holds in place " +
+      "of the folio's); the freeze itself is not modelled (the split that follows is one step)",
+    touches: [reads("folio"), reads("refcount"), reads("mapping")],
+    emit: { expr: (_, [f, k]) => `R.folioRefFreeze(t, ${f!.code}, ${k!.code})` },
+  },
   __split_unmapped_folio: {
     params: [frame],
     result: "void",

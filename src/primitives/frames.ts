@@ -205,6 +205,28 @@ export const frames = family({
       stmt: (_, [page, kpage], dest) => dest(`R.pagesIdentical(t, ${page!.code}, ${kpage!.code})`),
     },
   },
+  mpol_misplaced: {
+    params: [frame],
+    result: "bool",
+    effect: "write", // a step of its own (it touches nothing)
+    doc:
+      "numa_migrate_prep() → mpol_misplaced() (numa_migrate_check() 6.x): is the page on another " +
+      "node than the task's memory policy wants it? The model has no nodes: either answer is some " +
+      "machine's placement, so the step has both (its alternative: not misplaced)",
+    alternative: true,
+    emit: { stmt: (_, __, dest) => `${dest("(alt === 0 ? 1 : 0)")} alt = 0;` },
+  },
+  numamigrate_isolate_page: {
+    params: [frame],
+    result: "bool",
+    effect: "write", // a step of its own (it touches nothing)
+    doc:
+      "numamigrate_isolate_page() and the checks before it (numamigrate_update_ratelimit() 3.x, " +
+      "migrate_balanced_pgdat(), isolate_lru_page()): does the target node have room and the page " +
+      "come off its LRU? Some machine's state either way: the step has both (its alternative: no)",
+    alternative: true,
+    emit: { stmt: (_, __, dest) => `${dest("(alt === 0 ? 1 : 0)")} alt = 0;` },
+  },
   page_write_word: {
     params: [frame, param("word", "int"), param("value", "int")],
     result: "void",

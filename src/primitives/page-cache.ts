@@ -158,6 +158,16 @@ export const pageCache = family({
     touches: frameState("rw"),
     emit: { stmt: (_, [to, from]) => `R.migrateCopy(t, ${to!.code}, ${from!.code});` },
   },
+  migrate_page_states: {
+    params: [param("new", "frame"), param("old", "frame")],
+    result: "void",
+    effect: "write",
+    doc:
+      "migrate_page_states() (folio_migrate_flags()): PG_dirty and PageAnon move to the new page, " +
+      "the data not (a device driver's migrate_vma copied it before: MIGRATE_SYNC_NO_COPY)",
+    touches: frameState("rw"),
+    emit: { stmt: (_, [to, from]) => `R.migrateStates(t, ${to!.code}, ${from!.code});` },
+  },
   file_page_word: pure(
     [param("faddr", "faddr")],
     "int",

@@ -33,6 +33,12 @@ export interface Primitive {
    * from static arguments, so it may return a type no step computes.
    */
   readonly folded: boolean;
+  /**
+   * A choice the kernel leaves to the machine (where a page sits, say): its step has a second
+   * transition (fire's `alt` 1) in which the call answers otherwise. The emitter reads and
+   * clears the generated code's `alt`.
+   */
+  readonly alternative: boolean;
   /** The kernel function it models, or what it stands for. */
   readonly doc: string;
   /** Every model object it may read or write; nothing else. */
@@ -262,6 +268,7 @@ export interface Spec {
   readonly sharedLock?: boolean;
   readonly needs?: readonly Feature[];
   readonly folded?: boolean;
+  readonly alternative?: boolean;
 }
 
 /** A family of primitives (one file each), keyed by kernel name. */
@@ -281,6 +288,7 @@ export function family(specs: Readonly<Record<string, Spec>>): readonly Primitiv
     sharedLock: s.sharedLock ?? false,
     needs: s.needs ?? [],
     folded: s.folded ?? false,
+    alternative: s.alternative ?? false,
   }));
 }
 

@@ -247,8 +247,12 @@ export type ScheduleAmount =
   | { readonly kind: "Steps"; readonly count: IntLit }
   | { readonly kind: "UntilLabel"; readonly label: Ident }
   | { readonly kind: "ToEnd"; readonly span: Span }
-  /** One step whose access finds its TLB entry evicted (the tlb_evict option). */
-  | { readonly kind: "Evicted"; readonly span: Span };
+  /**
+   * One alternative step: `evicted`, an access that finds its TLB entry evicted (the tlb_evict
+   * option); `otherwise`, a step whose choice the kernel leaves to the machine answers otherwise.
+   * Both name the same move; the word is kept for formatting.
+   */
+  | { readonly kind: "Evicted"; readonly word: "evicted" | "otherwise"; readonly span: Span };
 
 export interface ScheduleItem {
   readonly kind: "ScheduleItem";

@@ -277,7 +277,11 @@ function buildScheduleItem(n: CstNode): A.ScheduleItem {
       : label
         ? { kind: "UntilLabel", label: ident(label) }
         : evicted
-          ? { kind: "Evicted", span: tokenSpan(evicted) }
+          ? {
+              kind: "Evicted",
+              word: evicted.image === "otherwise" ? "otherwise" : "evicted",
+              span: tokenSpan(evicted),
+            }
           : { kind: "ToEnd", span: tokenSpan(endToken!) };
   return { kind: "ScheduleItem", thread: ident(needToken(c, "thread")), amount, span: nodeSpan(n) };
 }

@@ -380,7 +380,7 @@ export class TlbParser extends CstParser {
     this.CONSUME(T.RBrace);
   });
 
-  // scheduleItem = IDENT ( INT | "step" INT | "until" IDENT | "end" | "evicted" )
+  // scheduleItem = IDENT ( INT | "step" INT | "until" IDENT | "end" | "evicted" | "otherwise" )
   scheduleItem = this.RULE("scheduleItem", () => {
     this.CONSUME(T.Identifier, { LABEL: "thread" });
     this.OR([
@@ -398,9 +398,9 @@ export class TlbParser extends CstParser {
         },
       },
       { ALT: () => this.CONSUME(kw("end")) },
-      // Deviation: `evicted` is a contextual keyword, read as a name.
+      // Deviation: `evicted` and `otherwise` are contextual keywords, read as names.
       {
-        GATE: () => this.LA(1).image === "evicted",
+        GATE: () => this.LA(1).image === "evicted" || this.LA(1).image === "otherwise",
         ALT: () => this.CONSUME3(T.Identifier, { LABEL: "evicted" }),
       },
     ]);

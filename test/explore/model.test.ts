@@ -134,13 +134,15 @@ describe("the after block", () => {
 });
 
 describe("evicted moves", () => {
-  it("exist only with the tlb_evict option", () => {
+  it("exist only with the tlb_evict option (or at a choice, which this program has not at its start)", () => {
     const without = machineOf(evictAndAfter.replace("option tlb_evict\n", ""));
     const model = new Model(without);
     const tr = model.step(model.initial(), moveOf(0, true), new Uint32Array(model.words));
     expect(tr.kind).toBe("unavailable");
     const run = runSchedule(without, [{ thread: 0, kind: "evicted" }]);
-    expect(run.ok ? "" : run.message).toMatch(/not an access whose TLB entry could be evicted/);
+    expect(run.ok ? "" : run.message).toMatch(
+      /neither an access whose TLB entry could be evicted nor a choice/,
+    );
     expect(runSchedule(machineOf(evictAndAfter), [{ thread: 0, kind: "evicted" }]).ok).toBe(true);
   });
 });

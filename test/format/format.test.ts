@@ -141,6 +141,12 @@ describe("tlbl fmt is sound", () => {
     expect(await sound("tlb t\nexists (true // c\n)\n")).toBe("tlb t\n\nexists (true) // c\n");
   });
 
+  it("keeps a schedule item's word: `evicted` (an access) and `otherwise` (a choice)", async () => {
+    expect(await sound("tlb t\nschedule s { T1 evicted; T2 otherwise }\n")).toBe(
+      "tlb t\n\nschedule s {\n  T1 evicted; T2 otherwise\n}\n",
+    );
+  });
+
   it("keeps a comment in an empty schedule block", async () => {
     expect(await sound("tlb t\nschedule s {\n  // c\n}\n")).toBe(
       "tlb t\n\nschedule s {\n  // c\n}\n",

@@ -82,8 +82,7 @@ describe("--show", () => {
   });
 
   it("up to N positive executions, shortest first, each reaching its own positive final state; and a negative one", async () => {
-    // Four positive final states (migrate-vma-vs-dontneed at 5.18 had three until its last load
-    // mapped the zero page instead of one of several fresh frames).
+    // Four positive final states (migrate-vma-vs-dontneed has one since migration may fail).
     const r = await run("scenarios/reclaim/batched-flag-vs-zap.tlb", "4.12", 4);
     expect(r.positive).toBe(4);
     const { shown, missing } = shownExecutions(r, { witness: false, positives: 3, negative: true });
