@@ -217,6 +217,10 @@ export class Runtime {
 
   setData(t: Uint32Array, f: number, w: number, v: number): void {
     this.frame(f);
+    // A scenario's own proc may try it (page_write_word() of a PTE's frame); the kernel never
+    // writes the zero page: a write fault, or a FOLL_WRITE pin, copies it first.
+    if (f === this.L.zeroFrame)
+      throw new ModelError("a write to the shared zero page, which the kernel never writes");
     this.wr(t, this.L.data + (f - 1) * this.L.wordsPerPage + w, this.wordRaw(v));
   }
 

@@ -406,11 +406,12 @@ describe("the monitors fire exactly when docs/model.md's definitions hold", () =
           "  Z = unmapped",
           g.staleX ? "  tlb cpu1 X rw dirty" : "",
           "}",
-          // A device writing a page it pinned (an O_DIRECT read into user memory).
+          // A device writing a page it pinned (an O_DIRECT read into user memory). The pin is
+          // FOLL_WRITE, which never gets the zero page (it breaks COW first): no write then.
           "proc device_write(a: page) {",
           "  pte_lock(a)",
-          "  page = pte_pfn(ptep_get(a))",
-          "  present = pte_present(ptep_get(a))",
+          "  page = vm_normal_page(ptep_get(a))",
+          "  present = page != null",
           "  if present { get_page(page) }",
           "  pte_unlock(a)",
           "  if present {",

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { judge, machineOf } from "./helpers.js";
+import { judge, machineOf, scenarioOf } from "./helpers.js";
+import { runScenario } from "../../src/judge/run.js";
 import { PTE } from "../../src/primitives/encoding.js";
 import { traceOf } from "../../src/report/trace.js";
 
@@ -179,5 +180,32 @@ thread T1 on cpu1 {
 forall (tlb_entry(cpu1, Y).valid)
 `;
     expect(await verdicts(text, ["5.10", "6.18"])).toEqual(["5.10 always", "6.18 always"]);
+  });
+});
+
+describe("a write to the zero page", () => {
+  it("is refused as a model limit, not an internal error, when a scenario's proc makes one", async () => {
+    // The kernel never writes it (a write fault, or a FOLL_WRITE pin, copies it first); a DMA
+    // written as a proc over pte_pfn() can. It threw "constant but written" before.
+    const s = scenarioOf(`tlb zero_write
+init {
+  X = mmap anon private rw
+}
+proc dma(a: page) {
+  page_write_word(pte_pfn(ptep_get(a)), 0, 3)
+}
+thread T1 on cpu1 {
+  r = load X
+  dma(X)
+}
+exists (X == 3)
+`);
+    const out = await runScenario(s, {
+      kernels: ["6.18"],
+      fixes: [],
+      schedule: undefined,
+      order: "bfs",
+    });
+    expect(out.modelError).toMatch(/a write to the shared zero page/);
   });
 });
