@@ -115,7 +115,10 @@ async function main(): Promise<void> {
   const results = [];
   for (const r of races) {
     let f = undefined;
-    for (const x of summary.newFindings.filter((y) => y.fix?.commit === r.commit))
+    // Its fix, alone: the first to close it, or a later one that closes it alone too.
+    const closes = (y: (typeof summary.newFindings)[number]): boolean =>
+      y.fix?.commit === r.commit || y.alsoAlone.some((f) => f.commit === r.commit);
+    for (const x of summary.newFindings.filter(closes))
       if (x.release === r.release || (await firesOn(x.id, r.release))) {
         f = x;
         break;
@@ -126,6 +129,7 @@ async function main(): Promise<void> {
       release: r.release,
       found: f !== undefined,
       fix: f?.fix?.commit ?? null,
+      alsoAlone: f?.alsoAlone.map((x) => x.commit) ?? [],
       firstFiresOn: f?.release ?? null,
       seconds: f ? Math.round(f.atMs / 100) / 10 : null,
       finding: f ? `${f.id}.tlb` : null,

@@ -174,9 +174,10 @@ function jobsCapped(jobs: number | undefined): number | undefined {
   return cores;
 }
 
-/** What a finding's line says of its fix: one, several together, or none (a candidate). */
+/** What a finding's line says of its fix: one (or several, each alone), several together, or none. */
 function raceOf(f: Found): string {
-  if (f.fix) return `the race of ${f.fix.commit}`;
+  if (f.fix)
+    return `the race of ${f.fix.commit}${f.alsoAlone.map((x) => `, or of ${x.commit} alone`).join("")}`;
   if (f.together) return `the race of ${f.together.map((x) => x.commit).join(" and ")} together`;
   return "no modelled fix: candidate";
 }

@@ -109,6 +109,7 @@ function viewSlots(m: Machine, th: number, words: number[]): number[] {
   const out: number[] = [L.pc[th]!];
   for (const v of t.vars) if (L.vars[th]![v.id]! >= 0) out.push(L.vars[th]![v.id]!);
   for (const slot of L.tlb[t.cpu] ?? []) if (slot >= 0) out.push(slot);
+  for (const slot of L.covered[t.cpu] ?? []) if (slot >= 0) out.push(slot);
   for (const w of words) {
     for (let f = 0; f < L.nFrames; f++) out.push(L.data + f * L.wordsPerPage + w);
     for (let fp = 0; fp < L.nFpages; fp++) out.push(L.disk + fp * L.wordsPerPage + w);

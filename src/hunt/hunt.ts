@@ -48,6 +48,12 @@ export interface Finding {
   /** The modelled fix that alone turns it Never on its release, or none: a candidate. */
   readonly fix: FixDef | undefined;
   /**
+   * The later fixes that alone turn it Never too, oldest first (a race two commits closed each
+   * on its own: a page's PageAnonExclusive flush under the PTL (6c287605fd56), then the same
+   * flush for every page (60bae7370896)); empty without `fix`.
+   */
+  readonly alsoAlone: readonly FixDef[];
+  /**
    * With no such fix: the fewest modelled fixes that turn it Never together (a race whose fix
    * took two commits), oldest first; undefined when even all of them do not.
    */
@@ -223,12 +229,29 @@ export async function classify(
   release: string,
   trials: Trials,
 ): Promise<FixDef | undefined> {
+  return (await fixesAlone(c, release, trials, true))[0];
+}
+
+/**
+ * Every fix the release lacks that alone turns the race Never, oldest first (`first`: stop at
+ * the first). Each fix the program never looks at costs a lowering, not a search.
+ */
+export async function fixesAlone(
+  c: Candidate,
+  release: string,
+  trials: Trials,
+  first = false,
+): Promise<FixDef[]> {
   const later = [...loadPrelude().fixes.values()]
     .filter((f) => compareReleases(f.release, release) > 0)
     .sort((a, b) => compareReleases(a.release, b.release));
+  const out: FixDef[] = [];
   for (const f of later)
-    if ((await trials.tryOn(c, release, [f.commit])).kind === "quiet") return f;
-  return undefined;
+    if ((await trials.tryOn(c, release, [f.commit])).kind === "quiet") {
+      out.push(f);
+      if (first) break;
+    }
+  return out;
 }
 
 /**
@@ -300,7 +323,7 @@ export async function investigate(
   const monitor = firing.monitors[0]!;
   const from = start ?? { candidate: c, firing };
   const small = await minimise(from.candidate, from.firing, monitor, trials);
-  const fix = await classify(small.candidate, firing.release, trials);
+  const [fix, ...alsoAlone] = await fixesAlone(small.candidate, firing.release, trials);
   const together = fix
     ? undefined
     : await classifyTogether(small.candidate, firing.release, trials);
@@ -308,7 +331,7 @@ export async function investigate(
   const id = createHash("sha256").update(shape).digest("hex").slice(0, 12);
   const named = (f: FixDef): string => `${f.commit} (${f.release}, "${f.title}")`;
   const what = fix
-    ? `modelled fix ${named(fix)} alone turns it Never`
+    ? `modelled fix ${named(fix)} alone turns it Never${alsoAlone.map((f) => `; so does ${named(f)} alone`).join("")}`
     : together
       ? `no modelled fix alone turns it Never; together, ${together.map(named).join(" and ")} do`
       : "no modelled fix turns it Never: a candidate, to read against the C";
@@ -318,6 +341,8 @@ export async function investigate(
     expects.push(
       `expect kernel ${firing.release} with ${on.map((f) => `fix ${commitText(f.commit)} on`).join(", ")} : never`,
     );
+  for (const f of alsoAlone)
+    expects.push(`expect kernel ${firing.release} with fix ${commitText(f.commit)} on : never`);
   const text = scenarioText(small.candidate, `hunt_${id}`, {
     doc: `Found by tlbl hunt${c.index === undefined ? "" : ` (candidate ${c.index})`}: ${monitor} fires on ${firing.release}; ${what}.`,
     condition: `exists (fired(${monitor}))`,
@@ -333,6 +358,7 @@ export async function investigate(
     monitor,
     schedule: small.firing.schedule,
     fix,
+    alsoAlone,
     together,
     text,
   };

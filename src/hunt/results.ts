@@ -18,6 +18,8 @@ export interface FindingRecord {
   readonly release: string;
   /** The modelled fix that alone turns it Never; null: a candidate. */
   readonly fix: FixDef | null;
+  /** The later fixes that alone turn it Never too (Finding.alsoAlone), if any. */
+  readonly alsoAlone?: readonly FixDef[];
   /** With no such fix, the fixes that turn it Never together (Finding.together). */
   readonly together?: readonly FixDef[];
 }
@@ -49,6 +51,7 @@ export function recordOf(f: Finding): FindingRecord {
     kind: f.candidate.kind,
     release: f.release,
     fix: f.fix ?? null,
+    ...(f.alsoAlone.length ? { alsoAlone: f.alsoAlone } : {}),
     ...(f.together ? { together: f.together } : {}),
   };
 }

@@ -40,7 +40,8 @@ export function scenarioText(c: Candidate, name: string, x: Extras = {}): string
     for (const s of steps) {
       const page = c.pages === 1 ? "X" : `X[${s.page}]`;
       if (s.op === "store") value++;
-      out.push(`  ${opNamed.get(s.op)!.text({ page, value })}`);
+      for (const line of opNamed.get(s.op)!.text({ page, value }).split("\n"))
+        out.push(`  ${line}`);
     }
     out.push("}");
   });

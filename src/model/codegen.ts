@@ -362,13 +362,13 @@ class ThreadGen extends ValueGen {
         return `${run.code}\n${this.path(run.next, rest, run.wrote)}`;
       }
       case "branch":
-        return `if ((${this.value(n.cond)}) !== 0) {\n${this.path(n.then, rest, wrote)}\n} else {\n${this.path(n.else, rest, wrote)}\n}`;
+        return `${this.walk(id)}if ((${this.value(n.cond)}) !== 0) {\n${this.path(n.then, rest, wrote)}\n} else {\n${this.path(n.else, rest, wrote)}\n}`;
       case "step": {
         this.stepId = id;
         const w = new Set(wrote);
         const noAlternative =
           this.alternatives && !choosesIn(n.ops) ? "if (alt !== 0) return -2;\n" : "";
-        return `${noAlternative}${this.ops(n.ops, w)}\n${this.tail(n.next, rest, w, id)}`;
+        return `${noAlternative}${this.ops(n.ops, w)}\n${this.walk(id)}${this.tail(n.next, rest, w, id)}`;
       }
       case "access":
         return this.access(id, n, rest, wrote);
@@ -485,6 +485,12 @@ class ThreadGen extends ValueGen {
     return out.join("\n");
   }
 
+  /** A syscall's walk passing pages at node id marks their TLB entries walked (stale_tlb). */
+  private walk(id: number): string {
+    const pages = this.L.walks[this.tid]!.get(id) ?? [];
+    return pages.map((page) => `R.walk(t, ${this.tid}, ${page});\n`).join("");
+  }
+
   /**
    * A load or store through the MMU (mmu.ts, docs/model.md's x86 rules): a hit, a walk, or a
    * fault that enters the fault handler in the same transition. The monitors look at each access
@@ -509,6 +515,12 @@ class ThreadGen extends ValueGen {
     const watch = (found: string): string =>
       L.monitor < 0 ? "" : this.put(L.monitor, `${this.slot(L.monitor)} | ${found}`);
     const value = n.write ? this.value(n.value!) : "";
+    const covered = L.covered[n.cpu]![n.page]!;
+    const uncover = [L.covered, ...L.walked]
+      .map((rows) => rows[n.cpu]![n.page]!)
+      .filter((slot) => slot >= 0)
+      .map((slot) => this.putRaw(slot, 0))
+      .join(" ");
     const data = (frame: string): string =>
       n.write
         ? `R.setData(t, ${frame}, ${n.word}, ${value}); ${dest("-1")}`
@@ -525,10 +537,11 @@ class ThreadGen extends ValueGen {
         evict: this.evict ? { alt: "alt", none: "return -2;" } : undefined,
         fresh: () => this.fresh(),
         hit: (e, frame) =>
-          `${watch(`R.monitorHit(t, ${e}, ${n.page}, ${n.write})`)} ${data(frame)} ${done}`,
+          `${watch(`R.monitorHit(t, ${e}, ${covered < 0 ? "0" : this.slot(covered)}, ${n.page}, ${n.write})`)} ${data(frame)} ${done}`,
+        // A fill, or a fault dropping the entry, leaves it uncovered.
         walked: (frame) =>
-          `${watch(`R.monitorFrame(t, ${frame}, ${n.write})`)} ${data(frame)} ${done}`,
-        fault: () => this.path(n.fault, rest, wrote),
+          `${uncover} ${watch(`R.monitorFrame(t, ${frame}, ${n.write})`)} ${data(frame)} ${done}`,
+        fault: () => `${uncover} ${this.path(n.fault, rest, wrote)}`,
       })
     );
   }

@@ -150,7 +150,27 @@ export class FootprintOf {
       for (const slot of [...L.pte, ...L.pteVars]) fp.read(slot);
       fp.read(L.settled[n.page]!);
       fp.or(L.monitor);
+      // stale_tlb's marks beside the entry: read at a hit, cleared by a fill or a fault.
+      fp.read(L.covered[n.cpu]?.[n.page] ?? -1);
+      for (const slot of this.marks(n.cpu, n.page)) fp.write(slot);
     }
+  }
+
+  /** A syscall's walk passing pages (Runtime.walk): reads their entries, marks them walked. */
+  walk(pages: readonly number[] | undefined, fp: Footprint): void {
+    for (const p of pages ?? [])
+      this.L.tlb.forEach((row, cpu) => {
+        fp.read(row[p] ?? -1);
+        fp.write(this.L.walked[this.tid]?.[cpu]?.[p] ?? -1);
+      });
+  }
+
+  /** stale_tlb's marks beside the entry of cpu for page: covered, and each thread's walked. */
+  private marks(cpu: number, page: number): number[] {
+    const L = this.L;
+    return [L.covered, ...L.walked]
+      .map((rows) => rows[cpu]?.[page] ?? -1)
+      .filter((slot) => slot >= 0);
   }
 
   /** The slots a primitive may touch: what its registry entry declares, over this layout. */
@@ -188,7 +208,12 @@ export class FootprintOf {
       case "vma":
         return pages.map((p) => L.vma[p]!);
       case "tlb":
-        return L.tlb.flatMap((row) => pages.map((p) => row[p] ?? -1));
+        // An entry's stale_tlb marks (monitors) go with it: a flush clears them.
+        return L.tlb.flatMap((row, cpu) =>
+          pages.flatMap((p) => [row[p] ?? -1, ...this.marks(cpu, p)]),
+        );
+      case "covered":
+        return L.tlb.flatMap((_, cpu) => pages.flatMap((p) => this.marks(cpu, p)));
       case "settled":
         return L.settled.length ? pages.map((p) => L.settled[p]!) : [];
       case "monitor":
@@ -275,7 +300,7 @@ export function threadFootprints(
     // Every transition moves the pc; the after block waits for every other thread's pc.
     fp.write(L.pc[tid]!);
     if (isAfter) for (const other of L.pc) fp.read(other);
-    walk(p, pc, fp, f, to, new Set());
+    walk(L, tid, p, pc, fp, f, to, new Set());
     next.set(pc, fp);
     successors.set(pc, to);
   }
@@ -306,6 +331,8 @@ export function threadFootprints(
  * recursion: a thread may have thousands of statements in a row.
  */
 function walk(
+  L: Layout,
+  tid: number,
   p: ThreadProgram,
   from: number,
   fp: Footprint,
@@ -331,10 +358,12 @@ function walk(
         break;
       case "branch":
         f.value(n.cond, fp);
+        f.walk(L.walks[tid]!.get(id), fp);
         work.push(n.else, n.then);
         break;
       case "step":
         f.ops(n.ops, fp);
+        f.walk(L.walks[tid]!.get(id), fp);
         tail(p, n.next, fp, f, to);
         break;
       case "access":

@@ -15,6 +15,7 @@ import { bitsFor, PAGE, PTE, VMA } from "../primitives/encoding.js";
 import { interference } from "./liveness.js";
 import { reachable, reachableIds } from "../semantics/lower/uncontended.js";
 import { restingPoints, storedVars } from "./resting.js";
+import { syscallWalks } from "./syscall-walks.js";
 
 /**
  * The state vector: every model variable is a slot of a few bits, packed into 32-bit words
@@ -47,7 +48,8 @@ export type SlotKind =
   | "thread_batch"
   | "rank"
   | "monitor"
-  | "settled";
+  | "settled"
+  | "covered";
 
 export interface Slot {
   readonly name: string;
@@ -97,6 +99,8 @@ export interface Layout extends SlotMap {
   readonly vars: readonly (readonly number[])[];
   /** tlb[cpu][page], or -1 where that CPU never touches that page. */
   readonly tlb: readonly (readonly number[])[];
+  /** Per thread, by node id: the pages its syscalls' walks pass there (syscall-walks.ts). */
+  readonly walks: readonly ReadonlyMap<number, readonly number[]>[];
   readonly userCpus: readonly number[];
   /** Data word w of frame f is at data + (f - 1) * wordsPerPage + w. */
   readonly data: number;
@@ -522,6 +526,30 @@ export function buildLayout(
   const settled = p.monitors
     ? u.pages.map((pg, page) => pk.add("settled", `settled ${pg.name}`, 1, { page }))
     : [];
+  // stale_tlb's marks beside each TLB entry (monitors only).
+  const covered = tlb.map((row, cpu) =>
+    row.map((slot, page) =>
+      p.monitors && slot >= 0
+        ? pk.add("covered", `covered cpu${cpu} ${u.pages[page]!.name}`, 1, { cpu, page })
+        : -1,
+    ),
+  );
+  const walks = p.threads.map((t) =>
+    p.monitors ? syscallWalks(t, nPages) : new Map<number, number[]>(),
+  );
+  const walked = p.threads.map((t, tid) => {
+    const pages = new Set([...walks[tid]!.values()].flat());
+    return tlb.map((row, cpu) =>
+      row.map((slot, page) =>
+        slot >= 0 && pages.has(page)
+          ? pk.add("covered", `${t.name} walked cpu${cpu} ${u.pages[page]!.name}`, 1, {
+              cpu,
+              page,
+            })
+          : -1,
+      ),
+    );
+  });
 
   const pteVars = p.monitors
     ? [
@@ -557,6 +585,9 @@ export function buildLayout(
     pte,
     vma,
     tlb,
+    covered,
+    walked,
+    walks,
     userCpus,
     ref,
     mapcount,

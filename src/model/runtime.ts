@@ -32,6 +32,11 @@ export class Runtime {
   private readonly tlbSlots: Int32Array;
   /** TLB slots by page, for range flushes. */
   private readonly tlbByPage: Int32Array[];
+  /** stale_tlb's marks (covered, walked; monitors only, else empty): every one, and by page. */
+  private readonly markSlots: Int32Array;
+  private readonly marksByPage: Int32Array[];
+  /** By thread and page: each TLB slot followed by the thread's walked mark beside it. */
+  private readonly walkedByPage: Int32Array[][];
   /** Every slot holding a PTE value: the page table, and kernel variables (monitors). */
   private readonly pteValues: Int32Array;
   /** Memory and file words: two's complement in `wordBits` when the sizing has negatives. */
@@ -59,6 +64,20 @@ export class Runtime {
     this.iMmapSlots = Int32Array.from(new Set(L.iMmapOf.filter((slot) => slot >= 0)));
     this.tlbByPage = Array.from({ length: L.nPages }, (_, p) =>
       Int32Array.from(L.tlb.map((row) => row[p] ?? -1).filter((x) => x >= 0)),
+    );
+    const marks = [L.covered, ...L.walked];
+    this.markSlots = Int32Array.from(marks.flatMap((rows) => rows.flat()).filter((x) => x >= 0));
+    this.marksByPage = Array.from({ length: L.nPages }, (_, p) =>
+      Int32Array.from(
+        marks.flatMap((rows) => rows.map((row) => row[p] ?? -1)).filter((x) => x >= 0),
+      ),
+    );
+    this.walkedByPage = L.walked.map((rows) =>
+      Array.from({ length: L.nPages }, (_, p) =>
+        Int32Array.from(
+          rows.flatMap((row, cpu) => (row[p]! >= 0 ? [L.tlb[cpu]![p]!, row[p]!] : [])),
+        ),
+      ),
     );
   }
 
@@ -584,10 +603,12 @@ export class Runtime {
 
   flushAll(t: Uint32Array): void {
     for (const i of this.tlbSlots) this.wr(t, i, 0);
+    for (const i of this.markSlots) this.wr(t, i, 0);
   }
 
   flushPage(t: Uint32Array, page: number): void {
     for (const i of this.tlbByPage[page]!) this.wr(t, i, 0);
+    for (const i of this.marksByPage[page]!) this.wr(t, i, 0);
   }
 
   /**
@@ -615,8 +636,17 @@ export class Runtime {
 
   // ---- monitors (docs/model.md, Monitors) ----------------------------------------------------
 
-  /** What an access through the TLB entry `e` of `page` finds: MONITOR bits. */
-  monitorHit(t: Uint32Array, e: number, page: number, write: boolean): number {
+  /**
+   * Thread tid's syscall walks `page` (syscall-walks.ts): every CPU's valid entry for it is
+   * marked walked, to be covered when the syscall returns; an empty slot stays unmarked.
+   */
+  walk(t: Uint32Array, tid: number, page: number): void {
+    const c = this.walkedByPage[tid]![page]!;
+    for (let k = 0; k < c.length; k += 2) this.wr(t, c[k + 1]!, this.rd(t, c[k]!) & TLBE.V ? 1 : 0);
+  }
+
+  /** What an access through the TLB entry `e` (covered or not) of `page` finds: MONITOR bits. */
+  monitorHit(t: Uint32Array, e: number, covered: number, page: number, write: boolean): number {
     const f = entryFrame(e);
     let found = this.monitorFrame(t, f, write);
     // A page-cache page the kernel believes clean: PG_dirty clear and no dirty PTE maps it. Or
@@ -632,9 +662,10 @@ export class Runtime {
       if ((flags & (PAGE.DIRTY | PAGE.WRITEBACK)) === 0 && !this.dirtyMapped(t, f))
         found |= MONITOR.LOST_WRITE;
     } else if (fp !== 0 && this.orphanedSwapPage(t, f, fp)) found |= MONITOR.LOST_WRITE;
-    // The entry grants more than the PTE after a syscall changing the page returned. A PTE
-    // value a kernel path holds in flight (to put back or move) still counts as granting.
-    if (this.rd(t, this.L.settled[page]!) !== 0) {
+    // The entry grants more than the PTE after a syscall changing the page returned, and that
+    // syscall's walk passed the page after the entry was filled (covered). A PTE value a kernel
+    // path holds in flight (to put back or move) still counts as granting.
+    if (covered !== 0 && this.rd(t, this.L.settled[page]!) !== 0) {
       const kind = write ? "store" : "load";
       let granted = grants(this.rd(t, this.L.pte[page]!), f, kind);
       for (const slot of this.L.pteVars) granted ||= grants(this.rd(t, slot), f, kind);

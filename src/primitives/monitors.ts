@@ -1,4 +1,4 @@
-import { family, pagesOf, param, reads, writes } from "./primitive.js";
+import { family, pagesOf, param, reads, readsWrites, writes } from "./primitive.js";
 
 /** The monitors' ghost state (docs/model.md, Monitors): no kernel action. */
 export const monitorPrimitives = family({
@@ -9,11 +9,19 @@ export const monitorPrimitives = family({
     doc:
       "the syscall changing range returns: stale_tlb watches its pages from here (ghost state, " +
       "no kernel action; it runs with the step before it, and only when monitors are on)",
-    touches: [writes("settled", { page: 0 })],
+    // The entries its walk passed after they were filled (walked) are covered from here.
+    touches: [writes("settled", { page: 0 }), readsWrites("covered", { page: 0 })],
     emit: {
       stmt: (c, [r]) =>
         pagesOf(r!)
-          .map((p) => c.put(c.L.settled[p]!, "1"))
+          .flatMap((p) => [
+            c.put(c.L.settled[p]!, "1"),
+            ...c.L.covered.flatMap((row, cpu) => {
+              const walked = c.L.walked[c.tid]?.[cpu]?.[p] ?? -1;
+              if (walked < 0) return [];
+              return [c.put(row[p]!, `${c.slot(row[p]!)} | ${c.slot(walked)}`), c.put(walked, "0")];
+            }),
+          ])
           .join(" "),
     },
   },

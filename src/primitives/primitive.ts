@@ -57,7 +57,8 @@ export interface Param {
 
 /**
  * The objects of the model state, as the layout lays them out. Per page of the address space:
- * ptl, pte, vma, tlb (every CPU's entry for the page), settled. Per frame: refcount, mapcount,
+ * ptl, pte, vma, tlb (every CPU's entry for the page, with stale_tlb's marks beside it), settled,
+ * covered (those marks: `covered` and every thread's `walked`). Per frame: refcount, mapcount,
  * flags, page_lock, mapping, folio, data. Per file page or swap slot: disk, cache, swap_map. Per
  * file page: i_size (is the page beyond its file's end?). Per file: i_mmap. Per region (VMA):
  * vma_lock. Per thread: tlb_ubc, gather_range, gather_pages, gather_rmaps. The others are one
@@ -73,6 +74,7 @@ export type ObjectKind =
   | "vma"
   | "tlb"
   | "settled"
+  | "covered"
   | "monitor"
   | "flush_pending"
   | "flush_batched"
@@ -173,6 +175,16 @@ export interface SlotMap {
    * written since (stale_tlb watches such pages). Empty when no monitor runs.
    */
   readonly settled: readonly number[];
+  /**
+   * stale_tlb's mark beside each TLB entry, [cpu][page] as the entries: a syscall that has
+   * returned walked the page after the entry was filled. -1 without monitors.
+   */
+  readonly covered: readonly (readonly number[])[];
+  /**
+   * [thread][cpu][page]: the thread's syscall, still running, walked the page after the entry
+   * was filled; its return turns the mark into `covered`. -1 where the thread walks no such page.
+   */
+  readonly walked: readonly (readonly (readonly number[])[])[];
   /** The monitors' findings (MONITOR bits), or -1 when no monitor runs. */
   readonly monitor: number;
   readonly flushPending: number;

@@ -95,7 +95,7 @@ describe("tlbl merge on hunt results", () => {
     );
     expect(errors).toContainEqual(
       expect.stringMatching(
-        /s3-other.jsonl: error: the results of another corpus than .*s1-seed.jsonl:1's: "v2 kinds=file-shared ops=store threads/,
+        /s3-other.jsonl: error: the results of another corpus than .*s1-seed.jsonl:1's: "v3 kinds=file-shared ops=store threads/,
       ),
     );
     expect(errors).toContainEqual(

@@ -119,4 +119,32 @@ describe("hunt runs (Trials)", () => {
       "expect kernel 3.14 with fix 1cf35d47712d on, fix 5df397dec7c4 on : never",
     );
   });
+
+  it("a race two commits each closed alone is named by the first, and the other is kept: 6c287605fd56, then 60bae7370896", async () => {
+    // migrate_vma beside a DONTNEED on 5.18: from 5.19 an exclusive page is cleared with a flush
+    // under the PTL (6c287605fd56); 60bae7370896 (6.0) does that for every page.
+    const race: Candidate = {
+      index: undefined,
+      kind: "anon",
+      populated: false,
+      pages: 1,
+      threads: [
+        [
+          { op: "store", page: 0 },
+          { op: "dontneed", page: 0 },
+          { op: "store", page: 0 },
+        ],
+        [{ op: "migrate_vma", page: 0 }],
+      ],
+    };
+    const trials = new Trials({ releases: ["5.18"] });
+    const fired = await trials.tryOn(race, "5.18");
+    expect(fired.kind).toBe("fired");
+    if (fired.kind !== "fired") return;
+    const f = await investigate(race, fired.firing, trials);
+    expect(f.fix?.commit).toBe("6c287605fd56");
+    expect(f.alsoAlone.map((x) => x.commit)).toEqual(["60bae7370896"]);
+    expect(f.text).toContain("expect kernel 5.18 with fix 60bae7370896 on : never");
+    expect(checkText(f.text, "f.tlb").diagnostics).toEqual([]);
+  });
 });

@@ -77,8 +77,53 @@ describe("hunt corpus order: small shapes of every step first", () => {
     }
     expect(seen).toEqual(wanted);
     // KSM and userfaultfd and migrate_vma are in the vocabulary, and reached early.
-    for (const op of ["ksm", "uffd_unprotect", "uffd_register_wp", "migrate_vma", "gup", "free"])
+    for (const op of ["ksm", "uffd_unprotect", "migrate_vma", "gup", "free"])
       expect(seen).toContain(`anon ${op}`);
+  });
+
+  it("the tiers' first thread stores twice: a store hits wherever a load would, and lost_write judges stores", () => {
+    for (let i = 0; i < 3000; i += 7) {
+      const t1 = candidate(i, v).threads[0]!;
+      expect(t1[0]!.op).toBe("store");
+      expect(t1.at(-1)!.op).toBe("store");
+    }
+  });
+
+  it("tiers 3 and 4: pairs with an access alternate with the others", () => {
+    // The first tier-3 candidates of each kind: one beside an access, one not, and so on.
+    let i = 0;
+    while (candidate(i, v).threads.length === 2) i++;
+    const withAccess = (c: ReturnType<typeof candidate>): boolean =>
+      steps(c).some((op) => op === "store" || op === "load");
+    const firsts = [...Array(12).keys()].map((k) => withAccess(candidate(i + k, v)));
+    // Kinds go round-robin: three of each, then three of the other.
+    expect(firsts).toEqual([
+      true,
+      true,
+      true,
+      false,
+      false,
+      false,
+      true,
+      true,
+      true,
+      false,
+      false,
+      false,
+    ]);
+  });
+
+  it("an un-protect registers the range for uffd-wp first, as the C requires (-ENOENT otherwise)", () => {
+    const c = {
+      index: 0,
+      kind: "anon" as const,
+      populated: false,
+      pages: 1,
+      threads: [[{ op: "store", page: 0 }], [{ op: "uffd_unprotect", page: 0 }]],
+    };
+    const text = scenarioText(c, "u");
+    expect(text).toContain("  uffd_register_wp X\n  uffd_unprotect X\n");
+    expect(checkText(text, "u.tlb").diagnostics).toEqual([]);
   });
 
   it("tier 2: each step between the first thread's accesses meets each step of a second thread", () => {

@@ -9,7 +9,8 @@ import { buildMachine, type Machine } from "../../src/model/machine.js";
 import { hits, walkPermits } from "../../src/model/mmu.js";
 import type { Runtime } from "../../src/model/runtime.js";
 import { MONITOR, PAGE, PTE, TLBE } from "../../src/primitives/encoding.js";
-import type { Node, Op } from "../../src/semantics/ir.js";
+import type { Node, Op, Value } from "../../src/semantics/ir.js";
+import { primitiveNamed } from "../../src/primitives/registry.js";
 import { fixesFor } from "../../src/semantics/kernel-versions.js";
 import { readRepoFile, scenarioFiles } from "../helpers.js";
 
@@ -116,14 +117,126 @@ function calls(ops: readonly Op[]): Extract<Op, { k: "call" }>[] {
 
 const pteWriters = new Set(["set_pte_at", "ptep_get_and_clear", "pte_clear"]);
 
+/** The calls in a value, nested ones included. */
+function valueCalls(v: Value): { name: string; args: readonly Value[] }[] {
+  if (v.k === "call") return [v, ...v.args.flatMap(valueCalls)];
+  if (v.k === "not" || v.k === "neg" || v.k === "field") return valueCalls(v.a);
+  if (v.k === "bin") return [...valueCalls(v.a), ...valueCalls(v.b)];
+  return [];
+}
+
+/** Every call a node makes: its ops' (values and `if` arms included) or its condition's. */
+function nodeCalls(n: Node): { name: string; args: readonly Value[] }[] {
+  const ofOps = (ops: readonly Op[]): { name: string; args: readonly Value[] }[] =>
+    ops.flatMap((o) =>
+      o.k === "call"
+        ? [o, ...o.args.flatMap(valueCalls)]
+        : o.k === "set"
+          ? valueCalls(o.value)
+          : [...valueCalls(o.cond), ...ofOps(o.then), ...ofOps(o.else)],
+    );
+  if (n.k === "step" || n.k === "silent") return ofOps(n.ops);
+  if (n.k === "branch") return valueCalls(n.cond);
+  return [];
+}
+
+/** The pages whose PTE a call reads or writes (its registry entry's `pte` touches). */
+function ptePages(c: { name: string; args: readonly Value[] }, nPages: number): number[] {
+  return (primitiveNamed(c.name)?.touches ?? [])
+    .filter((a) => a.object === "pte")
+    .flatMap((a) => {
+      const v = a.page === undefined ? undefined : c.args[a.page];
+      return v?.k === "pages" || v?.k === "const"
+        ? pagesOf(v)
+        : Array.from({ length: nPages }, (_, i) => i);
+    });
+}
+
 /** The definitions of docs/model.md, Monitors, over one execution. */
 class Checker {
   private readonly copiedAway = new Set<number>();
   private readonly writeback = new Set<number>();
   private readonly settled = new Set<number>();
+  /** `cpu page` of the entries a syscall has covered; by thread, those its running one walked. */
+  private readonly covered = new Set<string>();
+  private readonly walked: Set<string>[];
   fired = 0;
 
-  constructor(private readonly m: Machine) {}
+  constructor(private readonly m: Machine) {
+    this.walked = m.program.threads.map(() => new Set<string>());
+  }
+
+  /** An entry refilled, dropped or flushed: no syscall walked past this one. */
+  private uncover(key: string): void {
+    this.covered.delete(key);
+    for (const w of this.walked) w.delete(key);
+  }
+
+  /** After each transition: marks of entries no longer valid are gone (flushes). */
+  private dropInvalid(t: Uint32Array): void {
+    this.L.tlb.forEach((row, cpu) =>
+      row.forEach((slot, page) => {
+        if (slot >= 0 && (this.read(t, slot) & TLBE.V) === 0) this.uncover(`${cpu} ${page}`);
+      }),
+    );
+  }
+
+  /**
+   * The syscalls of thread th: where each `syscall_returned(r)` is (the procs inlined to reach
+   * it) and r's pages. A step or condition whose procs start with those is that syscall's.
+   */
+  private syscallsOf(th: number): { procs: readonly string[]; pages: number[] }[] {
+    const p = this.m.program.threads[th]!;
+    return p.nodes.flatMap((n, id) =>
+      nodeCalls(n)
+        .filter((c) => c.name === "syscall_returned")
+        .map((c) => ({ procs: p.procsAt[id]!, pages: [...pagesOf(c.args[0]!)] })),
+    );
+  }
+
+  /**
+   * The pages a transition of th walks for its syscall: the nodes it passes from its pc to the
+   * step it fires (conditions included) that read or write the PTE of a page the syscall
+   * changes.
+   */
+  private walks(th: number, pc: number, to: number): Set<number> {
+    const p = this.m.program.threads[th]!;
+    const syscalls = this.syscallsOf(th);
+    const out = new Set<number>();
+    if (syscalls.length === 0) return out;
+    // The silent nodes between pc and the step, on some path from one to the other.
+    const forward = new Set<number>();
+    for (const work = [pc]; work.length; ) {
+      const id = work.pop()!;
+      if (forward.has(id)) continue;
+      forward.add(id);
+      const n = p.nodes[id]!;
+      if (id === to) continue;
+      if (n.k === "silent" || n.k === "label") work.push(n.next);
+      else if (n.k === "branch") work.push(n.then, n.else);
+    }
+    const onPath = new Set([to]);
+    for (let grew = true; grew; ) {
+      grew = false;
+      for (const id of forward) {
+        const n = p.nodes[id]!;
+        const succ =
+          n.k === "silent" || n.k === "label" ? [n.next] : n.k === "branch" ? [n.then, n.else] : [];
+        if (!onPath.has(id) && succ.some((x) => onPath.has(x))) {
+          onPath.add(id);
+          grew = true;
+        }
+      }
+    }
+    for (const id of onPath) {
+      const procs = p.procsAt[id]!;
+      const mine = syscalls.filter((s) => s.procs.every((name, i) => procs[i] === name));
+      for (const c of nodeCalls(p.nodes[id]!))
+        for (const page of ptePages(c, this.L.pte.length))
+          if (mine.some((s) => s.pages.includes(page))) out.add(page);
+    }
+    return out;
+  }
 
   private get L(): Layout {
     return this.m.layout;
@@ -163,14 +276,22 @@ class Checker {
   }
 
   /** A user load or store; `hit`: through the TLB entry `entry` of `page`. */
-  private user(t: Uint32Array, kind: Access, f: number, hit: boolean, page: number, entry: number) {
+  private user(
+    t: Uint32Array,
+    kind: Access,
+    f: number,
+    hit: boolean,
+    cpu: number,
+    page: number,
+    entry: number,
+  ) {
     if (this.isFree(t, f)) this.fired |= MONITOR.FREED_FRAME;
     else if (kind === "store") {
       if (this.copiedAway.has(f)) this.fired |= MONITOR.LOST_WRITE;
       else if (hit && (this.orphanedSwapPage(t, f) || this.believedClean(t, f)))
         this.fired |= MONITOR.LOST_WRITE;
     }
-    if (hit && this.settled.has(page)) {
+    if (hit && this.settled.has(page) && this.covered.has(`${cpu} ${page}`)) {
       const granted = this.pteValues(t).some(
         (v) => walkPermits(v, kind) && v >>> PTE.PFN_SHIFT === entry >>> TLBE.PFN_SHIFT,
       );
@@ -217,7 +338,7 @@ class Checker {
           if (n.k === "access") {
             const entry = this.read(before, this.L.tlb[n.cpu]![n.page]!);
             const hit = !evicted && hits(entry, kind);
-            this.user(e.t, kind, e.frame, hit, n.page, entry);
+            this.user(e.t, kind, e.frame, hit, n.cpu, n.page, entry);
           } else if (kind === "store") this.kernelWrite(e.t, e.frame);
           break;
         }
@@ -241,7 +362,19 @@ class Checker {
           break;
       }
     }
+    // A fill, or a fault dropping the entry: any access that does not hit.
+    if (n.k === "access") {
+      const entry = this.read(before, this.L.tlb[n.cpu]![n.page]!);
+      if (evicted || !hits(entry, n.write ? "store" : "load")) this.uncover(`${n.cpu} ${n.page}`);
+    }
+    this.dropInvalid(after);
     if (n.k !== "step") return;
+    // The syscall's walk: the entries valid now are walked past (an empty one is not).
+    for (const page of this.walks(th, this.read(before, this.L.pc[th]!), node))
+      this.L.tlb.forEach((row, cpu) => {
+        if (row[page]! >= 0 && this.read(after, row[page]!) & TLBE.V)
+          this.walked[th]!.add(`${cpu} ${page}`);
+      });
     const names = calls(n.ops);
     // clear_page_dirty_for_io()'s TestClearPageDirty(): the frame whose PG_dirty it cleared.
     if (names.some((c) => c.name === "test_clear_page_dirty"))
@@ -258,7 +391,15 @@ class Checker {
       if (next.k === "silent") {
         for (const c of calls(next.ops))
           if (c.name === "syscall_returned")
-            for (const p of pagesOf(c.args[0]!)) this.settled.add(p);
+            for (const p of pagesOf(c.args[0]!)) {
+              this.settled.add(p);
+              // The entries its walk passed after they were filled are covered from here.
+              for (const key of this.walked[th]!)
+                if (Number(key.split(" ")[1]) === p) {
+                  this.covered.add(key);
+                  this.walked[th]!.delete(key);
+                }
+            }
         id = next.next;
       } else if (next.k === "label") id = next.next;
       else break;
@@ -591,5 +732,64 @@ kthread K on cpu2 {
       agree(m, witness!, text);
       for (let run = 0; run < 100; run++) agree(m, randomPath(new Model(m), next, 2000), text);
     }
+  });
+});
+
+/**
+ * stale_tlb judges an entry only when the syscall that settled its page walked the page after the
+ * entry was filled. Two of the hunt's false candidates of 2026-12-05 (corpus v2): the madvise
+ * walked X while its PTE was none, T1 faulted X in after that walk, and another path (the NUMA
+ * scanner, or the other madvise's zap) cleared it, its own flush still to come when the first
+ * madvise returned. Both fired before the rule.
+ */
+describe("stale_tlb: only entries the returning syscall's walk passed", () => {
+  const fires = (text: string, release: string, on: readonly string[] = []): boolean => {
+    const s = checkText(`${text}\nexists (fired(stale_tlb))\n`, "gen.tlb").scenario!;
+    const toggles = on.map((commit) => ({ commit, enabled: true }));
+    const built = buildMachine(s, { release, fixes: fixesFor(release, s.fixes.values(), toggles) });
+    const r = search(built.machine!, { order: "bfs" });
+    expect(r.complete).toBe(true);
+    return r.positivePath !== undefined;
+  };
+
+  it("not for an entry filled after madvise's walk, cleared by the NUMA scanner", () => {
+    const text = `tlb numa_after_walk
+init {
+  file F = [0]
+  X = mmap F[0] private rw
+}
+thread T1 on cpu1 {
+  store X 1
+  store X 2
+}
+kthread T2 on cpu2 {
+  numa_scan X
+}
+thread T3 on cpu3 {
+  madvise X dontneed
+}`;
+    expect(fires(text, "4.8")).toBe(false);
+  });
+
+  it("two madvises: 99baac21e458's race alone, closed by its fix", () => {
+    const text = `tlb dontneed_twice
+init {
+  X = mmap anon private rw
+}
+thread T1 on cpu1 {
+  store X 1
+  load X
+}
+thread T2 on cpu2 {
+  madvise X dontneed
+}
+thread T3 on cpu3 {
+  madvise X dontneed
+}`;
+    // T1 faults X in before one madvise's walk; the other's zap clears it, flush pending.
+    expect(fires(text, "4.12")).toBe(true);
+    // Before the rule it still fired with the fix: T1 faulted X in after T2's walk, T3's zap
+    // (whose walk passed the entry) cleared it, and T2 returned.
+    expect(fires(text, "4.12", ["99baac21e458"])).toBe(false);
   });
 });

@@ -17,7 +17,7 @@ function drains(text: string): string[][] {
     ops.flatMap((o) =>
       o.k === "call" ? [o.name] : o.k === "if" ? [...names(o.then), ...names(o.else)] : [],
     );
-  return program.threads.map((t: ThreadProgram) =>
+  return program!.threads.map((t: ThreadProgram) =>
     reachable(t)
       .flatMap((n) => (n.k === "step" || n.k === "silent" ? names(n.ops) : []))
       .filter((name) => name.startsWith("lru_add_drain")),
