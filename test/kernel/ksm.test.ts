@@ -3,6 +3,20 @@ import { scheduleOption } from "../../src/explore/schedule-option.js";
 import { runScenario } from "../../src/judge/run.js";
 import { judge, scenarioOf } from "../model/helpers.js";
 
+/** The mode and verdict of a scenario run along one of its schedules at 4.13. */
+async function scheduled(text: string, name: string): Promise<[string, string | undefined][]> {
+  const s = scenarioOf(text);
+  const schedule = scheduleOption(s, name);
+  if (schedule === undefined || "error" in schedule) throw new Error("no schedule");
+  const out = await runScenario(s, {
+    kernels: ["4.13"],
+    fixes: [],
+    schedule: schedule.items,
+    order: "bfs",
+  });
+  return out.results.map((r) => [r.mode, r.verdict]);
+}
+
 /**
  * write_protect_page() counts the swap cache's reference: `page_mapcount(page) + 1 + swapped !=
  * page_count(page)` (mm/ksm.c, 4.12 to 4.20). Here Y's page was swapped out and read back in, so
@@ -35,17 +49,8 @@ schedule pending {
 
 describe("ksm_merge", () => {
   it("merges a page that sits in the swap cache", async () => {
-    const s = scenarioOf(scenario);
-    const schedule = scheduleOption(s, "pending");
-    if (schedule === undefined || "error" in schedule) throw new Error("no schedule");
-    const out = await runScenario(s, {
-      kernels: ["4.13"],
-      fixes: [],
-      schedule: schedule.items,
-      order: "bfs",
-    });
     // One execution earns Sometimes (a schedule run is judged as a search stopped after it).
-    expect(out.results.map((r) => [r.mode, r.verdict])).toEqual([["schedule", "sometimes"]]);
+    expect(await scheduled(scenario, "pending")).toEqual([["schedule", "sometimes"]]);
   });
 });
 
@@ -161,16 +166,7 @@ describe("ksm_merge: PageKsm, break_cow(), try_to_free_swap()", () => {
   });
 
   it("the replaced page leaves the swap cache", async () => {
-    const s = scenarioOf(freeSwap);
-    const schedule = scheduleOption(s, "merged");
-    if (schedule === undefined || "error" in schedule) throw new Error("no schedule");
-    const out = await runScenario(s, {
-      kernels: ["4.13"],
-      fixes: [],
-      schedule: schedule.items,
-      order: "bfs",
-    });
-    expect(out.results.map((r) => [r.mode, r.verdict])).toEqual([["schedule", "sometimes"]]);
+    expect(await scheduled(freeSwap, "merged")).toEqual([["schedule", "sometimes"]]);
   });
 });
 
