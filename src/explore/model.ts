@@ -105,6 +105,8 @@ export class Model {
   private readonly after: number;
   /** Accesses (tlb_evict) or choices have an alternative move too. */
   private readonly alternatives: boolean;
+  /** Per thread, per node: can the thread resting there take an alternative move? */
+  private readonly alternativeAt: readonly Uint8Array[];
   /**
    * Per thread, 1 at each step node some expanded state could take and at each node the thread
    * could rest at after it: where the explored executions went (model/procs-run.ts), whichever
@@ -119,6 +121,7 @@ export class Model {
     this.words = machine.layout.words;
     this.after = machine.afterThread;
     this.alternatives = machine.alternatives;
+    this.alternativeAt = machine.alternativeAt;
     this.visited = machine.program.threads.map((t) => new Uint8Array(t.nodes.length));
     this.pcSlot = machine.layout.pc;
     if (this.threads > maxThreads) throw new Error(`more than ${maxThreads} threads`);
@@ -206,7 +209,11 @@ export class Model {
       this.visit(th, r, out.ordinaryNext[th]!);
     } else if (r === FINISHED) out.finished[th] = 1;
     else if (!isBlocked(r)) throw new Error(`bad transition result ${r}`);
-    if (this.alternatives) {
+    // Only where the thread's next step can choose: elsewhere alt 1 returns -2 at once.
+    if (
+      this.alternatives &&
+      this.alternativeAt[th]![this.machine.runtime.rd(s, this.pcSlot[th]!)] === 1
+    ) {
       const e = this.fire[th]!(s, out.evictedNext[th]!, null, 1);
       if (e >= 0) {
         out.enabled[th] = out.evicted[th] = 1;

@@ -74,6 +74,39 @@ export function hasChoices(p: Program): boolean {
   return p.threads.some((t) => t.nodes.some(makesChoice));
 }
 
+/**
+ * Per node of a thread: can fire(…, alt 1) from here take a transition? Only if the step it runs
+ * to (through silent nodes, labels and branches, as fire does) makes a choice, or is an access
+ * when tlb_evict gives accesses an alternative. Elsewhere fire returns -2 at once for alt 1, so
+ * the explorer need not call it (it did, for every thread of every state).
+ */
+export function alternativeAt(t: ThreadProgram, evict: boolean): Uint8Array {
+  const can = new Uint8Array(t.nodes.length);
+  // Lowering numbers a node after its successors, so one pass in id order settles straight code;
+  // loops (each round takes a step, which decides on its own) need the fixpoint.
+  for (let changed = true; changed; ) {
+    changed = false;
+    t.nodes.forEach((n, id) => {
+      if (can[id]) return;
+      const yes =
+        n.k === "step"
+          ? choosesIn(n.ops)
+          : n.k === "access"
+            ? evict
+            : n.k === "silent" || n.k === "label"
+              ? can[n.next] === 1
+              : n.k === "branch"
+                ? can[n.then] === 1 || can[n.else] === 1
+                : false;
+      if (yes) {
+        can[id] = 1;
+        changed = true;
+      }
+    });
+  }
+  return can;
+}
+
 /** Is this node a step that makes a choice? (Else its alternative is an access's eviction.) */
 export function makesChoice(n: Node): boolean {
   return n.k === "step" && choosesIn(n.ops);

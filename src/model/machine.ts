@@ -15,6 +15,7 @@ import {
   compileCondition,
   compileObserve,
   compileThread,
+  alternativeAt,
   hasChoices,
   type ConditionFn,
   type FireFn,
@@ -47,6 +48,8 @@ export interface Machine {
    * at steps that make a choice (codegen.ts `hasChoices`).
    */
   readonly alternatives: boolean;
+  /** Per thread, per node: 1 where fire(…, alt 1) can take a transition (codegen.ts). */
+  readonly alternativeAt: readonly Uint8Array[];
   /** Index of the after block's pseudo-thread, or -1. */
   readonly afterThread: number;
 }
@@ -108,6 +111,7 @@ export function buildMachine(
       initial,
       afterThread,
       alternatives: evict || hasChoices(program),
+      alternativeAt: program.threads.map((t) => alternativeAt(t, evict)),
     },
     diagnostics: [],
   };
